@@ -1,0 +1,98 @@
+"""The Python API: what the CLI and other programs call.
+
+    from fazhi_audit.api import Auditor
+    auditor = Auditor()                      # loads rules and the model once
+    result = auditor.audit_path("report.txt")
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .checks import REGISTRY, CheckContext
+from .document import Document, parse_document
+from .errors import InputError
+from .ingest.readers import RawDocument, read_bytes, read_path
+from .matching import PhraseMatcher
+from .nlp import Segmenter, get_segmenter
+from .report.model import ReportResult, SectionInfo
+from .rules.loader import RuleSet, load_ruleset
+from .scoring import passed, score
+
+RULES_ENV = "FAZHI_AUDIT_RULES"
+_NOT_THIS_REPORT = re.compile(r"政府信息公开(工作)?年度报告")
+
+
+def default_rules_dir() -> Path:
+    if os.environ.get(RULES_ENV):
+        return Path(os.environ[RULES_ENV])
+    source_tree = Path(__file__).resolve().parents[2] / "rules"
+    if source_tree.is_dir():
+        return source_tree
+    return Path(__file__).resolve().parent / "rules_data"
+
+
+class Auditor:
+    def __init__(self, rules_dir: str | Path | None = None, fail_under: float = 0, segmenter: Segmenter | None = None, model_dir: str | None = None):
+        self.ruleset: RuleSet = load_ruleset(Path(rules_dir) if rules_dir else default_rules_dir())
+        self.fail_under = fail_under
+        self.segmenter = segmenter or get_segmenter(tuple(self.ruleset.all_phrases()), model_dir)
+        self.context = CheckContext(PhraseMatcher(self.segmenter), self.ruleset.vocab, self.ruleset.cues)
+
+    def parse(self, text: str, path: str = "-", published: str | None = None) -> Document:
+        return parse_document(text, self.ruleset.vocab, path, published)
+
+    def audit_document(self, doc: Document) -> ReportResult:
+        findings = []
+        for rule in self.ruleset.rules:
+            findings.extend(REGISTRY[rule.type](rule, doc, self.context))
+        value = score(findings, self.ruleset.rules)
+        sections = [SectionInfo(s.kind, s.title, s.heading.line if s.heading else None) for s in doc.sections if s.kind != "preamble"]
+        result = ReportResult(
+            path=doc.path,
+            title=doc.meta.title,
+            body=doc.meta.body,
+            year=doc.meta.year,
+            published=doc.published,
+            score=value,
+            passed=passed(findings, value, self.fail_under),
+            sections=sections,
+            findings=findings,
+        )
+        if self.segmenter.warning:
+            result.warnings.append(self.segmenter.warning)
+        return result
+
+    def audit_raw(self, raw: RawDocument, path: str) -> ReportResult:
+        doc = self.parse(raw.text, path, raw.published)
+        _require_report(doc)
+        result = self.audit_document(doc)
+        result.warnings.extend(raw.notes)
+        return result
+
+    def audit_text(self, text: str, path: str = "-") -> ReportResult:
+        return self.audit_raw(RawDocument(text=text), path)
+
+    def audit_path(self, path: str | Path) -> ReportResult:
+        """Audit one file; an unreadable input becomes a result with `error` set."""
+        try:
+            if str(path) == "-":
+                import sys
+
+                raw = read_bytes(sys.stdin.buffer.read(), ".txt")
+            else:
+                raw = read_path(Path(path))
+            return self.audit_raw(raw, str(path))
+        except InputError as exc:
+            return ReportResult(path=str(path), error=str(exc))
+
+
+def _require_report(doc: Document) -> None:
+    text = "".join(line.text for line in doc.lines[:80])
+    title = doc.meta.title or ""
+    if _NOT_THIS_REPORT.search(title) and "法治政府" not in title:
+        raise InputError("这是政府信息公开工作年度报告，不是法治政府建设年度报告：请提供法治政府建设年度报告")
+    if "法治" not in text and not doc.headings:
+        raise InputError("内容不像法治政府建设年度报告（未见“法治”字样，也没有标题层级）：请确认文件是否正确")

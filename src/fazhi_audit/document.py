@@ -1,0 +1,72 @@
+"""The parsed report every check reads: lines, metadata, parts, sentences."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .ingest.metadata import Metadata, extract_metadata
+from .ingest.normalize import Line, normalize
+from .structure.headings import Heading
+from .structure.numbering import NumberingDefect, find_numbering_defects
+from .structure.outline import Section, SectionVocabulary, build_outline
+
+_SENTENCE_END = re.compile(r"(?<=[。!?;])")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    index: int  # line index
+    line: int  # original line number
+    section: int  # index into Document.sections, -1 for the title block
+    kind: str
+
+
+@dataclass
+class Document:
+    path: str
+    lines: list[Line]
+    meta: Metadata
+    published: str | None
+    sections: list[Section]
+    headings: list[Heading]
+    sentences: list[Sentence]
+    numbering: list[NumberingDefect]
+    body_start: int
+    display_lines: dict[int, str] = field(default_factory=dict)  # original line no -> original text
+
+    def section_lines(self, section: Section) -> list[Line]:
+        return self.lines[section.start : section.end]
+
+    def kinds(self) -> list[str]:
+        return [s.kind for s in self.sections if s.kind != "preamble"]
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s for s in (p.strip() for p in _SENTENCE_END.split(text)) if s]
+
+
+def parse_document(raw: str, vocab: SectionVocabulary, path: str = "-", published: str | None = None) -> Document:
+    norm = normalize(raw)
+    lines = norm.lines
+    meta = extract_metadata(lines)
+    body_start = (meta.title_lines[-1] + 1) if meta.title_lines else 0
+    sections, headings = build_outline(lines, body_start, vocab)
+    sentences = []
+    for si, section in enumerate(sections):
+        for i in range(section.start, section.end):
+            for s in split_sentences(lines[i].text):
+                sentences.append(Sentence(s, i, lines[i].number, si, section.kind))
+    numbering = find_numbering_defects(lines, headings, [s for s in sections if s.heading], body_start)
+    return Document(
+        path=path,
+        lines=lines,
+        meta=meta,
+        published=published or norm.published,
+        sections=sections,
+        headings=headings,
+        sentences=sentences,
+        numbering=numbering,
+        body_start=body_start,
+    )

@@ -1,0 +1,342 @@
+"""Read the article body (and publication date) of a saved government web page.
+
+Portal pages wrap the report in navigation, breadcrumbs, share buttons and
+footers.  We drop the obvious furniture, pick the content container (by the
+id/class names portal CMSs use, else by CJK text density) and emit one line
+per block element.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import re
+from email import policy
+
+from ..errors import InputError
+from .readers import RawDocument, decode_text, normalize_newlines
+
+EMPTY_MESSAGE = "网页中没有找到正文文字：请确认保存的是报告全文页面，或把正文复制为 .txt 后再检查"
+PARSE_MESSAGE = "无法解析网页文件（文件可能已损坏）：请重新保存网页，或把正文复制为 .txt 后再检查"
+
+_DROP_TAGS = ["script", "style", "noscript", "template", "iframe", "svg", "canvas", "object",
+              "embed", "select", "button", "input", "textarea", "link", "meta", "head"]
+_FURNITURE_TAGS = ["nav", "header", "footer", "aside", "menu"]
+# id/class words of page furniture (matched as whole words of the attribute)
+_FURNITURE_WORDS = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|topbar|header|footer|foot|breadcrumbs?|crumbs?|sidebar|"
+    r"share|bdshare\w*|copyright|position|location|dqwz|toolbar|pagination|related|xgwz|"
+    r"fenxiang|search|login|links?|friendlink)(?:$|[\s_-])",
+    re.I,
+)
+# id/class fragments portal CMSs give the article container
+_CONTENT_HINT = re.compile(
+    r"content|article|zoom|trs_?editor|detail|main[-_]?text|maintext|text[-_]?con|con[-_]?text|"
+    r"news[-_]?text|wenzhang|zhengwen|view|pages?_?con",
+    re.I,
+)
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
+    "dl", "dt", "dd", "table", "tbody", "thead", "tfoot", "tr", "blockquote", "pre", "center",
+    "form", "fieldset", "address", "figure", "figcaption", "hr", "body", "html",
+}
+_CELL_TAGS = {"td", "th"}
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_DATE_LABEL = re.compile(r"(?:发布|发表|公开|发文|成文)\s*(?:时间|日期)\s*[:：]?\s*")
+_PUBDATE_META = {
+    "pubdate", "publishdate", "publish_date", "publishtime", "firstpublishedtime",
+    "article:published_time", "og:published_time", "articlepubdate", "dc.date.issued",
+    "dcterms.issued", "dc.date", "releasedate", "date",
+}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
+
+
+def read_html(data: bytes) -> RawDocument:
+    if _is_mhtml(data):
+        data = _mhtml_html_part(data)
+    soup = _parse(_decode_html(data))
+    published = _meta_published(soup)
+    title = _title(soup)
+    _drop_invisible(soup)
+    if published is None:
+        published = _text_published(soup.get_text("\n"))
+    _drop_furniture(soup)
+    container = _content_container(soup)
+    lines = _block_lines(container) if container is not None else []
+    if not any(_CJK_CHAR.search(line) or line.strip() for line in lines):
+        raise InputError(EMPTY_MESSAGE)
+    if title and not _title_in(title, lines):
+        lines.insert(0, title)
+    return RawDocument(text="\n".join(lines), source_format="html", published=published)
+
+
+# ---------------------------------------------------------------- bytes -> str
+
+
+def _decode_html(data: bytes) -> str:
+    """Valid UTF-8 wins, then the page's declared charset, then detection."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode_text(data)
+    try:
+        return normalize_newlines(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_charset(data)
+    if declared:
+        try:
+            return normalize_newlines(data.decode(declared))
+        except (UnicodeDecodeError, LookupError):
+            pass  # the page lies about its charset; let the detector decide
+    return decode_text(data)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "ignore").lower()
+    return _CHARSET_ALIASES.get(name, name)
+
+
+def _is_mhtml(data: bytes) -> bool:
+    head = data[:2048].lower()
+    return b"mime-version:" in head and b"multipart/related" in head
+
+
+def _mhtml_html_part(data: bytes) -> bytes:
+    """A .mhtml "web archive" is a MIME message; the page is its text/html part."""
+    try:
+        message = email.message_from_bytes(data, policy=policy.compat32)
+        for part in message.walk():
+            if part.get_content_type() == "text/html":
+                payload = part.get_payload(decode=True) or b""
+                charset = part.get_content_charset()
+                if charset and not _META_CHARSET.search(payload[:4096]):
+                    payload = b'<meta charset="' + charset.encode("ascii", "ignore") + b'">' + payload
+                return payload
+    except Exception:  # malformed MIME: fall through to the error below
+        pass
+    raise InputError("无法从 .mhtml 网页存档中找到网页正文：请在浏览器中另存为 .html 后再检查")
+
+
+def _parse(text: str):
+    from bs4 import BeautifulSoup
+
+    for parser in ("lxml", "html.parser"):
+        try:
+            return BeautifulSoup(text, parser)
+        except Exception:  # parser missing or choking: try the next one
+            continue
+    raise InputError(PARSE_MESSAGE)
+
+
+# ---------------------------------------------------------------- metadata
+
+
+def _meta_published(soup) -> str | None:
+    for meta in soup.find_all("meta"):
+        key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
+        if key in _PUBDATE_META:
+            date = normalize_date(meta.get("content") or "")
+            if date:
+                return date
+    return None
+
+
+def _text_published(text: str) -> str | None:
+    for label in _DATE_LABEL.finditer(text):
+        date = normalize_date(text[label.end(): label.end() + 40])
+        if date:
+            return date
+    return None
+
+
+def normalize_date(value: str) -> str | None:
+    """First plausible date in value as YYYY-MM-DD, else None."""
+    match = _DATE.search(value) or re.search(r"((?:19|20)\d{2})(\d{2})(\d{2})", value)
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(group) for group in match.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+def _title(soup) -> str | None:
+    """The article title: an <h1> that agrees with <title>, else <title>'s main part."""
+    page_title = _title_tag_text(soup)
+    headings = [_squash(h.get_text(" ")) for h in soup.find_all("h1")]
+    headings = [h for h in headings if _CJK_CHAR.search(h)]
+    for heading in headings:
+        if page_title and (heading in page_title or page_title in heading):
+            return heading
+    if page_title:
+        return page_title
+    return headings[0] if len(headings) == 1 else None
+
+
+def _title_tag_text(soup) -> str | None:
+    if soup.title is None:
+        return None
+    text = _squash(soup.title.get_text(" "))
+    # "报告标题_某某市人民政府" / "报告标题 - 门户网站": keep the longest part
+    parts = [part.strip() for part in re.split(r"\s*(?:_|\||｜|--| - |—)\s*", text) if part.strip()]
+    parts = [part for part in parts if _CJK_CHAR.search(part)]
+    return max(parts, key=lambda part: len(_CJK_CHAR.findall(part))) if parts else None
+
+
+def _title_in(title: str, lines: list[str]) -> bool:
+    compact = _compact(title)
+    return any(compact in _compact(line) or (_compact(line) and _compact(line) in compact and
+                                              len(_compact(line)) * 2 > len(compact))
+               for line in lines[:8])
+
+
+# ---------------------------------------------------------------- body
+
+
+def _drop_invisible(soup) -> None:
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(style=re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)):
+        tag.decompose()
+
+
+def _drop_furniture(soup) -> None:
+    """Remove navigation-like elements, but never one holding most of the text."""
+    total = _cjk_count(soup)
+    candidates = soup.find_all(_FURNITURE_TAGS) + soup.find_all(_is_furniture_named)
+    for tag in candidates:
+        if tag.decomposed if hasattr(tag, "decomposed") else False:
+            continue
+        if _is_content_named(tag) and not tag.name in _FURNITURE_TAGS:
+            continue
+        if _cjk_count(tag) * 2 < total:
+            tag.decompose()
+
+
+def _is_furniture_named(tag) -> bool:
+    return bool(_FURNITURE_WORDS.search(_names(tag)))
+
+
+def _is_content_named(tag) -> bool:
+    return bool(_CONTENT_HINT.search(_names(tag)))
+
+
+def _names(tag) -> str:
+    if getattr(tag, "attrs", None) is None:
+        return ""
+    classes = tag.get("class") or []
+    if isinstance(classes, str):
+        classes = [classes]
+    return " ".join([tag.get("id") or "", *classes])
+
+
+def _content_container(soup):
+    body = soup.body or soup
+    named = [tag for tag in body.find_all(_is_content_named) if _cjk_count(tag) >= 20]
+    if named:
+        return _most_specific(named)
+    return _densest_block(body) or body
+
+
+def _most_specific(candidates):
+    """The richest candidate, or a descendant candidate holding most of its text."""
+    best = max(candidates, key=_cjk_count)
+    best_count = _cjk_count(best)
+    inner = [tag for tag in candidates if tag is not best and best in tag.parents
+             and _cjk_count(tag) * 10 >= best_count * 8]
+    return min(inner, key=_cjk_count) if inner else best
+
+
+def _densest_block(body):
+    """The element whose own paragraphs carry the most CJK text."""
+    scores: dict[int, tuple[int, object]] = {}
+    for text in body.find_all(string=True):
+        count = len(_CJK_CHAR.findall(text))
+        if not count:
+            continue
+        block = _enclosing_block(text)
+        holder = block.parent if block is not None and block.name in ("p", "li", "h1", "h2", "h3", "h4", "br", "span") else block
+        if holder is None:
+            continue
+        previous = scores.get(id(holder), (0, holder))[0]
+        scores[id(holder)] = (previous + count, holder)
+    if not scores:
+        return None
+    return max(scores.values(), key=lambda item: item[0])[1]
+
+
+def _enclosing_block(node):
+    for parent in node.parents:
+        if parent.name in _BLOCK_TAGS or parent.name in _CELL_TAGS:
+            return parent
+    return None
+
+
+def _cjk_count(tag) -> int:
+    return len(_CJK_CHAR.findall(tag.get_text()))
+
+
+def _block_lines(container) -> list[str]:
+    lines: list[str] = []
+    current: list[str] = []
+    _walk(container, lines, current)
+    _flush(lines, current)
+    return lines
+
+
+def _walk(node, lines: list[str], current: list[str]) -> None:
+    from bs4 import NavigableString, Tag
+
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if type(child).__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction", "CData"):
+                continue
+            current.append(_collapse(str(child)))
+        elif isinstance(child, Tag):
+            if child.name == "br":
+                _flush(lines, current)
+            elif child.name == "tr":
+                _flush(lines, current)
+                _table_row(child, lines)
+            elif child.name in _BLOCK_TAGS:
+                _flush(lines, current)
+                _walk(child, lines, current)
+                _flush(lines, current)
+            else:
+                _walk(child, lines, current)
+
+
+def _table_row(tr, lines: list[str]) -> None:
+    cells = []
+    for cell in tr.find_all(_CELL_TAGS, recursive=False):
+        inner: list[str] = []
+        _walk(cell, inner, current := [])
+        _flush(inner, current)
+        cells.append(" ".join(inner))
+    if any(cells):
+        lines.append("\t".join(cells))
+
+
+def _flush(lines: list[str], current: list[str]) -> None:
+    line = _squash("".join(current))
+    current.clear()
+    if line:
+        lines.append(line)
+
+
+def _collapse(text: str) -> str:
+    # HTML whitespace (incl. newlines in the source) is a single space
+    return re.sub(r"[ \t\r\n\f]+", " ", text)
+
+
+def _squash(text: str) -> str:
+    text = re.sub(r"[ \t\r\n\f\xa0]+", " ", text)
+    return text.strip(" \u3000\xa0")
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\u3000\xa0]+", "", text)

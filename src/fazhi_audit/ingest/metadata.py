@@ -1,0 +1,89 @@
+"""Title, reporting body and report year from the top of a report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import Line
+
+_TITLE_CORE = re.compile(r"法治(政府)?建设")
+_TITLE_END = re.compile(r"(报告|总结|情况)\s*$")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_HEADING_START = re.compile(r"^([一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+部分)")
+_ADDRESSEE = re.compile(r"[:：]\s*$")
+_MAX_TITLE_SCAN = 6  # titles sit in the first lines after the wrapper
+
+
+@dataclass
+class Metadata:
+    title: str | None
+    title_lines: list[int]  # indexes into the normalised lines
+    body: str | None
+    year: int | None
+
+
+def _is_title_line(text: str) -> bool:
+    return bool(_TITLE_CORE.search(text)) and len(text) <= 60 and not text.endswith("。")
+
+
+def find_title(lines: list[Line]) -> tuple[str | None, list[int]]:
+    for i, line in enumerate(lines[:_MAX_TITLE_SCAN]):
+        text = line.text
+        if _HEADING_START.match(text):
+            break
+        if _is_title_line(text) and (_TITLE_END.search(text) or "报告" in text):
+            # A title may be split: "城口县左岚乡人民政府" / "2024年法治政府建设情况报告".
+            if i > 0:
+                prev = lines[i - 1].text
+                if len(prev) <= 30 and not re.search(r"[,。;:!?]", prev) and not _TITLE_CORE.search(prev):
+                    if text[:1].isdigit() or text.startswith("关于"):
+                        return prev + text, [i - 1, i]
+            return text, [i]
+    return None, []
+
+
+def find_body(title: str | None) -> str | None:
+    if not title:
+        return None
+    head = _TITLE_CORE.split(title)[0]
+    head = re.split(r"关于", head)[0] if "关于" in head else head
+    head = re.sub(r"(20\d{2})\s*年度?|(上一|本)年度", " ", head)
+    parts = [p for p in re.split(r"\s+", head) if p]
+    parts = [re.sub(r"^中共", "", p) for p in parts]
+    parts = [re.sub(r"(党委|委员会)$", "", p) for p in parts]
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    if len(parts) > 1:
+        # Joint reports (党委 + 政府) name one place twice: keep what they share.
+        common = _common_prefix(parts)
+        if len(common) >= 2:
+            return common
+        return " ".join(parts)
+    return parts[0]
+
+
+def _common_prefix(parts: list[str]) -> str:
+    first = parts[0]
+    n = 0
+    while all(len(p) > n and p[n] == first[n] for p in parts):
+        n += 1
+    return first[:n]
+
+
+def find_year(title: str | None, lines: list[Line]) -> int | None:
+    if title:
+        m = _YEAR.search(title) or re.search(r"(20\d{2})", title)
+        if m:
+            return int(m.group(1))
+    for line in lines[:8]:
+        m = _YEAR.search(line.text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def extract_metadata(lines: list[Line]) -> Metadata:
+    title, title_lines = find_title(lines)
+    return Metadata(title=title, title_lines=title_lines, body=find_body(title), year=find_year(title, lines))

@@ -1,0 +1,95 @@
+"""Normalise report text and strip web-page wrappers, keeping a line map.
+
+Reports arrive with full-width and half-width punctuation mixed (（一） next
+to (二)), with portal boilerplate above and below the body, and with blank
+lines everywhere.  Everything downstream works on `NormalizedText.lines`,
+each of which remembers the 1-based line number of the original text so
+that findings point at what the user sees.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# NFKC folds full-width ASCII, （）and the full-width comma/colon/semicolon to
+# their ASCII forms, which is what the heading and sentence patterns expect.
+# Brackets NFKC leaves alone are folded by hand to one form.
+_EXTRA_FOLD = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "﹝": "[", "﹞": "]", "\u3000": " ", "\xa0": " "})
+
+_DATE = r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+# Most specific label first: a page may show 生成日期 and 发布时间 together.
+_PUBLISHED_LABELS = [
+    re.compile(label + r"\s*[:：]?\s*" + _DATE)
+    for label in (r"发布(?:时间|日期)", r"(?:发文|成文|生成)日期", r"日期")
+]
+
+# Lines a portal wraps around an article.  Matched against short lines only.
+_BOILERPLATE = [
+    re.compile(p)
+    for p in (
+        r"^首页\s*(>|$)",
+        r"^(当前位置|您的位置|位置)\s*[:：]",
+        r"^>",
+        r"^\S+\s*>\s*\S+.*>",  # breadcrumbs: 首页 > 政府信息公开 > …
+        r"^(索引号|组配分类|发布机构|生成日期|公开方式|主题分类|体裁分类|公开范围|公开时限|文号|发文机关|成文日期|信息来源|来源|发布时间|发布日期|浏览次数|访问量|点击数|责任编辑|编辑|分享到|字体|字号)\s*[:：]?",
+        r"(浏览次数|字体\s*[:：]?\s*\[?\s*[大中小]|【?\[?打印本页|打印\s*$|关闭窗口|收藏本页|扫一扫|在手机(上)?(打开|查看)|分享到)",
+        r"(ICP\s*备|公网安备|网站标识码|网站地图|联系我们|主办单位|承办单位|版权所有|Copyright|©)",
+        r"^(政府信息公开|信息公开|政务公开|政策文件|工作动态|通知公告)\s*$",
+        r"^\S{1,8}APP\s*$",
+        r"^(\[|【)?\s*(打印|关闭|返回顶部|返回)\s*(\]|】)?\s*$",
+        r"^(上一篇|下一篇|相关链接|相关文件)\s*[:：]",
+    )
+]
+_MAX_BOILERPLATE_LEN = 90
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str  # normalised text
+    number: int  # 1-based line number in the original text
+
+
+@dataclass
+class NormalizedText:
+    lines: list[Line]
+    published: str | None
+    removed: list[Line]  # boilerplate lines that were dropped, for the record
+
+
+def normalize_line(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_EXTRA_FOLD)
+    text = re.sub(r"[ \t]+", " ", text)
+    return text.strip()
+
+
+def is_boilerplate(text: str) -> bool:
+    if not text or len(text) > _MAX_BOILERPLATE_LEN:
+        return False
+    return any(p.search(text) for p in _BOILERPLATE)
+
+
+def find_published(lines: list[str]) -> str | None:
+    for pattern in _PUBLISHED_LABELS:
+        for text in lines:
+            m = pattern.search(text)
+            if m:
+                y, mo, d = (int(g) for g in m.groups())
+                if 1 <= mo <= 12 and 1 <= d <= 31:
+                    return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+def normalize(raw: str) -> NormalizedText:
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    kept: list[Line] = []
+    removed: list[Line] = []
+    for number, original in enumerate(raw.split("\n"), start=1):
+        text = normalize_line(original)
+        if not text:
+            continue
+        (removed if is_boilerplate(text) else kept).append(Line(text, number))
+    # Only boilerplate lines may carry the date: body text mentions many dates.
+    published = find_published([line.text for line in removed])
+    return NormalizedText(lines=kept, published=published, removed=removed)

@@ -1,0 +1,110 @@
+"""Fuzzy phrase matching over sentences, checked against word segmentation.
+
+Character-level alignment (rapidfuzz) finds where a phrase sits in a
+sentence and how similar it is.  An exact hit is accepted as is.  A fuzzy
+hit is tolerated only as a *slip*: at most one character per phrase (the
+threshold scales with phrase length), and only when the differing
+characters do not form a different real word.  That second test is where
+segmentation earns its keep: 专家论正 segments to 专家|论正 (not a word, a
+typo of 论证) while 专家论坛 segments to 专家|论坛 (a word: a forum, not an
+expert review).  Segmentation is done lazily, only for sentences with a
+fuzzy candidate, because it is the expensive step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .nlp import Segmenter
+
+_CLAUSE_SPLIT = re.compile(r"[,:;。!?]")
+MIN_FUZZY_LEN = 4  # shorter phrases must match exactly
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    similarity: float  # 0-100
+
+    @property
+    def exact(self) -> bool:
+        return self.similarity >= 100.0
+
+
+def required_similarity(phrase: str, threshold: float) -> float:
+    """Allow one slipped character: 75 for 4 chars, 80 for 5, capped by threshold."""
+    one_slip = 100.0 * (1 - 1 / len(phrase))
+    return min(threshold, one_slip) - 1e-6
+
+
+def clause_of(text: str, start: int, end: int) -> str:
+    """The comma-delimited clause holding text[start:end]."""
+    left = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, start)), default=0)
+    right = _CLAUSE_SPLIT.search(text, end)
+    return text[left : right.start() if right else len(text)]
+
+
+class PhraseMatcher:
+    def __init__(self, segmenter: Segmenter, threshold: float = 85.0):
+        self.segmenter = segmenter
+        self.threshold = threshold
+
+    def find(self, phrase: str, text: str, threshold: float | None = None) -> Hit | None:
+        pos = text.find(phrase)
+        if pos >= 0:
+            return Hit(pos, pos + len(phrase), 100.0)
+        if len(phrase) < MIN_FUZZY_LEN or len(text) < len(phrase) - 1:
+            return None
+        required = required_similarity(phrase, threshold or self.threshold)
+        # Cheap gate before alignment: a one-character slip keeps most bigrams.
+        bigrams = {phrase[i : i + 2] for i in range(len(phrase) - 1)}
+        if sum(1 for bg in bigrams if bg in text) < max(1, len(bigrams) - 2):
+            return None
+        al = fuzz.partial_ratio_alignment(phrase, text, score_cutoff=required)
+        if al is None:
+            return None
+        return self._confirm_slip(phrase, text, al.dest_start, al.dest_end, required)
+
+    def _confirm_slip(self, phrase: str, text: str, start: int, end: int, required: float) -> Hit | None:
+        tokens = self.segmenter.tokens(text)
+        spans, pos = [], 0
+        for tok in tokens:
+            at = text.find(tok, pos)
+            if at < 0:
+                continue
+            spans.append((at, at + len(tok), tok))
+            pos = at + len(tok)
+        # Re-align on whole tokens near the character alignment: a phrase must
+        # not match half a word, and equal character scores can sit one off.
+        n = len(phrase)
+        best: tuple[float, int, int] | None = None
+        for i, (a, _, _) in enumerate(spans):
+            if a < start - n or a > end:
+                continue
+            for _, b, _ in spans[i:]:
+                if b - a > n + 2:
+                    break
+                if b - a >= n - 1:
+                    score = fuzz.ratio(phrase, text[a:b])
+                    if best is None or score > best[0]:
+                        best = (score, a, b)
+        if best is None or best[0] < required:
+            return None
+        score, s2, e2 = best
+        if self.segmenter.lexicon and self._differs_by_real_word(phrase, text[s2:e2], s2, spans):
+            return None
+        return Hit(s2, e2, round(score, 1))
+
+    def _differs_by_real_word(self, phrase: str, candidate: str, offset: int, spans) -> bool:
+        changed = {op.dest_pos for op in Levenshtein.editops(phrase, candidate) if op.tag != "delete"}
+        for a, b, tok in spans:
+            if len(tok) < 2 or tok in phrase:
+                continue
+            if any(a <= offset + p < b for p in changed) and self.segmenter.is_word(tok):
+                return True
+        return False

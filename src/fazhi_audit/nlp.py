@@ -1,0 +1,143 @@
+"""Word segmentation: spaCy's Chinese tokenizer with the pkuseg CTB8 model.
+
+spacy-pkuseg ships no model and would download one at first use, which fails
+offline.  The PyPI wheel pkuseg==0.0.12 carries a CTB8 model in the old text
+format; spacy-pkuseg converts it on first load into features.msgpack +
+weights.npz *inside the model directory*.  Site-packages may be read-only,
+so we mirror the text files into a user cache directory (symlinks, or copies
+where links are not allowed) and let the conversion happen there, once.
+
+The pipeline is built at most once per process (`get_segmenter`).  If no
+model can be had we fall back to character segmentation with a warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import sys
+import threading
+import warnings
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+
+MODEL_ENV = "FAZHI_AUDIT_PKUSEG_MODEL"
+CACHE_ENV = "FAZHI_AUDIT_CACHE"
+_CONVERTED = ("features.msgpack", "weights.npz")
+
+
+def cache_root() -> Path:
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "fazhi-audit"
+
+
+def bundled_model_dir() -> Path | None:
+    """The CTB8 model inside the pkuseg wheel, located without importing it."""
+    spec = find_spec("pkuseg")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "models" / "ctb8"
+    return path if (path / "model.txt").exists() or _is_converted(path) else None
+
+
+def _is_converted(path: Path) -> bool:
+    return all((path / name).exists() for name in _CONVERTED)
+
+
+def prepare_model_dir(source: Path, cache: Path) -> Path:
+    """A directory spacy-pkuseg can load and write its converted files into."""
+    if _is_converted(source):
+        return source
+    target = cache / f"pkuseg-{source.name}"
+    if _is_converted(target):
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    for item in source.iterdir():
+        if item.suffix == ".py" or item.is_dir():
+            continue
+        dest = target / item.name
+        if dest.exists() or dest.is_symlink():
+            continue
+        try:
+            dest.symlink_to(item)
+        except OSError:
+            shutil.copy2(item, dest)
+    return target
+
+
+class Segmenter:
+    """Tokenises sentences; caches results because sentences repeat across rules."""
+
+    def __init__(self, model_dir: str | Path | None = None, user_words: list[str] | None = None):
+        self.mode = "char"
+        self.warning: str | None = None
+        self.lexicon: frozenset[str] = frozenset()
+        self._nlp = None
+        self._lock = threading.Lock()
+        self._load(model_dir, user_words or [])
+        self.tokens = lru_cache(maxsize=20000)(self._tokens)
+
+    def _load(self, model_dir, user_words: list[str]) -> None:
+        source = Path(model_dir) if model_dir else (Path(os.environ[MODEL_ENV]) if os.environ.get(MODEL_ENV) else bundled_model_dir())
+        if source is None or not source.is_dir():
+            self.warning = "未找到 pkuseg 分词模型（请安装 pkuseg==0.0.12 或设置 FAZHI_AUDIT_PKUSEG_MODEL），已改用逐字切分，模糊匹配可能不够准确"
+            return
+        try:
+            target = prepare_model_dir(source, cache_root())
+            if not _is_converted(target):
+                print("首次使用：正在转换分词模型（约 10 秒，仅此一次）……", file=sys.stderr)
+            from spacy.lang.zh import Chinese
+
+            nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+            # spacy-pkuseg prints conversion chatter on stdout/stderr: keep our output clean.
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                nlp.tokenizer.initialize(pkuseg_model=str(target), pkuseg_user_dict="default")
+            if user_words:
+                nlp.tokenizer.pkuseg_update_user_dict(sorted(set(user_words)))
+            self._nlp = nlp
+            self.mode = "pkuseg"
+            self.lexicon = _read_lexicon(target)
+        except Exception as exc:  # any failure here must degrade, not abort
+            self.warning = f"分词模型加载失败（{type(exc).__name__}: {exc}），已改用逐字切分，模糊匹配可能不够准确"
+            self._nlp = None
+            self.mode = "char"
+
+    def _tokens(self, text: str) -> tuple[str, ...]:
+        if self._nlp is None:
+            return tuple(text)
+        with self._lock:  # the pkuseg object is not re-entrant
+            return tuple(t.text for t in self._nlp.tokenizer(text))
+
+    def is_word(self, token: str) -> bool:
+        return token in self.lexicon
+
+
+def _read_lexicon(model_dir: Path) -> frozenset[str]:
+    """Words the CTB8 model was trained on: tells a typo from a different word."""
+    path = model_dir / "unigram_word.txt"
+    try:
+        return frozenset(path.read_text(encoding="utf-8").split())
+    except OSError:
+        return frozenset()
+
+
+_SEGMENTERS: dict[tuple, Segmenter] = {}
+
+
+def get_segmenter(user_words: tuple[str, ...] = (), model_dir: str | None = None) -> Segmenter:
+    """One pipeline per process and model; later calls only add user words."""
+    key = (model_dir or os.environ.get(MODEL_ENV) or "",)
+    seg = _SEGMENTERS.get(key)
+    if seg is None:
+        seg = Segmenter(model_dir, list(user_words))
+        _SEGMENTERS[key] = seg
+    elif user_words and seg._nlp is not None:
+        seg._nlp.tokenizer.pkuseg_update_user_dict(list(user_words))
+        seg.tokens.cache_clear()
+    return seg

@@ -1,0 +1,99 @@
+"""One result model that every formatter renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Evidence:
+    text: str  # the sentence, as normalised
+    line: int  # original line number
+    section: str  # section kind where it sits
+    similarity: float  # 0-100
+    match: str = ""  # the matched words inside text
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "line": self.line, "section": self.section, "similarity": self.similarity, "match": self.match}
+
+
+@dataclass
+class ItemResult:
+    name: str
+    found: bool
+    evidence: Evidence | None = None
+    note: str | None = None  # why an existing mention does not count
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "found": self.found, "evidence": self.evidence.to_json() if self.evidence else None, "note": self.note}
+
+
+@dataclass
+class Finding:
+    rule: str
+    title: str
+    severity: str
+    status: str  # pass | partial | fail
+    message: str
+    line: int | None = None
+    items: list[ItemResult] = field(default_factory=list)
+    fix: str = ""
+    basis: str = ""
+    credit: float = 1.0  # share of the rule's weight earned (0-1)
+    scored: bool = True  # False when the rule could not apply (e.g. no date)
+
+    def to_json(self) -> dict:
+        return {
+            "rule": self.rule,
+            "title": self.title,
+            "severity": self.severity,
+            "status": self.status,
+            "message": self.message,
+            "line": self.line,
+            "items": [i.to_json() for i in self.items],
+            "fix": self.fix if self.status != "pass" else None,
+            "basis": self.basis,
+        }
+
+
+@dataclass
+class SectionInfo:
+    kind: str
+    heading: str
+    line: int | None
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "heading": self.heading, "line": self.line}
+
+
+@dataclass
+class ReportResult:
+    path: str
+    title: str | None = None
+    body: str | None = None
+    year: int | None = None
+    published: str | None = None
+    score: int = 0
+    passed: bool = False
+    sections: list[SectionInfo] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None  # set when the input could not be audited
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        out = {
+            "path": self.path,
+            "title": self.title,
+            "body": self.body,
+            "year": self.year,
+            "published": self.published,
+            "score": self.score,
+            "passed": self.passed,
+            "sections": [s.to_json() for s in self.sections],
+            "findings": [f.to_json() for f in self.findings],
+        }
+        if self.error:
+            out["error"] = self.error
+        if self.warnings:
+            out["warnings"] = self.warnings
+        return out

@@ -1,0 +1,1 @@
+"""Rules are data: YAML files validated on load into Rule objects."""

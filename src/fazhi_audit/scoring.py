@@ -1,0 +1,31 @@
+"""Rule weights -> a 0-100 score, and the pass/fail verdict."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .report.model import Finding
+from .rules.schema import Rule
+
+
+def score(findings: list[Finding], rules: list[Rule]) -> int:
+    weights = {r.id: r.weight for r in rules}
+    credit: dict[str, float] = defaultdict(lambda: 1.0)
+    applicable: set[str] = set()
+    for f in findings:
+        if not f.scored:
+            continue
+        applicable.add(f.rule)
+        # A rule with several findings (numbering defects) earns its weakest credit.
+        credit[f.rule] = min(credit[f.rule], f.credit)
+    total = sum(weights[r] for r in applicable)
+    if total == 0:
+        return 100
+    earned = sum(weights[r] * credit[r] for r in applicable)
+    return round(100 * earned / total)
+
+
+def passed(findings: list[Finding], value: int, fail_under: float = 0) -> bool:
+    if any(f.severity == "error" and f.status == "fail" for f in findings):
+        return False
+    return value >= fail_under

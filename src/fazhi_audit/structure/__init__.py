@@ -1,0 +1,1 @@
+"""Report structure: headings, top-level parts and numbering."""

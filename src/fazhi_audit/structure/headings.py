@@ -1,0 +1,89 @@
+"""Find numbered headings (一、 / (一) / 1. / (1)) and inline 一是…二是… runs.
+
+Text is already NFKC-normalised, so （一） arrives as (一) and 1． as 1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..ingest.normalize import Line
+from .numerals import CN_NUMERAL_CHARS, cn_to_int
+
+_CN = f"[{CN_NUMERAL_CHARS}]{{1,3}}"
+# (level, style name, pattern); the style tells runs of siblings apart.
+_MARKERS: list[tuple[int, str, re.Pattern[str]]] = [
+    (1, "cn", re.compile(rf"^(?P<num>{_CN})\s*(?:、|\.(?!\d))")),
+    (1, "part", re.compile(rf"^第(?P<num>{_CN})部分\s*[、.:]?")),
+    (2, "paren-cn", re.compile(rf"^\((?P<num>{_CN})\)\s*")),
+    (3, "arabic", re.compile(r"^(?P<num>\d{1,2})\s*[.、](?![\d%])\s*")),
+    (4, "paren-arabic", re.compile(r"^\((?P<num>\d{1,2})\)\s*")),
+]
+_HEADING_TEXT_END = re.compile(r"[。;!?]")
+_MAX_HEADING_CHARS = 60
+
+# 一是 … 十是 opening an item; 一是 may follow 在于/为 ("主要在于一是").
+_INLINE = re.compile(rf"(?:(?<=^)|(?<=[。;:,!?\s])|(?<=在于)|(?<=为))(?P<num>{_CN})是")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    style: str
+    number: int | None
+    marker: str
+    text: str  # title without the marker
+    index: int  # index into the normalised lines
+    line: int  # original line number
+
+    @property
+    def label(self) -> str:
+        return f"{self.marker}{self.text}"
+
+
+@dataclass(frozen=True)
+class InlineItem:
+    number: int
+    marker: str
+    index: int
+    line: int
+    offset: int
+
+
+def heading_title(rest: str) -> str:
+    """A heading line often carries its first paragraph: keep the title part."""
+    m = _HEADING_TEXT_END.search(rest)
+    title = rest[: m.start()] if m else rest
+    return title[:_MAX_HEADING_CHARS].strip()
+
+
+def parse_heading(line: Line, index: int) -> Heading | None:
+    for level, style, pattern in _MARKERS:
+        m = pattern.match(line.text)
+        if not m:
+            continue
+        rest = line.text[m.end():]
+        if not rest.strip():
+            return None
+        number = cn_to_int(m.group("num"))
+        return Heading(level, style, number, m.group(0).strip(), heading_title(rest), index, line.number)
+    return None
+
+
+def find_headings(lines: list[Line], start: int = 0) -> list[Heading]:
+    out = []
+    for i in range(start, len(lines)):
+        h = parse_heading(lines[i], i)
+        if h:
+            out.append(h)
+    return out
+
+
+def find_inline_items(line: Line, index: int) -> list[InlineItem]:
+    items = []
+    for m in _INLINE.finditer(line.text):
+        n = cn_to_int(m.group("num"))
+        if n is not None:
+            items.append(InlineItem(n, m.group(0), index, line.number, m.start()))
+    return items
