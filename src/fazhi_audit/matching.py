@@ -94,7 +94,13 @@ class PhraseMatcher:
                     if best is None or score > best[0]:
                         best = (score, a, b)
         if best is None or best[0] < required:
-            return None
+            # A slip can derail segmentation (经合法行审查 -> 经合|法行|审查):
+            # fall back to the character alignment; the real-word test below
+            # still rejects a substitution that forms another word.
+            score = fuzz.ratio(phrase, text[start:end])
+            if score < required:
+                return None
+            best = (score, start, end)
         score, s2, e2 = best
         if self.segmenter.lexicon and self._differs_by_real_word(phrase, text[s2:e2], s2, spans):
             return None

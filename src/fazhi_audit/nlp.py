@@ -76,7 +76,7 @@ class Segmenter:
     def __init__(self, model_dir: str | Path | None = None, user_words: list[str] | None = None):
         self.mode = "char"
         self.warning: str | None = None
-        self.lexicon: frozenset[str] = frozenset()
+        self.lexicon: tuple[set[str] | frozenset[str], ...] = ()
         self._nlp = None
         self._lock = threading.Lock()
         self._load(model_dir, user_words or [])
@@ -102,7 +102,10 @@ class Segmenter:
                 nlp.tokenizer.pkuseg_update_user_dict(sorted(set(user_words)))
             self._nlp = nlp
             self.mode = "pkuseg"
-            self.lexicon = _read_lexicon(target)
+            # The model's own training words plus spacy-pkuseg's default
+            # dictionary, which the tokenizer already holds in memory.
+            post = getattr(nlp.tokenizer.pkuseg_seg, "postprocesser", None)
+            self.lexicon = (_read_lexicon(target), getattr(post, "other_words", set()))
         except Exception as exc:  # any failure here must degrade, not abort
             self.warning = f"分词模型加载失败（{type(exc).__name__}: {exc}），已改用逐字切分，模糊匹配可能不够准确"
             self._nlp = None
@@ -115,7 +118,7 @@ class Segmenter:
             return tuple(t.text for t in self._nlp.tokenizer(text))
 
     def is_word(self, token: str) -> bool:
-        return token in self.lexicon
+        return any(token in words for words in self.lexicon)
 
 
 def _read_lexicon(model_dir: Path) -> frozenset[str]:
@@ -125,6 +128,14 @@ def _read_lexicon(model_dir: Path) -> frozenset[str]:
         return frozenset(path.read_text(encoding="utf-8").split())
     except OSError:
         return frozenset()
+
+
+def ensure_converted(model_dir: str | None = None) -> None:
+    """Convert the model once before a process pool starts, so workers don't race."""
+    source = Path(model_dir) if model_dir else (Path(os.environ[MODEL_ENV]) if os.environ.get(MODEL_ENV) else bundled_model_dir())
+    if source is None or _is_converted(source) or _is_converted(cache_root() / f"pkuseg-{source.name}"):
+        return
+    get_segmenter(model_dir=model_dir)
 
 
 _SEGMENTERS: dict[tuple, Segmenter] = {}

@@ -25,7 +25,7 @@ EMPTY_MESSAGE = "Word 文件中没有可读取的文字：请确认报告正文�
 
 # Subtrees whose text a reader does not see (or that duplicate visible text).
 _SKIPPED_TAGS = {
-    f"{W}pPr", f"{W}rPr", f"{W}del", f"{W}moveFrom", f"{W}instrText", f"{W}delInstrText",
+    f"{W}pPr", f"{W}rPr", f"{W}sdtPr", f"{W}del", f"{W}moveFrom", f"{W}instrText", f"{W}delInstrText",
     f"{W}txbxContent", f"{{{MC_NS}}}Fallback", f"{W}footnoteReference", f"{W}endnoteReference",
 }
 

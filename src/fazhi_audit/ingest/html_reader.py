@@ -29,25 +29,28 @@ _FURNITURE_WORDS = re.compile(
     r"fenxiang|search|login|links?|friendlink)(?:$|[\s_-])",
     re.I,
 )
-# id/class fragments portal CMSs give the article container
-_CONTENT_HINT = re.compile(
-    r"content|article|zoom|trs_?editor|detail|main[-_]?text|maintext|text[-_]?con|con[-_]?text|"
-    r"news[-_]?text|wenzhang|zhengwen|view|pages?_?con",
+# id/class fragments portal CMSs give the article body itself ...
+_BODY_HINT = re.compile(
+    r"zoom|trs_?u?editor|main[-_]?text|(?:article|detail|news|pages?|art)[-_]?(?:content|con|body|text)|"
+    r"con[-_]?text|text[-_]?con|zhengwen|wenzhang",
     re.I,
 )
+# ... and looser ones that may also wrap the title and info bar
+_CONTENT_HINT = re.compile(r"content|article|detail|main|view|text", re.I)
 _BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
     "dl", "dt", "dd", "table", "tbody", "thead", "tfoot", "tr", "blockquote", "pre", "center",
     "form", "fieldset", "address", "figure", "figcaption", "hr", "body", "html",
 }
 _CELL_TAGS = {"td", "th"}
+_PARAGRAPH_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "td", "th", "blockquote", "pre"}
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATE_LABEL = re.compile(r"(?:发布|发表|公开|发文|成文)\s*(?:时间|日期)\s*[:：]?\s*")
 _PUBDATE_META = {
     "pubdate", "publishdate", "publish_date", "publishtime", "firstpublishedtime",
     "article:published_time", "og:published_time", "articlepubdate", "dc.date.issued",
-    "dcterms.issued", "dc.date", "releasedate", "date",
+    "dcterms.issued", "dc.date", "releasedate",
 }
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
@@ -56,7 +59,16 @@ _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "
 def read_html(data: bytes) -> RawDocument:
     if _is_mhtml(data):
         data = _mhtml_html_part(data)
-    soup = _parse(_decode_html(data))
+    text = _decode_html(data)
+    try:
+        return _read_page(_parse(text))
+    except InputError:
+        raise
+    except Exception:  # e.g. RecursionError on absurdly nested markup
+        raise InputError(PARSE_MESSAGE) from None
+
+
+def _read_page(soup) -> RawDocument:
     published = _meta_published(soup)
     title = _title(soup)
     _drop_invisible(soup)
@@ -65,7 +77,7 @@ def read_html(data: bytes) -> RawDocument:
     _drop_furniture(soup)
     container = _content_container(soup)
     lines = _block_lines(container) if container is not None else []
-    if not any(_CJK_CHAR.search(line) or line.strip() for line in lines):
+    if not lines:
         raise InputError(EMPTY_MESSAGE)
     if title and not _title_in(title, lines):
         lines.insert(0, title)
@@ -188,10 +200,10 @@ def _title_tag_text(soup) -> str | None:
 
 
 def _title_in(title: str, lines: list[str]) -> bool:
-    compact = _compact(title)
-    return any(compact in _compact(line) or (_compact(line) and _compact(line) in compact and
-                                              len(_compact(line)) * 2 > len(compact))
-               for line in lines[:8])
+    """Whether the body already opens with the title (possibly split over lines)."""
+    wanted = _compact(title)
+    head = _compact("".join(lines[:8]))
+    return wanted in head
 
 
 # ---------------------------------------------------------------- body
@@ -209,20 +221,14 @@ def _drop_furniture(soup) -> None:
     total = _cjk_count(soup)
     candidates = soup.find_all(_FURNITURE_TAGS) + soup.find_all(_is_furniture_named)
     for tag in candidates:
-        if tag.decomposed if hasattr(tag, "decomposed") else False:
-            continue
-        if _is_content_named(tag) and not tag.name in _FURNITURE_TAGS:
-            continue
+        if getattr(tag, "decomposed", False):
+            continue  # already gone with an ancestor
         if _cjk_count(tag) * 2 < total:
             tag.decompose()
 
 
 def _is_furniture_named(tag) -> bool:
     return bool(_FURNITURE_WORDS.search(_names(tag)))
-
-
-def _is_content_named(tag) -> bool:
-    return bool(_CONTENT_HINT.search(_names(tag)))
 
 
 def _names(tag) -> str:
@@ -236,9 +242,10 @@ def _names(tag) -> str:
 
 def _content_container(soup):
     body = soup.body or soup
-    named = [tag for tag in body.find_all(_is_content_named) if _cjk_count(tag) >= 20]
-    if named:
-        return _most_specific(named)
+    for hint in (_BODY_HINT, _CONTENT_HINT):
+        named = [tag for tag in body.find_all(lambda t: bool(hint.search(_names(t)))) if _cjk_count(tag) >= 20]
+        if named:
+            return _most_specific(named)
     return _densest_block(body) or body
 
 
@@ -255,13 +262,14 @@ def _densest_block(body):
     """The element whose own paragraphs carry the most CJK text."""
     scores: dict[int, tuple[int, object]] = {}
     for text in body.find_all(string=True):
-        count = len(_CJK_CHAR.findall(text))
+        count = 0 if _is_markup_string(text) else len(_CJK_CHAR.findall(text))
         if not count:
             continue
         block = _enclosing_block(text)
-        holder = block.parent if block is not None and block.name in ("p", "li", "h1", "h2", "h3", "h4", "br", "span") else block
-        if holder is None:
+        if block is None:
             continue
+        # credit paragraphs to the element that holds them
+        holder = block.parent if block.name in _PARAGRAPH_TAGS and block.parent is not None else block
         previous = scores.get(id(holder), (0, holder))[0]
         scores[id(holder)] = (previous + count, holder)
     if not scores:
@@ -293,9 +301,8 @@ def _walk(node, lines: list[str], current: list[str]) -> None:
 
     for child in node.children:
         if isinstance(child, NavigableString):
-            if type(child).__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction", "CData"):
-                continue
-            current.append(_collapse(str(child)))
+            if not _is_markup_string(child):
+                current.append(_collapse(str(child)))
         elif isinstance(child, Tag):
             if child.name == "br":
                 _flush(lines, current)
@@ -310,13 +317,15 @@ def _walk(node, lines: list[str], current: list[str]) -> None:
                 _walk(child, lines, current)
 
 
+def _is_markup_string(node) -> bool:
+    """Comments, doctypes, CDATA: strings a reader never sees."""
+    from bs4.element import PreformattedString
+
+    return isinstance(node, PreformattedString)
+
+
 def _table_row(tr, lines: list[str]) -> None:
-    cells = []
-    for cell in tr.find_all(_CELL_TAGS, recursive=False):
-        inner: list[str] = []
-        _walk(cell, inner, current := [])
-        _flush(inner, current)
-        cells.append(" ".join(inner))
+    cells = [" ".join(_block_lines(cell)) for cell in tr.find_all(_CELL_TAGS, recursive=False)]
     if any(cells):
         lines.append("\t".join(cells))
 

@@ -56,20 +56,20 @@ def find_body(title: str | None) -> str | None:
     if not parts:
         return None
     if len(parts) > 1:
-        # Joint reports (党委 + 政府) name one place twice: keep what they share.
-        common = _common_prefix(parts)
+        # Joint reports (党委 + 政府) name one place twice: keep the first
+        # name up to the end of what the names share (大柳镇委员会/大柳镇人民政府).
+        common = _longest_common(parts[0], parts[1])
         if len(common) >= 2:
-            return common
+            return parts[0][: parts[0].index(common) + len(common)]
         return " ".join(parts)
     return parts[0]
 
 
-def _common_prefix(parts: list[str]) -> str:
-    first = parts[0]
-    n = 0
-    while all(len(p) > n and p[n] == first[n] for p in parts):
-        n += 1
-    return first[:n]
+def _longest_common(a: str, b: str) -> str:
+    from difflib import SequenceMatcher
+
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return a[m.a : m.a + m.size]
 
 
 def find_year(title: str | None, lines: list[Line]) -> int | None:

@@ -17,8 +17,10 @@ CORRUPT_MESSAGE = "无法打开 PDF 文件（文件可能已损坏或下载不�
 NOT_PDF_MESSAGE = "文件不是 PDF 格式（缺少 %PDF 文件头）：请确认扩展名是否正确，或提供 Word 原件"
 ENCRYPTED_MESSAGE = "PDF 已加密，需要密码才能打开：请提供未加密的 PDF 或 Word 原件"
 
-# Centred page numbers such as "- 3 -" or "— 12 —" are furniture, not text.
-_PAGE_NUMBER_LINE = re.compile(r"^\s*[-－—–]\s*\d{1,4}\s*[-－—–]\s*$")
+# Page numbers such as "- 3 -", "— 12 —" or "第 3 页 共 10 页" are furniture, not text.
+_PAGE_NUMBER_LINE = re.compile(
+    r"^\s*(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?)\s*$"
+)
 # Kangxi radicals / compatibility ideographs some PDF fonts map 一 or 行 to
 _COMPAT_IDEOGRAPH = re.compile("[\u2e80-\u2fdf\uf900-\ufaff]")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"

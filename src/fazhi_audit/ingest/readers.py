@@ -22,6 +22,32 @@ UNSUPPORTED_SUFFIXES = {".doc", ".wps", ".ofd", ".rtf", ".odt", ".pages", ".xls"
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES
 SUPPORTED_HINT = "支持 .txt/.md、.docx、.pdf（含文本层）、.html/.htm"
 
+BINARY_MESSAGE = "这是二进制文件，不是文本报告：请提供 .txt/.docx/.pdf/.html 文件"
+
+# Leading bytes of common binary containers; a text report never starts so.
+_BINARY_SIGNATURES = (
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"PK\x03\x04", "zip 压缩包或 .docx/.ofd"),
+    (b"%PDF-", "PDF"),
+    (b"\xd0\xcf\x11\xe0", "旧版 .doc/.wps/.xls"),
+    (b"Rar!", "rar 压缩包"),
+    (b"7z\xbc\xaf", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"\x7fELF", "可执行程序"),
+)
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+_UTF16_32 = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"]
+
 
 @dataclass
 class RawDocument:
@@ -80,33 +106,6 @@ def _to_simplified(doc: RawDocument) -> RawDocument:
     except ImportError:  # pragma: no cover - module ships with the package
         return doc
     return convert_if_traditional(doc)
-
-
-BINARY_MESSAGE = "这是二进制文件，不是文本报告：请提供 .txt/.docx/.pdf/.html 文件"
-
-# Leading bytes of common binary containers; a text report never starts so.
-_BINARY_SIGNATURES = (
-    (b"\x89PNG", "PNG 图片"),
-    (b"\xff\xd8\xff", "JPEG 图片"),
-    (b"GIF8", "GIF 图片"),
-    (b"PK\x03\x04", "zip 压缩包或 .docx/.ofd"),
-    (b"%PDF-", "PDF"),
-    (b"\xd0\xcf\x11\xe0", "旧版 .doc/.wps/.xls"),
-    (b"Rar!", "rar 压缩包"),
-    (b"7z\xbc\xaf", "7z 压缩包"),
-    (b"\x1f\x8b", "gzip 压缩包"),
-    (b"\x7fELF", "可执行程序"),
-)
-
-_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-
-_UTF16_32 = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"]
 
 
 def decode_text(data: bytes) -> str:

@@ -23,8 +23,8 @@ _MARKERS: list[tuple[int, str, re.Pattern[str]]] = [
 _HEADING_TEXT_END = re.compile(r"[。;!?]")
 _MAX_HEADING_CHARS = 60
 
-# 一是 … 十是 opening an item; 一是 may follow 在于/为 ("主要在于一是").
-_INLINE = re.compile(rf"(?:(?<=^)|(?<=[。;:,!?\s])|(?<=在于)|(?<=为))(?P<num>{_CN})是")
+# 一是 … 十是 opening an item; it may follow 在于/为/其中 ("主要在于一是").
+_INLINE = re.compile(rf"(?:(?<=^)|(?<=[。;:,!?\s])|(?<=在于)|(?<=为)|(?<=其中))(?P<num>{_CN})是")
 
 
 @dataclass(frozen=True)

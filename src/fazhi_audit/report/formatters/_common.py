@@ -1,0 +1,74 @@
+"""Small helpers every formatter shares, so all formats agree on lines and wording."""
+
+from __future__ import annotations
+
+from ..model import Evidence, Finding, ReportResult
+
+SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_LABEL = {"pass": "符合", "partial": "部分符合", "fail": "不符合"}
+PLACEHOLDER = "……"  # stands in for {missing} where no item names are known
+
+
+def is_problem(finding: Finding) -> bool:
+    return finding.status != "pass"
+
+
+def problems(result: ReportResult) -> list[Finding]:
+    return [f for f in result.findings if is_problem(f)]
+
+
+def verdict(result: ReportResult) -> str:
+    if result.error:
+        return "无法读取"
+    return "通过" if result.passed else "不通过"
+
+
+def first_evidence(finding: Finding) -> Evidence | None:
+    return next((i.evidence for i in finding.items if i.evidence), None)
+
+
+def finding_line(finding: Finding) -> int | None:
+    """The finding's own line, else where its first evidence sits; None if unknown."""
+    line = finding.line
+    if not line:
+        ev = first_evidence(finding)
+        line = ev.line if ev else None
+    return line if line and line >= 1 else None
+
+
+def missing_items(finding: Finding) -> list[str]:
+    return [i.name for i in finding.items if not i.found]
+
+
+def fix_text(finding: Finding) -> str:
+    # Rule fixes are templates; fill {missing} so no raw placeholder reaches a reader.
+    names = "、".join(missing_items(finding)) or PLACEHOLDER
+    return (finding.fix or "").replace("{missing}", names)
+
+
+def template_text(text: str) -> str:
+    """A rule-level template (no finding at hand) with placeholders made readable."""
+    return (text or "").replace("{missing}", PLACEHOLDER).replace("{found}", PLACEHOLDER)
+
+
+def posix_path(path: str) -> str:
+    # Reports may come from Windows runners; every format uses forward slashes.
+    out = path.replace("\\", "/")
+    while out.startswith("./"):
+        out = out[2:]
+    return out
+
+
+def evidence_lines(finding: Finding) -> list[str]:
+    """Human-readable evidence: where each item was (or was not) seen."""
+    out = []
+    for item in finding.items:
+        ev = item.evidence
+        if ev is None:
+            if not item.found:
+                out.append(f"未见：{item.name}")
+            continue
+        mark = "已见" if item.found else "不计入"
+        note = f"（{item.note}）" if item.note else ""
+        out.append(f"{mark}：{item.name}，第{ev.line}行{note}：{ev.text}")
+    return out

@@ -1,0 +1,58 @@
+"""One row per report, for spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ...rules.schema import Rule
+from ..model import ReportResult
+from ._common import missing_items, problems, verdict
+
+HEADER = ["path", "body", "year", "score", "verdict", "errors", "warnings", "infos", "missing", "error"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str | None) -> str:
+    # Text taken from documents could start a spreadsheet formula; quote it as text.
+    text = text or ""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _missing(result: ReportResult) -> str:
+    out = []
+    for f in problems(result):
+        names = missing_items(f)
+        if names:
+            out.extend(f"{f.rule}:{name}" for name in names)
+        else:
+            out.append(f.rule)  # rule-level defect (order, deadline): nothing itemised
+    return ";".join(out)
+
+
+def row(result: ReportResult) -> list:
+    if result.error:
+        return [result.path, "", "", "", verdict(result), "", "", "", "", _cell(result.error)]
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for f in problems(result):
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return [
+        result.path,
+        _cell(result.body),
+        result.year if result.year is not None else "",
+        result.score,
+        verdict(result),
+        counts["error"],
+        counts["warning"],
+        counts["info"],
+        _missing(result),
+        "",
+    ]
+
+
+def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(row(r) for r in results)
+    return buf.getvalue()

@@ -1,0 +1,86 @@
+"""JUnit XML, so CI systems show each rule as a test case per report."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from ...rules.schema import Rule
+from ..model import Finding, ReportResult
+from ._common import SEVERITY_LABEL, STATUS_LABEL, evidence_lines, finding_line, fix_text, is_problem
+
+# Characters XML 1.0 forbids; document text extracted from PDFs can contain them.
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str | None) -> str:
+    return _INVALID_XML.sub("", text or "")
+
+
+def _details(f: Finding) -> str:
+    line = finding_line(f)
+    lines = [f"[{SEVERITY_LABEL.get(f.severity, f.severity)}·{STATUS_LABEL.get(f.status, f.status)}] {f.message}"]
+    if line:
+        lines.append(f"位置：第{line}行")
+    if fix_text(f):
+        lines.append(f"修改建议：{fix_text(f)}")
+    if f.basis:
+        lines.append(f"依据：{f.basis}")
+    lines.extend(evidence_lines(f))
+    return _clean("\n".join(lines))
+
+
+def _case_names(findings: list[Finding]) -> list[str]:
+    # A rule can report several defects; suffix repeats so CI tools do not merge them.
+    seen: dict[str, int] = {}
+    names = []
+    for f in findings:
+        seen[f.rule] = seen.get(f.rule, 0) + 1
+        names.append(f.rule if seen[f.rule] == 1 else f"{f.rule} ({seen[f.rule]})")
+    return names
+
+
+def _suite(result: ReportResult) -> tuple[ET.Element, int, int, int]:
+    path = _clean(result.path)
+    suite = ET.Element("testsuite", name=path)
+    tests = failures = errors = 0
+    if result.error:
+        case = ET.SubElement(suite, "testcase", classname=path, name="input")
+        err = ET.SubElement(case, "error", message=_clean(result.error), type="input.unreadable")
+        err.text = _clean(result.error)
+        tests, errors = 1, 1
+    else:
+        props = ET.SubElement(suite, "properties")
+        values = {"body": result.body or "", "year": result.year or "", "score": result.score, "passed": str(result.passed).lower()}
+        for key, value in values.items():
+            ET.SubElement(props, "property", name=key, value=_clean(str(value)))
+        for f, name in zip(result.findings, _case_names(result.findings)):
+            case = ET.SubElement(suite, "testcase", classname=path, name=name)
+            tests += 1
+            if not is_problem(f):
+                continue
+            if f.severity in ("error", "warning"):
+                failure = ET.SubElement(case, "failure", message=_clean(f.message), type=f.severity)
+                failure.text = _details(f)
+                failures += 1
+            else:
+                # Info-level gaps are advice, not failures: keep the build green but show them.
+                ET.SubElement(case, "system-out").text = _details(f)
+    suite.set("tests", str(tests))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    suite.set("skipped", "0")
+    return suite, tests, failures, errors
+
+
+def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
+    root = ET.Element("testsuites", name=f"fazhi-audit {tool_version}")
+    totals = [0, 0, 0]
+    for r in results:
+        suite, *counts = _suite(r)
+        root.append(suite)
+        totals = [a + b for a, b in zip(totals, counts)]
+    for key, value in zip(("tests", "failures", "errors"), totals):
+        root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

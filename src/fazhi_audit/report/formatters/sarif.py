@@ -1,0 +1,133 @@
+"""SARIF 2.1.0 for code-scanning dashboards (GitHub, GitLab, Azure DevOps)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from ...ingest.readers import SUPPORTED_HINT
+from ...rules.schema import Rule
+from ..model import Finding, ReportResult
+from ._common import finding_line, first_evidence, posix_path, problems, template_text
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/fazhi-audit/"
+FINGERPRINT_KEY = "fazhiAudit/v1"
+UNREADABLE_RULE = "input.unreadable"
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:/")
+_SPACE = re.compile(r"\s+")
+
+
+def artifact_uri(path: str) -> str:
+    """A valid URI reference: relative paths stay relative, absolute ones become file: URIs."""
+    p = posix_path(path)
+    if _WINDOWS_DRIVE.match(p):
+        return "file:///" + quote(p, safe="/:")
+    if PurePosixPath(p).is_absolute():
+        return "file://" + quote(p, safe="/")
+    return quote(p, safe="/")  # non-ASCII file names must be percent-encoded in a URI
+
+
+def _fingerprint_key(result: ReportResult, finding: Finding) -> tuple[str, str, str, str]:
+    # Line numbers are left out on purpose: editing text above a finding must not "move" it.
+    ev = first_evidence(finding)
+    section = ev.section if ev else ""
+    text = _SPACE.sub("", ev.text) if ev else ""
+    return (finding.rule, posix_path(result.path), section, text)
+
+
+def fingerprint(result: ReportResult, finding: Finding, index: int) -> str:
+    """Line-free identity of a finding; `index` separates otherwise identical findings."""
+    payload = "\x1f".join((*_fingerprint_key(result, finding), str(index)))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _descriptor(rule_id: str, title: str, severity: str, description: str, fix: str, basis: str) -> dict:
+    help_text = template_text(fix) + ("\n依据：" + basis if basis else "")
+    return {
+        "id": rule_id,
+        "name": rule_id,
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": description or title},
+        "help": {"text": help_text or title},
+        "defaultConfiguration": {"level": LEVEL.get(severity, "warning")},
+        "properties": {"basis": basis},
+    }
+
+
+def _location(result: ReportResult, line: int) -> list[dict]:
+    return [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(result.path)}, "region": {"startLine": line}}}]
+
+
+class _Rules:
+    """The driver's rules array, grown on demand so every ruleIndex resolves."""
+
+    def __init__(self, rules: list[Rule]):
+        self.items: list[dict] = []
+        self.index: dict[str, int] = {}
+        for r in rules:
+            self._add(_descriptor(r.id, r.title, r.severity, r.description, r.fix, r.basis_text))
+
+    def _add(self, descriptor: dict) -> int:
+        self.index[descriptor["id"]] = len(self.items)
+        self.items.append(descriptor)
+        return self.index[descriptor["id"]]
+
+    def for_finding(self, f: Finding) -> int:
+        if f.rule in self.index:
+            return self.index[f.rule]
+        return self._add(_descriptor(f.rule, f.title, f.severity, "", f.fix, f.basis))
+
+    def unreadable(self) -> int:
+        if UNREADABLE_RULE in self.index:
+            return self.index[UNREADABLE_RULE]
+        title = "无法读取的输入"
+        description = "输入文件无法读取，或不是法治政府建设年度报告，未能检查。"
+        fix = f"请确认文件存在、内容为法治政府建设年度报告；{SUPPORTED_HINT}"
+        return self._add(_descriptor(UNREADABLE_RULE, title, "error", description, fix, ""))
+
+
+def _results_for(result: ReportResult, table: _Rules) -> list[dict]:
+    if result.error:
+        idx = table.unreadable()
+        fp = hashlib.sha256("\x1f".join((UNREADABLE_RULE, posix_path(result.path))).encode("utf-8")).hexdigest()
+        return [
+            {
+                "ruleId": UNREADABLE_RULE,
+                "ruleIndex": idx,
+                "level": "error",
+                "message": {"text": result.error},
+                "locations": _location(result, 1),
+                "partialFingerprints": {FINGERPRINT_KEY: fp},
+            }
+        ]
+    out = []
+    seen: dict[tuple, int] = {}
+    for f in problems(result):
+        key = _fingerprint_key(result, f)
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        out.append(
+            {
+                "ruleId": f.rule,
+                "ruleIndex": table.for_finding(f),
+                "level": LEVEL.get(f.severity, "warning"),
+                "message": {"text": f.message},
+                "locations": _location(result, finding_line(f) or 1),
+                "partialFingerprints": {FINGERPRINT_KEY: fingerprint(result, f, occurrence)},
+                "properties": {"status": f.status},
+            }
+        )
+    return out
+
+
+def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
+    table = _Rules(rules)
+    sarif_results = [item for r in results for item in _results_for(r, table)]
+    driver = {"name": "fazhi-audit", "version": tool_version, "informationUri": INFORMATION_URI, "rules": table.items}
+    doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": sarif_results}]}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

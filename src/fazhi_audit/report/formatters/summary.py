@@ -1,0 +1,42 @@
+"""Counts, a score ranking, and the "what do reports miss most" table."""
+
+from __future__ import annotations
+
+from ...rules.schema import Rule
+from ..model import ReportResult
+
+
+def build_summary(results: list[ReportResult], rules: list[Rule] | None = None) -> dict:
+    readable = [r for r in results if not r.error]
+    ranking = sorted(readable, key=lambda r: (r.score, r.path))
+
+    # rule id -> (title, severity); passing `rules` also lists rules that never fired
+    meta: dict[str, tuple[str, str]] = {rule.id: (rule.title, rule.severity) for rule in rules or []}
+    missing: dict[str, set[str]] = {rid: set() for rid in meta}
+    for r in readable:
+        for f in r.findings:
+            meta.setdefault(f.rule, (f.title, f.severity))
+            hits = missing.setdefault(f.rule, set())
+            if f.status != "pass":
+                hits.add(r.path)  # a set: several findings of one rule count the report once
+
+    n = len(readable)
+    table = [
+        {
+            "rule": rid,
+            "title": meta[rid][0],
+            "severity": meta[rid][1],
+            "missing": len(paths),
+            "share": round(len(paths) / n, 4) if n else 0.0,
+        }
+        for rid, paths in missing.items()
+    ]
+    table.sort(key=lambda row: (-row["missing"], row["rule"]))
+    return {
+        "reports": len(results),
+        "passed": sum(1 for r in readable if r.passed),
+        "failed": sum(1 for r in readable if not r.passed),
+        "unreadable": len(results) - n,
+        "ranking": [{"path": r.path, "body": r.body, "score": r.score, "passed": r.passed} for r in ranking],
+        "rules": table,
+    }

@@ -1,0 +1,160 @@
+"""The human gap report: rich on a terminal, plain text when piped.
+
+Rich styles are dropped automatically when stdout is not a terminal or
+NO_COLOR is set; in that case we also draw no boxes and mark the matched
+words with 【】 so the highlight survives without colour.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .model import Evidence, Finding, ReportResult
+
+KIND_LABELS = {
+    "achievements": "主要举措和成效",
+    "shortcomings": "不足和原因",
+    "first_responsible": "第一责任人履职",
+    "plans": "下一年度安排",
+    "other": "其他情况",
+    "extra": "其他部分",
+    "preamble": "导语",
+    "title": "标题",
+}
+REQUIRED_PARTS = ("achievements", "shortcomings", "first_responsible", "plans", "other")
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+STATUS_MARKS = {"pass": ("✓", "green"), "partial": ("◐", "yellow"), "fail": ("✗", "red")}
+_EVIDENCE_CHARS = 60
+
+
+class TerminalRenderer:
+    def __init__(self, console: Console, verbose: bool = False):
+        self.console = console
+        self.plain = not console.is_terminal or console.no_color
+        self.verbose = verbose
+
+    def render(self, result: ReportResult) -> None:
+        c = self.console
+        if result.error:
+            c.print(Text.assemble(("✗ 无法检查 ", "bold red"), (result.path, "bold"), f"：{result.error}"))
+            return
+        c.print(self._header(result))
+        c.print(self._parts(result))
+        c.print(self._rule_table(result))
+        gaps = [f for f in result.findings if f.status != "pass"]
+        if gaps:
+            c.print(Text("问题与修改建议", style="bold"))
+            for f in gaps:
+                c.print(self._gap(f))
+        if self.verbose:
+            c.print(Text("已满足要求的证据", style="bold"))
+            for f in result.findings:
+                if f.status == "pass":
+                    c.print(self._gap(f))
+        for w in result.warnings:
+            c.print(Text(f"注意：{w}", style="yellow"))
+        c.print()
+
+    def _header(self, r: ReportResult):
+        verdict = Text("✓ 通过", style="bold green") if r.passed else Text("✗ 不通过", style="bold red")
+        lines = Text()
+        lines.append(f"文件  {r.path}\n")
+        lines.append(f"单位  {r.body or '（未识别）'}    年度  {r.year or '（未识别）'}    发布  {r.published or '（未显示）'}\n")
+        lines.append(f"得分  {r.score}/100    结论  ")
+        lines.append(verdict)
+        title = r.title or "（未识别标题）"
+        if self.plain:
+            return Group(Text(f"== {title} ==", style="bold"), lines)
+        return Panel(lines, title=Text(title, style="bold"), title_align="left", box=box.ROUNDED)
+
+    def _parts(self, r: ReportResult):
+        order = [s.kind for s in r.sections]
+        t = Text("五项内容  ")
+        for n, kind in enumerate(REQUIRED_PARTS):
+            if kind in order:
+                pos = order.index(kind) + 1
+                line = r.sections[pos - 1].line
+                t.append(f"✓{KIND_LABELS[kind]}", style="green")
+                t.append(f"[第{pos}部分" + (f",第{line}行" if line else "") + "]  ")
+            else:
+                t.append(f"✗{KIND_LABELS[kind]}  ", style="red")
+        extra = [s for s in r.sections if s.kind == "extra"]
+        if extra:
+            t.append("\n另有  " + "；".join(s.heading for s in extra), style="dim")
+        return t
+
+    def _rule_table(self, r: ReportResult) -> Table:
+        table = Table(box=None if self.plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+        table.add_column("", no_wrap=True)
+        table.add_column("规则", overflow="fold", max_width=28)
+        table.add_column("级别", no_wrap=True)
+        table.add_column("结果", overflow="fold")
+        seen = set()
+        for f in r.findings:
+            if f.rule in seen:
+                continue
+            seen.add(f.rule)
+            group = [x for x in r.findings if x.rule == f.rule]
+            worst = min(group, key=lambda x: ["fail", "partial", "pass"].index(x.status))
+            mark, style = STATUS_MARKS[worst.status]
+            if len(group) > 1:
+                summary = f"{len(group)} 处问题"
+            elif worst.items and len(worst.items) > 1:
+                found = sum(1 for i in worst.items if i.found)
+                missing = [i.name for i in worst.items if not i.found]
+                summary = f"{found}/{len(worst.items)}" + (f"，缺：{'、'.join(missing)}" if missing else "")
+            else:
+                summary = "符合" if worst.status == "pass" else worst.message
+            table.add_row(Text(mark, style=style), f"{f.title}\n{f.rule}" if not self.plain else f"{f.title} ({f.rule})", Text(SEVERITY_LABELS[f.severity], style=SEVERITY_STYLES[f.severity]), summary)
+        return table
+
+    def _gap(self, f: Finding):
+        mark, style = STATUS_MARKS[f.status]
+        head = Text()
+        head.append(f"{mark} ", style=style)
+        head.append(f"[{SEVERITY_LABELS[f.severity]}] ", style=SEVERITY_STYLES[f.severity])
+        head.append(f"{f.rule}  ", style="bold")
+        head.append(f.message)
+        if f.line:
+            head.append(f"（第{f.line}行）", style="dim")
+        parts = [head]
+        for item in f.items:
+            if item.found and f.status != "pass" and not self.verbose:
+                continue
+            line = Text("    ")
+            line.append("✓ " if item.found else "✗ ", style="green" if item.found else "red")
+            line.append(item.name)
+            if item.note:
+                line.append(f"：{item.note}", style="yellow")
+            elif not item.found and not item.evidence:
+                line.append("：未找到", style="dim")
+            parts.append(line)
+            if item.evidence:
+                parts.append(self._evidence(item.evidence))
+        if f.status != "pass":
+            parts.append(Text(f"    → {f.fix}（依据：{f.basis}）", style="italic"))
+        return Group(*parts)
+
+    def _evidence(self, ev: Evidence) -> Text:
+        text, match = ev.text, ev.match
+        at = text.find(match) if match else -1
+        # Trim long sentences around the match so a row fits in 80 columns.
+        if len(text) > _EVIDENCE_CHARS:
+            start = max(0, (at if at >= 0 else 0) - 20)
+            text = ("…" if start else "") + text[start : start + _EVIDENCE_CHARS] + "…"
+            at = text.find(match) if match else -1
+        out = Text(f"      第{ev.line}行·{KIND_LABELS.get(ev.section, ev.section)}：", style="dim")
+        if at < 0:
+            out.append(text)
+            return out
+        out.append(text[:at])
+        out.append(f"【{match}】" if self.plain else match, style="bold reverse")
+        out.append(text[at + len(match) :])
+        if ev.similarity < 100:
+            out.append(f"（相似度 {ev.similarity:.0f}）", style="dim")
+        return out

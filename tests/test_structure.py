@@ -1,0 +1,97 @@
+"""Headings, part classification, numbering and metadata on invented texts."""
+
+import pytest
+
+from fazhi_audit.document import parse_document
+from fazhi_audit.ingest.metadata import find_body
+from fazhi_audit.ingest.normalize import normalize
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    from fazhi_audit.api import default_rules_dir
+    from fazhi_audit.rules.loader import load_ruleset
+
+    return load_ruleset(default_rules_dir()).vocab
+
+
+@pytest.mark.parametrize(
+    "heading,kind",
+    [
+        ("一、2024年法治政府建设工作情况", "achievements"),
+        ("一、主要做法及成效", "achievements"),
+        ("二、存在的困难和问题", "shortcomings"),
+        ("二、问题及原因分析", "shortcomings"),
+        ("三、党政主要负责人履行推进法治建设第一责任人职责情况", "first_responsible"),
+        ("三、主要负责人履职情况", "first_responsible"),
+        ("四、2025年工作思路", "plans"),
+        ("四、下步对策措施", "plans"),
+        ("五、其他需要报告的事项", "other"),
+        ("五、对全市法治政府建设的意见建议", "extra"),
+    ],
+)
+def test_heading_classification(vocab, heading, kind):
+    doc = parse_document(f"某县2024年法治政府建设情况报告\n{heading}\n正文内容。\n", vocab)
+    assert doc.kinds() == [kind]
+
+
+def test_full_width_and_half_width_markers_both_parse(vocab):
+    text = "某镇2023年法治政府建设工作报告\n一、主要举措和成效\n（一）强化领导\n一是健全机制。\n(二)规范执法\n一是持证上岗。\n"
+    doc = parse_document(text, vocab)
+    assert [h.marker for h in doc.headings if h.level == 2] == ["(一)", "(二)"]
+    assert doc.numbering == []
+
+
+def test_skipped_repeated_and_unnumbered(vocab):
+    text = "\n".join(
+        [
+            "某镇2023年法治政府建设工作报告",
+            "一、主要举措和成效",
+            "(一)强化领导",
+            "一是健全机制。二是压实责任。二是强化考核。",
+            "(三)规范执法",
+            "一是持证上岗。",
+            "化解矛盾纠纷,维护社会稳定",
+            "一是排查纠纷。",
+            "二、存在的问题",
+            "四、下一步工作计划",
+            "加强队伍建设。",
+        ]
+    )
+    doc = parse_document(text, vocab)
+    kinds = {(d.kind, d.line) for d in doc.numbering}
+    assert ("repeated", 4) in kinds
+    assert ("skipped", 5) in kinds  # (三) after (一)
+    assert ("unnumbered", 7) in kinds
+    assert ("skipped", 10) in kinds  # 四、 after 二、
+
+
+def test_nested_inline_lists_are_not_defects(vocab):
+    text = "某镇2023年法治政府建设工作报告\n一、主要举措和成效\n一是织牢网。\n二是织紧网。其中一是完善组织。二是科普知识。三是紧扣任务。\n三是织细网。\n"
+    assert parse_document(text, vocab).numbering == []
+
+
+def test_boilerplate_removed_and_date_kept():
+    raw = "首页 > 政府信息公开 > 法治政府建设\n索引号 123/2024-1\n发布时间：2024-03-15 10:20 来源：司法局\n某县2023年度法治政府建设情况报告\n正文。\n【打印本页】【关闭窗口】\n某公网安备 123号\n"
+    norm = normalize(raw)
+    assert [line.text for line in norm.lines] == ["某县2023年度法治政府建设情况报告", "正文。"]
+    assert norm.lines[0].number == 4
+    assert norm.published == "2024-03-15"
+
+
+@pytest.mark.parametrize(
+    "title,body",
+    [
+        ("中共某某县甲镇委员会 甲镇人民政府关于2023年法治政府建设工作报告", "某某县甲镇"),
+        ("乙县人民政府关于2024年度法治政府建设情况的报告", "乙县人民政府"),
+        ("2023年度丙县司法局法治政府建设工作报告", "丙县司法局"),
+    ],
+)
+def test_body_from_title(title, body):
+    assert find_body(title) == body
+
+
+def test_split_title_joined(vocab):
+    doc = parse_document("丁县戊乡人民政府\n2024年法治政府建设情况报告\n一、工作开展情况\n正文。\n", vocab)
+    assert doc.meta.title == "丁县戊乡人民政府2024年法治政府建设情况报告"
+    assert doc.meta.year == 2024
