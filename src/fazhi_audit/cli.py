@@ -7,8 +7,12 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import click
 import typer
+
+try:  # typer >= 0.20 vendors click; its exceptions are not click's own
+    from typer import _click as click
+except ImportError:  # pragma: no cover - older typer uses click directly
+    import click
 from rich.console import Console
 
 from . import __version__
@@ -108,7 +112,8 @@ def _emit(results, rules, fmt: str, output: Path | None, verbose: bool) -> None:
 
     text = FORMATTERS[fmt](results, rules, __version__)
     if output:
-        output.write_text(text, encoding="utf-8")
+        # Excel only detects UTF-8 in a CSV file by its BOM.
+        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 

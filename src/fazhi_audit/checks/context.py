@@ -21,13 +21,14 @@ class CheckContext:
 def finding(rule: Rule, status: str, message: str, **kw) -> Finding:
     """A finding pre-filled from its rule, so every one names rule and basis."""
     credit = kw.pop("credit", {"pass": 1.0, "partial": 0.5, "fail": 0.0}[status])
+    fix = fill(rule.fix, **kw.pop("values", {}))
     return Finding(
         rule=rule.id,
         title=rule.title,
         severity=rule.severity,
         status=status,
         message=message,
-        fix=rule.fix,
+        fix=fix,
         basis=rule.basis_text,
         credit=credit,
         **kw,

@@ -86,4 +86,4 @@ def check_required_items(rule: Rule, doc: Document, ctx: CheckContext) -> list[F
         return [finding(rule, "pass", f"{rule.title}：已见 {len(found)}/{len(results)} 项", items=results, line=line)]
     status = "partial" if found else "fail"
     message = fill(rule.message, missing="、".join(missing), found="、".join(r.name for r in found))
-    return [finding(rule, status, message, items=results, line=line, credit=len(found) / needed)]
+    return [finding(rule, status, message, items=results, line=line, credit=len(found) / needed, values={"missing": "、".join(missing)})]

@@ -44,7 +44,7 @@ def check_required_sections(rule: Rule, doc: Document, ctx: CheckContext) -> lis
     if not missing:
         return [finding(rule, "pass", f"{rule.title}：齐全", items=items)]
     credit = 1 - len(missing) / len(items)
-    return [finding(rule, "fail", fill(rule.message, missing="、".join(missing)), items=items, credit=credit)]
+    return [finding(rule, "fail", fill(rule.message, missing="、".join(missing)), items=items, credit=credit, values={"missing": "、".join(missing)})]
 
 
 def check_section_order(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:

@@ -41,7 +41,8 @@ class TerminalRenderer:
     def render(self, result: ReportResult) -> None:
         c = self.console
         if result.error:
-            c.print(Text.assemble(("✗ 无法检查 ", "bold red"), (result.path, "bold"), f"：{result.error}"))
+            # One line per unreadable file, never wrapped: scripts grep for it.
+            c.print(Text.assemble(("✗ 无法检查 ", "bold red"), (result.path, "bold"), f"：{result.error}"), soft_wrap=True)
             return
         c.print(self._header(result))
         c.print(self._parts(result))

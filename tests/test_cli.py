@@ -1,0 +1,127 @@
+"""Exit codes and one-line messages, mirroring the README's table."""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SEEDS
+
+from fazhi_audit.exit_codes import ExitCode
+
+
+def run(*args, stdin=None, env=None):
+    return subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, input=stdin, cwd=ROOT, timeout=600, env=env)
+
+
+GOOD = """某县司法局2024年度法治政府建设工作报告
+一、2024年推进法治政府建设的主要举措和成效
+全年审查合同12件，聘请法律顾问1名。
+二、存在的不足和原因
+执法力量薄弱，究其原因在于编制不足。
+三、党政主要负责人履行推进法治建设第一责任人职责情况
+主要负责人召开专题会议3次。
+四、2025年主要安排
+加强执法队伍建设。
+五、其他需要报告的情况
+无。
+""".encode()
+
+MISSING_PARTS = """某镇2024年度法治政府建设工作报告
+一、工作开展情况
+全年审查合同12件。
+二、下一步工作计划
+加强执法队伍建设。
+""".encode()
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "good.txt").write_bytes(GOOD)
+    (tmp_path / "bad.txt").write_bytes(MISSING_PARTS)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 not really a doc")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "args,code,needle",
+    [
+        (["good.txt"], ExitCode.OK, None),
+        (["bad.txt"], ExitCode.FAILED, None),
+        (["good.txt", "bad.txt"], ExitCode.FAILED, None),
+        (["empty.txt"], ExitCode.UNREADABLE, "文件为空"),
+        (["binary.txt"], ExitCode.UNREADABLE, "二进制"),
+        (["old.doc"], ExitCode.UNREADABLE, ".docx"),
+        (["bad.txt", "empty.txt"], ExitCode.UNREADABLE, None),  # 3 wins over 1
+        (["missing.txt"], ExitCode.USAGE, "路径不存在"),
+        (["good.txt", "--no-such-option"], ExitCode.USAGE, "用法错误"),
+        (["good.txt", "--format", "yaml"], ExitCode.USAGE, "未知的输出格式"),
+        (["good.txt", "--fail-under", "101"], ExitCode.USAGE, "用法错误"),
+    ],
+)
+def test_exit_codes(files, args, code, needle):
+    resolved = [str(files / a) if a.endswith((".txt", ".doc")) else a for a in args]
+    proc = run("check", *resolved, "--jobs", "1")
+    assert proc.returncode == code, proc.stderr.decode()
+    out = proc.stdout.decode() + proc.stderr.decode()
+    assert "Traceback" not in out
+    if needle:
+        assert needle in out
+    if code == ExitCode.USAGE:
+        assert len(proc.stderr.decode().strip().splitlines()) == 1
+
+
+def test_fail_under_turns_pass_into_fail(files):
+    assert run("check", str(files / "good.txt"), "--fail-under", "99", "--jobs", "1").returncode == ExitCode.FAILED
+
+
+def test_malformed_rules_dir_exit_2(tmp_path, files):
+    rules = tmp_path / "myrules"
+    (rules / "vocab").mkdir(parents=True)
+    (rules / "vocab" / "sections.yaml").write_text((ROOT / "rules" / "vocab" / "sections.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (rules / "x.bad.yaml").write_text("id: x.bad\ntitle: t\ntype: nonsense\n", encoding="utf-8")
+    proc = run("check", str(files / "good.txt"), "--rules", str(rules))
+    assert proc.returncode == ExitCode.USAGE
+    err = proc.stderr.decode()
+    assert "x.bad.yaml:3" in err and "Traceback" not in err
+
+
+def test_stdin_and_plain_text_output(files):
+    proc = run("check", "-", stdin=MISSING_PARTS)
+    assert proc.returncode == ExitCode.FAILED
+    out = proc.stdout.decode()
+    assert "\x1b[" not in out  # not a terminal: no colour codes
+    assert "缺少必备部分" in out and "依据" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_text_report_on_seeds_mentions_plans_only():
+    proc = run("check", str(SEEDS), "--jobs", "1")
+    assert proc.returncode == ExitCode.FAILED
+    out = proc.stdout.decode()
+    assert "仅见于下一年度安排" in out
+    assert out.count("得分") == 5
+
+
+def test_rules_commands():
+    listing = run("rules", "list")
+    assert listing.returncode == 0 and b"decision.five-step" in listing.stdout
+    shown = run("rules", "show", "decision.five-step")
+    assert shown.returncode == 0 and "重大行政决策程序暂行条例".encode() in shown.stdout
+    assert run("rules", "show", "no.such-rule").returncode == ExitCode.USAGE
+    tested = run("rules", "test")
+    assert tested.returncode == 0 and b"0 failed" in tested.stdout
+
+
+def test_rules_test_fails_on_broken_example(tmp_path):
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    path = rules / "legal.adviser.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("开展法律咨询活动6场。", "聘请法律顾问1名。"), encoding="utf-8")
+    proc = run("rules", "test", "--rules", str(rules))
+    assert proc.returncode == 1
+    assert "legal.adviser" in proc.stdout.decode()

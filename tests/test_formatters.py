@@ -1,0 +1,290 @@
+"""The output formats, rendered from real audits of two small reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+try:
+    import fazhi_audit  # noqa: F401
+except ImportError:  # running from a checkout without an install
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from fazhi_audit.api import Auditor
+from fazhi_audit.report.formatters import FORMATTERS, NAMES, build_summary
+from fazhi_audit.report.formatters import csv_format, github, jsonl, sarif
+from fazhi_audit.report.model import ReportResult
+
+VERSION = "9.9.9-test"
+
+GOOD = """某县青山镇2023年度法治政府建设工作报告
+2023年，青山镇坚持以习近平法治思想为指导，扎实推进法治政府建设。现将有关情况报告如下。
+一、上一年度推进法治政府建设的主要举措和成效
+（一）依法决策。全年重大行政决策均履行公众参与、专家论证、风险评估、合法性审查、集体讨论决定程序，共3项。聘请法律顾问1名，审查合同12份。
+（二）规范执法。全面落实行政执法公示、执法全过程记录、重大执法决定法制审核制度，公示执法信息45条。
+（三）领导干部学法。党委理论学习中心组学法6次，会前学法12次。
+（四）规范性文件。全年制定行政规范性文件2件，均经合法性审核并报备案。
+（五）政务公开。主动公开政府信息320条，办理依申请公开2件。
+（六）化解纠纷。排查调解矛盾纠纷56件，调解成功率98%。全年发生行政复议案件1件、行政诉讼案件1件，负责人出庭应诉1次。
+（七）普法。落实“谁执法谁普法”普法责任制，开展以案释法8次。
+二、存在的不足和原因
+一是执法人员专业能力不足；二是普法形式单一。究其原因，主要在于培训投入不够，创新意识不强。
+三、党政主要负责人履行推进法治建设第一责任人职责情况
+镇党委书记、镇长对法治建设重要工作亲自部署、重大问题亲自过问、重点环节亲自协调、重要任务亲自督办，年终述职时进行述法。
+四、下一年度推进法治政府建设的主要安排
+（一）加强执法培训。（二）创新普法方式。
+五、其他需要报告的情况
+无。
+"""
+
+BAD = """某某乡2023年法治政府建设情况报告
+一、主要工作
+（一）加强学习。组织干部学习法律知识。
+（二）依法决策。重大事项经集体讨论决定。下一年度将开展专家论证、风险评估。
+（四）普法宣传。开展普法宣传活动3次。
+二、存在的问题
+一是宣传不够深入；二是队伍力量薄弱。
+三、下一步工作
+继续加强法治建设。
+"""
+
+EMPTY_REASON = "文件为空：请提供报告正文"
+TEXTS = {"reports/a_good.txt": GOOD, "reports/b_bad.txt": BAD}
+
+
+@pytest.fixture(scope="module")
+def auditor() -> Auditor:
+    return Auditor()  # one model load for the whole module
+
+
+@pytest.fixture(scope="module")
+def results(auditor) -> list[ReportResult]:
+    audited = [auditor.audit_text(text, path) for path, text in TEXTS.items()]
+    return audited + [ReportResult(path="reports/c_empty.txt", error=EMPTY_REASON)]
+
+
+@pytest.fixture(scope="module")
+def rules(auditor):
+    return auditor.ruleset.rules
+
+
+def render(name, results, rules) -> str:
+    return FORMATTERS[name](results, rules, VERSION)
+
+
+def non_pass(result):
+    return [f for f in result.findings if f.status != "pass"]
+
+
+def test_inputs_are_what_the_tests_assume(results):
+    good, bad, empty = results
+    assert good.passed and not good.error
+    assert not bad.passed and any(f.severity == "error" and f.status == "fail" for f in bad.findings)
+    assert empty.error == EMPTY_REASON
+
+
+def test_registry_lists_every_format():
+    assert NAMES == ["json", "jsonl", "csv", "sarif", "junit", "github", "markdown"]
+    assert all(callable(FORMATTERS[n]) for n in NAMES)
+
+
+def test_every_format_renders_an_empty_batch(rules):
+    for name in NAMES:
+        assert isinstance(render(name, [], rules), str)
+
+
+def test_summary_counts_and_missing_table(results):
+    s = build_summary(results)
+    assert (s["reports"], s["passed"], s["failed"], s["unreadable"]) == (3, 1, 1, 1)
+    # unreadable inputs have no score, so they are not ranked
+    assert [r["path"] for r in s["ranking"]] == ["reports/b_bad.txt", "reports/a_good.txt"]
+    rows = {row["rule"]: row for row in s["rules"]}
+    bad = results[1]
+    for f in non_pass(bad):
+        assert rows[f.rule]["missing"] >= 1
+        assert rows[f.rule]["share"] == rows[f.rule]["missing"] / 2
+    order = [(-row["missing"], row["rule"]) for row in s["rules"]]
+    assert order == sorted(order)
+
+
+def test_summary_lists_rules_that_never_fail(results, rules):
+    s = build_summary(results[:1], rules)
+    assert {row["rule"] for row in s["rules"]} == {r.id for r in rules}
+
+
+def test_json(results, rules):
+    doc = json.loads(render("json", results, rules))
+    assert doc["schema_version"] == 1
+    assert doc["tool"] == {"name": "fazhi-audit", "version": VERSION}
+    assert [r["path"] for r in doc["reports"]] == [r.path for r in results]
+    assert doc["reports"][2]["error"] == EMPTY_REASON
+    assert (doc["summary"]["passed"], doc["summary"]["failed"], doc["summary"]["unreadable"]) == (1, 1, 1)
+    assert "某县青山镇" in render("json", results, rules)  # not \u-escaped
+
+
+def test_jsonl(results, rules):
+    out = render("jsonl", results, rules)
+    lines = out.splitlines()
+    assert len(lines) == len(results)
+    assert [json.loads(line)["path"] for line in lines] == [r.path for r in results]
+    assert jsonl.render_line(results[1]) == lines[1] and "\n" not in lines[1]
+
+
+def test_csv(results, rules):
+    rows = list(csv.DictReader(io.StringIO(render("csv", results, rules))))
+    assert len(rows) == len(results)
+    assert [r["verdict"] for r in rows] == ["通过", "不通过", "无法读取"]
+    bad, bad_row = results[1], rows[1]
+    counts = {sev: sum(1 for f in non_pass(bad) if f.severity == sev) for sev in ("error", "warning", "info")}
+    assert (int(bad_row["errors"]), int(bad_row["warnings"]), int(bad_row["infos"])) == (counts["error"], counts["warning"], counts["info"])
+    missing = bad_row["missing"].split(";")
+    five = next(f for f in bad.findings if f.rule == "decision.five-step")
+    if five.status != "pass":
+        assert any(m.startswith("decision.five-step:") for m in missing)
+    assert rows[2]["error"] == EMPTY_REASON and rows[2]["score"] == ""
+
+
+def test_csv_quotes_formula_like_cells(results):
+    row = csv_format.row(replace(results[0], body="=HYPERLINK(1)"))
+    assert row[1] == "'=HYPERLINK(1)"
+
+
+def _sarif(results, rules) -> dict:
+    return json.loads(render("sarif", results, rules))
+
+
+def test_sarif_structure(results, rules):
+    doc = _sarif(results, rules)
+    assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
+    (run,) = doc["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "fazhi-audit" and driver["version"] == VERSION
+    descriptors = driver["rules"]
+    assert {r.id for r in rules} <= {d["id"] for d in descriptors}
+    for d in descriptors:
+        assert d["shortDescription"]["text"] and d["fullDescription"]["text"] and d["help"]["text"]
+        assert d["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        assert "{missing}" not in d["help"]["text"]
+    expected = sum(len(non_pass(r)) for r in results if not r.error) + 1
+    assert len(run["results"]) == expected
+    line_counts = {path: len(text.splitlines()) for path, text in TEXTS.items()}
+    for res in run["results"]:
+        assert descriptors[res["ruleIndex"]]["id"] == res["ruleId"]
+        assert res["level"] in ("error", "warning", "note") and res["message"]["text"]
+        loc = res["locations"][0]["physicalLocation"]
+        uri = loc["artifactLocation"]["uri"]
+        if res["ruleId"] == "input.unreadable":
+            assert uri == "reports/c_empty.txt" and res["level"] == "error"
+            assert res["message"]["text"] == EMPTY_REASON
+            continue
+        assert 1 <= loc["region"]["startLine"] <= line_counts[uri]
+        assert len(res["partialFingerprints"]["fazhiAudit/v1"]) == 64
+
+
+def test_sarif_levels_follow_severity(results, rules):
+    run = _sarif(results[1:2], rules)["runs"][0]
+    levels = {"error": "error", "warning": "warning", "info": "note"}
+    assert [r["level"] for r in run["results"]] == [levels[f.severity] for f in non_pass(results[1])]
+    assert all(d["id"] != "input.unreadable" for d in run["tool"]["driver"]["rules"])
+
+
+def _fingerprints(results, rules) -> list[str]:
+    run = _sarif(results, rules)["runs"][0]
+    return [r["partialFingerprints"]["fazhiAudit/v1"] for r in run["results"]]
+
+
+def test_sarif_fingerprints_are_stable_and_line_free(auditor, results, rules):
+    first = _fingerprints(results, rules)
+    assert first == _fingerprints(results, rules)
+    assert len(set(first)) == len(first)
+    shifted = auditor.audit_text("\n" + BAD, "reports/b_bad.txt")
+    moved = [f for f in shifted.findings if f.line]
+    assert moved and all(f.line > 1 for f in moved)  # lines really did change
+    assert _fingerprints([shifted], rules) == _fingerprints(results[1:2], rules)
+
+
+def test_fingerprint_separates_duplicates_and_paths(results):
+    bad = results[1]
+    f = non_pass(bad)[0]
+    assert sarif.fingerprint(bad, f, 0) != sarif.fingerprint(bad, f, 1)
+    assert sarif.fingerprint(bad, f, 0) != sarif.fingerprint(replace(bad, path="other.txt"), f, 0)
+    twice = replace(bad, findings=[f, f])
+    run = json.loads(sarif.render([twice], [], VERSION))["runs"][0]
+    prints = [r["partialFingerprints"]["fazhiAudit/v1"] for r in run["results"]]
+    assert len(set(prints)) == 2
+    assert run["tool"]["driver"]["rules"][0]["id"] == f.rule  # descriptor added on demand
+
+
+def test_sarif_uri_encoding():
+    assert sarif.artifact_uri("reports\\天福镇 2023.txt") == "reports/%E5%A4%A9%E7%A6%8F%E9%95%87%202023.txt"
+    assert sarif.artifact_uri("./a/b.txt") == "a/b.txt"
+    assert sarif.artifact_uri("/srv/a.txt") == "file:///srv/a.txt"
+
+
+def test_junit(results, rules):
+    root = ET.fromstring(render("junit", results, rules).encode("utf-8"))
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [r.path for r in results]
+    for suite, result in zip(suites, results):
+        cases = suite.findall("testcase")
+        assert int(suite.get("tests")) == len(cases)
+        if result.error:
+            assert [c.get("name") for c in cases] == ["input"]
+            assert cases[0].find("error").get("message") == EMPTY_REASON
+            continue
+        assert len(cases) == len(result.findings)
+        failing = [f for f in non_pass(result) if f.severity in ("error", "warning")]
+        assert len(suite.findall("testcase/failure")) == int(suite.get("failures")) == len(failing)
+        infos = [f for f in non_pass(result) if f.severity == "info"]
+        assert len(suite.findall("testcase/system-out")) == len(infos)
+    assert int(root.get("failures")) == sum(int(s.get("failures")) for s in suites)
+    assert int(root.get("errors")) == 1
+    assert int(root.get("tests")) == sum(len(r.findings) for r in results if not r.error) + 1
+    failure = suites[1].find("testcase/failure")
+    assert failure.get("type") in ("error", "warning") and "修改建议" in failure.text
+
+
+def test_junit_strips_characters_xml_forbids(results, rules):
+    dirty = replace(results[1], findings=[replace(f, message=f.message + "\x0b\x00") for f in results[1].findings])
+    ET.fromstring(render("junit", [dirty], rules).encode("utf-8"))
+
+
+def test_github(results, rules):
+    lines = render("github", results, rules).splitlines()
+    assert len(lines) == sum(len(non_pass(r)) for r in results if not r.error) + 1
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert lines[-1] == f"::error file=reports/c_empty.txt::{EMPTY_REASON}"
+    assert any("line=" in line and "title=" in line for line in lines)
+
+
+def test_github_escaping():
+    assert github.escape_data("50%\r\nx") == "50%25%0D%0Ax"
+    assert github.escape_property("a:b,c\n") == "a%3Ab%2Cc%0A"
+    odd = ReportResult(path="dir\\a,b:c.txt", error="第一行\n第二行 100%")
+    (line,) = github.render([odd], [], VERSION).splitlines()
+    assert line == "::error file=dir/a%2Cb%3Ac.txt::第一行%0A第二行 100%25"
+
+
+def test_markdown(results, rules):
+    out = render("markdown", results, rules)
+    assert "| 报告 | 单位 | 年度 | 得分 | 结论 |" in out
+    assert "最常缺失" in out
+    assert "reports/b_bad.txt" in out and EMPTY_REASON in out
+    bad_rules = {f.rule for f in non_pass(results[1])}
+    assert any(f"`{rule}`" in out for rule in bad_rules)
+
+
+def test_markdown_caps_long_lists(results, rules):
+    bad = results[1]
+    many = replace(bad, findings=non_pass(bad) * 5)
+    out = render("markdown", [many], rules)
+    assert f"…另有 {len(many.findings) - 10} 条" in out
+    assert out.count("- **") == 10
