@@ -9,10 +9,6 @@ from typing import Optional
 
 import typer
 
-try:  # typer >= 0.20 vendors click; its exceptions are not click's own
-    from typer import _click as click
-except ImportError:  # pragma: no cover - older typer uses click directly
-    import click
 from rich.console import Console
 
 from . import __version__
@@ -183,17 +179,6 @@ def rules_test(rules: Optional[Path] = typer.Option(None, "--rules", help="规�
 def main() -> None:
     try:
         code = app(standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    except click.exceptions.Abort:
-        print("已中止", file=sys.stderr)
-        code = ExitCode.USAGE
-    except click.UsageError as exc:
-        print(f"用法错误：{exc.format_message()}（运行 fazhi-audit --help 查看用法）", file=sys.stderr)
-        code = ExitCode.USAGE
-    except click.ClickException as exc:
-        print(f"错误：{exc.format_message()}", file=sys.stderr)
-        code = ExitCode.USAGE
     except (UsageError, RuleFileError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         code = ExitCode.USAGE
@@ -206,6 +191,19 @@ def main() -> None:
     except KeyboardInterrupt:
         code = 130
     except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
-        print(f"内部错误：{type(exc).__name__}: {exc}（请将命令和输入文件反馈给开发者）", file=sys.stderr)
-        code = ExitCode.USAGE
+        code = _click_exit(exc)
     sys.exit(int(code or 0))
+
+
+def _click_exit(exc: Exception) -> int:
+    """typer vendors click, so match its exceptions by shape, not by class."""
+    if hasattr(exc, "format_message"):  # UsageError, BadParameter, NoSuchOption …
+        print(f"用法错误：{exc.format_message()}（运行 fazhi-audit --help 查看用法）", file=sys.stderr)
+        return ExitCode.USAGE
+    if hasattr(exc, "exit_code"):  # typer.Exit
+        return exc.exit_code
+    if type(exc).__name__ == "Abort":
+        print("已中止", file=sys.stderr)
+        return ExitCode.USAGE
+    print(f"内部错误：{type(exc).__name__}: {exc}（请将命令和输入文件反馈给开发者）", file=sys.stderr)
+    return ExitCode.USAGE
