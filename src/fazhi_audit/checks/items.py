@@ -9,7 +9,7 @@ problem or a promise.  Other mentions are kept to explain the verdict:
 from __future__ import annotations
 
 from ..document import Document, Sentence
-from ..matching import Hit, clause_of
+from ..matching import GAP, Hit, clause_of
 from ..report.model import Evidence, Finding, ItemResult
 from ..rules.schema import Item, Rule
 from .context import CheckContext, fill, finding
@@ -69,9 +69,13 @@ def find_item(item: Item, rule: Rule, doc: Document, ctx: CheckContext, sentence
     return ItemResult(item.name, False)
 
 
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
 def candidate_sentences(rule: Rule, doc: Document) -> list[Sentence]:
     """Skip sentences that share no character pair with any phrase of the rule."""
-    bigrams = {p[i : i + 2] for p in rule.phrases() for i in range(len(p) - 1)}
+    bigrams = {bg for p in rule.phrases() for part in p.split(GAP) for bg in _bigrams(part)}
     return [s for s in doc.sentences if any(bg in s.text for bg in bigrams)]
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import RuleFileError
+from ..ingest.normalize import normalize_line
+from ..matching import GAP
 from ..structure.outline import SECTION_KINDS, SectionKind, SectionVocabulary
 from .schema import (
     BASIS_KEYS,
@@ -48,7 +50,8 @@ class RuleSet:
         return next((r for r in self.rules if r.id == rule_id), None)
 
     def all_phrases(self) -> list[str]:
-        return sorted({p for r in self.rules for p in r.phrases()})
+        # Gapped phrases (专家…论证) are patterns, not words for the segmenter.
+        return sorted({p for r in self.rules for p in r.phrases() if GAP not in p})
 
 
 class _Checker:
@@ -200,17 +203,22 @@ def _items(c: _Checker, data: LinedDict) -> tuple[Item, ...]:
         if name in names:
             c.fail(entry, "name", f"重复的项目名称 {name!r}")
         names.add(name)
-        phrases = c.strings(entry, "phrases", entry.get("phrases", []), allow_empty=True)
+        phrases = _normalized(c.strings(entry, "phrases", entry.get("phrases", []), allow_empty=True))
         out.append(
             Item(
                 name=name,
-                phrases=tuple(dict.fromkeys((name, *phrases))),
-                weak=c.strings(entry, "weak", entry.get("weak", []), allow_empty=True),
-                negatives=c.strings(entry, "not", entry.get("not", []), allow_empty=True),
+                phrases=tuple(dict.fromkeys((normalize_line(name), *phrases))),
+                weak=_normalized(c.strings(entry, "weak", entry.get("weak", []), allow_empty=True)),
+                negatives=_normalized(c.strings(entry, "not", entry.get("not", []), allow_empty=True)),
                 fix=entry.get("fix"),
             )
         )
     return tuple(out)
+
+
+def _normalized(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """Fold phrases as report text is folded (（→( etc.), keeping the gap mark."""
+    return tuple(GAP.join(normalize_line(part) for part in p.split(GAP)) for p in phrases)
 
 
 def _examples(c: _Checker, data: LinedDict, rule: Rule) -> tuple[Example, ...]:

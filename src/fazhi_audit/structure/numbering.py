@@ -100,6 +100,13 @@ def _heading_shaped(text: str) -> bool:
     return 6 <= len(text) <= 40 and not text.endswith(":") and "如下" not in text and not find_inline_items(Line(text, 0), 0)
 
 
+def _introduces_block(text: str, following: str) -> bool:
+    """A heading opens a list, or (without a full stop) sits over a paragraph."""
+    if _OPENS_LIST.match(following):
+        return True
+    return not text.endswith(("。", ";", "!", "?")) and len(following) > 40 and parse_heading(Line(following, 0), 0) is None
+
+
 def unnumbered_defects(lines: list[Line], headings: list[Heading], sections) -> list[NumberingDefect]:
     """A sub-heading with no number where its numbered siblings have one."""
     defects = []
@@ -109,7 +116,7 @@ def unnumbered_defects(lines: list[Line], headings: list[Heading], sections) -> 
         if not subs:
             continue
         # Siblings must themselves be heading-only lines that open a list.
-        shaped = [h for h in subs if len(lines[h.index].text) <= 40 and h.index + 1 < section.end and _OPENS_LIST.match(lines[h.index + 1].text)]
+        shaped = [h for h in subs if len(lines[h.index].text) <= 40 and h.index + 1 < section.end and _introduces_block(lines[h.index].text, lines[h.index + 1].text)]
         if not shaped:
             continue
         last_sub = None
@@ -119,7 +126,7 @@ def unnumbered_defects(lines: list[Line], headings: list[Heading], sections) -> 
                     last_sub = heading_at[i]
                 continue
             text = lines[i].text
-            if i + 1 < section.end and _heading_shaped(text) and _OPENS_LIST.match(lines[i + 1].text) and last_sub:
+            if last_sub and i + 1 < section.end and _heading_shaped(text) and _introduces_block(text, lines[i + 1].text):
                 expected = _fmt(last_sub, (last_sub.number or 0) + 1)
                 defects.append(NumberingDefect("unnumbered", lines[i].number, f"未编号的小标题：“{text}”位于“{last_sub.marker}”之后，应编为“{expected}”", text))
     return defects
