@@ -82,12 +82,40 @@ def check(
     from .rules.loader import load_ruleset
 
     ruleset = load_ruleset(Path(rules_dir) if rules_dir else default_rules_dir())
-    results = audit_all(inputs.files, make_auditor, rules_dir, fail_under, jobs or default_jobs())
-    results.sort(key=lambda r: inputs.files.index(r.path) if r.path in inputs.files else 0)
+    with _progress(len(inputs.files)) as advance:
+        results = audit_all(inputs.files, make_auditor, rules_dir, fail_under, jobs or default_jobs(), on_result=advance)
     _emit(results, ruleset.rules, fmt, output, verbose)
     if inputs.skipped:
         print(f"已跳过 {inputs.skipped} 个非报告文件（扩展名不受支持）", file=sys.stderr)
     raise typer.Exit(int(exit_code_for(results)))
+
+
+class _progress:
+    """A progress bar on stderr, only when stderr is a terminal and files are many."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        console = Console(stderr=True)
+        if self.total < 2 or not console.is_terminal:
+            return lambda _result: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+
+        class RateColumn(ProgressColumn):
+            def render(self, task):
+                return f"{task.speed:.1f} 份/秒" if task.speed else "—"
+
+        self.bar = Progress(TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeRemainingColumn(), console=console, transient=True)
+        self.bar.start()
+        task = self.bar.add_task("check", total=self.total)
+        return lambda _result: self.bar.advance(task)
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.stop()
+        return False
 
 
 def _emit(results, rules, fmt: str, output: Path | None, verbose: bool) -> None:
@@ -96,13 +124,15 @@ def _emit(results, rules, fmt: str, output: Path | None, verbose: bool) -> None:
 
         if output:
             with open(output, "w", encoding="utf-8") as fh:
-                console = Console(file=fh, no_color=True, width=100, highlight=False)
+                renderer = TerminalRenderer(Console(file=fh, no_color=True, width=100, highlight=False), verbose)
                 for r in results:
-                    TerminalRenderer(console, verbose).render(r)
+                    renderer.render(r)
+                renderer.render_summary(results)
             return
-        console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
+        renderer = TerminalRenderer(Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR"))), verbose)
         for r in results:
-            TerminalRenderer(console, verbose).render(r)
+            renderer.render(r)
+        renderer.render_summary(results)
         return
     from .report.formatters import FORMATTERS
 

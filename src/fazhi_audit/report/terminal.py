@@ -61,6 +61,29 @@ class TerminalRenderer:
             c.print(Text(f"注意：{w}", style="yellow"))
         c.print()
 
+    def render_summary(self, results: list[ReportResult]) -> None:
+        """After a batch: reports ranked by score, and the most-missed rules."""
+        if len(results) < 2:
+            return
+        from .formatters.summary import build_summary
+
+        summary = build_summary(results)
+        c = self.console
+        c.print(Text(f"汇总：共 {summary['reports']} 份，通过 {summary['passed']}，不通过 {summary['failed']}，无法读取 {summary['unreadable']}", style="bold"))
+        ranking = Table(box=None if self.plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for col in ("得分", "结论", "单位", "文件"):
+            ranking.add_column(col, overflow="fold")
+        for row in summary["ranking"]:
+            ranking.add_row(str(row["score"]), "通过" if row["passed"] else "不通过", row.get("body") or "", row["path"])
+        c.print(ranking)
+        missed = Table(title="最常缺失的要求", box=None if self.plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for col in ("规则", "级别", "缺失份数", "占比"):
+            missed.add_column(col, overflow="fold")
+        for row in summary["rules"]:
+            if row["missing"]:
+                missed.add_row(f"{row['title']} ({row['rule']})", SEVERITY_LABELS.get(row["severity"], row["severity"]), str(row["missing"]), f"{row['share']:.0%}")
+        c.print(missed)
+
     def _header(self, r: ReportResult):
         verdict = Text("✓ 通过", style="bold green") if r.passed else Text("✗ 不通过", style="bold red")
         lines = Text()
@@ -138,7 +161,7 @@ class TerminalRenderer:
             if item.evidence:
                 parts.append(self._evidence(item.evidence))
         if f.status != "pass":
-            parts.append(Text(f"    → {f.fix}（依据：{f.basis}）", style="italic"))
+            parts.append(Text(f"    →修改建议：{f.fix}（依据：{f.basis}）", style="italic"))
         return Group(*parts)
 
     def _evidence(self, ev: Evidence) -> Text:

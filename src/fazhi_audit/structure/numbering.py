@@ -38,10 +38,10 @@ def _sequence_defect(prev: int, cur: int, expect_label: str, cur_label: str, lin
     if cur == prev + 1:
         return None
     if cur == prev:
-        return NumberingDefect("repeated", line, f"编号重复：“{cur_label}”出现两次", text)
+        return NumberingDefect("repeated", line, f"重复：“{cur_label}”出现两次", text)
     if cur > prev + 1:
-        return NumberingDefect("skipped", line, f"编号跳号：应为“{expect_label}”，实为“{cur_label}”", text)
-    return NumberingDefect("disordered", line, f"编号顺序错误：应为“{expect_label}”，实为“{cur_label}”", text)
+        return NumberingDefect("skipped", line, f"跳号：应为“{expect_label}”，实为“{cur_label}”", text)
+    return NumberingDefect("disordered", line, f"顺序错误：应为“{expect_label}”，实为“{cur_label}”", text)
 
 
 def heading_defects(headings: list[Heading]) -> list[NumberingDefect]:
@@ -59,7 +59,7 @@ def heading_defects(headings: list[Heading]) -> list[NumberingDefect]:
                 defects.append(d)
         elif prev is None and h.number > 1 and h.level > 1 and h.number <= 3:
             # A run that opens at (二) or (三) lost its first item.
-            defects.append(NumberingDefect("skipped", h.line, f"编号跳号：本层应从“{_fmt(h, 1)}”开始，实为“{h.marker}”", h.label))
+            defects.append(NumberingDefect("skipped", h.line, f"跳号：本层应从“{_fmt(h, 1)}”开始，实为“{h.marker}”", h.label))
         last[h.level] = h
     return defects
 

@@ -1,0 +1,35 @@
+"""Batch runs: parallel equals serial, one corrupt file never stops the rest."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+from conftest import ROOT, SEEDS
+
+from fazhi_audit.exit_codes import ExitCode
+
+
+def run_json(*args):
+    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", *args, "--format", "json"], capture_output=True, text=True, cwd=ROOT, timeout=900)
+    return proc.returncode, json.loads(proc.stdout), proc.stderr
+
+
+def test_parallel_and_serial_identical(tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for p in SEEDS.glob("*.txt"):
+        shutil.copy(p, folder / p.name)
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 not a zip really")
+    (folder / "notes.png").write_bytes(b"\x89PNG\r\n")
+    code_serial, serial, _ = run_json(str(folder), "--jobs", "1")
+    code_parallel, parallel, err = run_json(str(folder), "--jobs", "2")
+    assert serial == parallel
+    assert code_serial == code_parallel == ExitCode.UNREADABLE
+    paths = [r["path"] for r in parallel["reports"]]
+    assert paths == sorted(paths) and len(paths) == 6  # the .png is skipped, not audited
+    broken = [r for r in parallel["reports"] if r["path"].endswith("broken.docx")][0]
+    assert "Word" in broken["error"]
+    assert sum(1 for r in parallel["reports"] if "error" not in r) == 5
+    assert parallel["summary"]["unreadable"] == 1
+    assert "跳过 1 个" in err
