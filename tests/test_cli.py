@@ -102,7 +102,7 @@ def test_text_report_on_seeds_mentions_plans_only():
     assert proc.returncode == ExitCode.FAILED
     out = proc.stdout.decode()
     assert "仅见于下一年度安排" in out
-    assert out.count("得分  ") == 5  # one header per report
+    assert out.count("/100") == 5  # one header per report
     assert "最常缺失的要求" in out
 
 
