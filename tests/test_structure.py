@@ -95,3 +95,8 @@ def test_split_title_joined(vocab):
     doc = parse_document("丁县戊乡人民政府\n2024年法治政府建设情况报告\n一、工作开展情况\n正文。\n", vocab)
     assert doc.meta.title == "丁县戊乡人民政府2024年法治政府建设情况报告"
     assert doc.meta.year == 2024
+
+
+def test_impossible_published_date_is_ignored():
+    norm = normalize("发布时间：2024-02-30 10:00\n发布日期：2024-03-01\n某县2023年度法治政府建设情况报告\n正文。\n")
+    assert norm.published == "2024-03-01"

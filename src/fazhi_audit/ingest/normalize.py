@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from dataclasses import dataclass
 
 # NFKC folds full-width ASCII, （）and the full-width comma/colon/semicolon to
@@ -75,9 +76,10 @@ def find_published(lines: list[str]) -> str | None:
         for text in lines:
             m = pattern.search(text)
             if m:
-                y, mo, d = (int(g) for g in m.groups())
-                if 1 <= mo <= 12 and 1 <= d <= 31:
-                    return f"{y:04d}-{mo:02d}-{d:02d}"
+                try:
+                    return date(*(int(g) for g in m.groups())).isoformat()
+                except ValueError:  # 2024-02-30 and the like: not a date
+                    continue
     return None
 
 
