@@ -17,6 +17,7 @@ import contextlib
 import io
 import os
 import shutil
+import subprocess
 import sys
 import threading
 import warnings
@@ -26,6 +27,8 @@ from pathlib import Path
 
 MODEL_ENV = "FAZHI_AUDIT_PKUSEG_MODEL"
 CACHE_ENV = "FAZHI_AUDIT_CACHE"
+PRUNE_ENV = "FAZHI_AUDIT_PRUNE"  # drop features with all |w| below this; 0 keeps the full model
+DEFAULT_PRUNE = 0.05
 _CONVERTED = ("features.msgpack", "weights.npz")
 
 
@@ -47,6 +50,22 @@ def bundled_model_dir() -> Path | None:
 
 def _is_converted(path: Path) -> bool:
     return all((path / name).exists() for name in _CONVERTED)
+
+
+def prune_threshold() -> float:
+    return float(os.environ.get(PRUNE_ENV, DEFAULT_PRUNE))
+
+
+def loadable_model_dir(source: Path, cache: Path) -> Path:
+    """The converted (and, by default, pruned) model to load, preparing it once."""
+    full = prepare_model_dir(source, cache)
+    eps = prune_threshold()
+    target = cache / f"{full.name}-pruned-{eps:g}" if eps > 0 else full
+    if _is_converted(target):
+        return target
+    print("首次使用：正在转换分词模型（约 20 秒，仅此一次）……", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "fazhi_audit.model_prep", str(full), str(target), str(eps)], check=True, capture_output=True)
+    return target
 
 
 def prepare_model_dir(source: Path, cache: Path) -> Path:
@@ -88,9 +107,7 @@ class Segmenter:
             self.warning = "未找到 pkuseg 分词模型（请安装 pkuseg==0.0.12 或设置 FAZHI_AUDIT_PKUSEG_MODEL），已改用逐字切分，模糊匹配可能不够准确"
             return
         try:
-            target = prepare_model_dir(source, cache_root())
-            if not _is_converted(target):
-                print("首次使用：正在转换分词模型（约 10 秒，仅此一次）……", file=sys.stderr)
+            target = loadable_model_dir(source, cache_root())
             from spacy.lang.zh import Chinese
 
             nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
@@ -133,9 +150,12 @@ def _read_lexicon(model_dir: Path) -> frozenset[str]:
 def ensure_converted(model_dir: str | None = None) -> None:
     """Convert the model once before a process pool starts, so workers don't race."""
     source = Path(model_dir) if model_dir else (Path(os.environ[MODEL_ENV]) if os.environ.get(MODEL_ENV) else bundled_model_dir())
-    if source is None or _is_converted(source) or _is_converted(cache_root() / f"pkuseg-{source.name}"):
+    if source is None:
         return
-    get_segmenter(model_dir=model_dir)
+    try:
+        loadable_model_dir(source, cache_root())
+    except (OSError, subprocess.CalledProcessError):
+        return  # each worker will fall back and warn on its own
 
 
 _SEGMENTERS: dict[tuple, Segmenter] = {}
