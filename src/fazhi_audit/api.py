@@ -70,6 +70,8 @@ class Auditor:
         _require_report(doc)
         result = self.audit_document(doc)
         result.warnings.extend(raw.notes)
+        if raw.display_lines or raw.line_labels:
+            restore_original(result, raw)
         return result
 
     def audit_text(self, text: str, path: str = "-") -> ReportResult:
@@ -87,6 +89,29 @@ class Auditor:
             return self.audit_raw(raw, str(path))
         except InputError as exc:
             return ReportResult(path=str(path), error=str(exc))
+
+
+def restore_original(result: ReportResult, raw: RawDocument) -> None:
+    """Show evidence as the reader sees it: original script, PDF page."""
+    from .ingest.normalize import normalize_line
+
+    for finding in result.findings:
+        for item in finding.items:
+            ev = item.evidence
+            if ev is None or not 1 <= ev.line <= len(raw.text.split("\n")):
+                continue
+            if raw.line_labels and ev.line <= len(raw.line_labels):
+                ev.page = raw.line_labels[ev.line - 1]
+            if raw.display_lines and ev.line <= len(raw.display_lines):
+                converted = normalize_line(raw.text.split("\n")[ev.line - 1])
+                original = normalize_line(raw.display_lines[ev.line - 1])
+                at = converted.find(ev.text)
+                # t2s maps character for character; where it did not, keep the simplified text.
+                if at >= 0 and len(converted) == len(original):
+                    m_at = ev.text.find(ev.match) if ev.match else -1
+                    ev.text = original[at : at + len(ev.text)]
+                    if m_at >= 0:
+                        ev.match = ev.text[m_at : m_at + len(ev.match)]
 
 
 def _require_report(doc: Document) -> None:

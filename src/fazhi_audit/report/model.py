@@ -12,9 +12,13 @@ class Evidence:
     section: str  # section kind where it sits
     similarity: float  # 0-100
     match: str = ""  # the matched words inside text
+    page: str | None = None  # PDF inputs: the page the line is on
 
     def to_json(self) -> dict:
-        return {"text": self.text, "line": self.line, "section": self.section, "similarity": self.similarity, "match": self.match}
+        out = {"text": self.text, "line": self.line, "section": self.section, "similarity": self.similarity, "match": self.match}
+        if self.page:
+            out["page"] = self.page
+        return out
 
 
 @dataclass

@@ -172,7 +172,8 @@ class TerminalRenderer:
             start = max(0, (at if at >= 0 else 0) - 20)
             text = ("…" if start else "") + text[start : start + _EVIDENCE_CHARS] + "…"
             at = text.find(match) if match else -1
-        out = Text(f"      第{ev.line}行·{KIND_LABELS.get(ev.section, ev.section)}：", style="dim")
+        where = f"第{ev.line}行" + (f"（{ev.page}）" if ev.page else "")
+        out = Text(f"      {where}·{KIND_LABELS.get(ev.section, ev.section)}：", style="dim")
         if at < 0:
             out.append(text)
             return out
