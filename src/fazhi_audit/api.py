@@ -35,8 +35,8 @@ def default_rules_dir() -> Path:
 
 
 class Auditor:
-    def __init__(self, rules_dir: str | Path | None = None, fail_under: float = 0, segmenter: Segmenter | None = None, model_dir: str | None = None):
-        self.ruleset: RuleSet = load_ruleset(Path(rules_dir) if rules_dir else default_rules_dir())
+    def __init__(self, rules_dir: str | Path | None = None, fail_under: float = 0, segmenter: Segmenter | None = None, model_dir: str | None = None, ruleset: RuleSet | None = None):
+        self.ruleset: RuleSet = ruleset or load_ruleset(Path(rules_dir) if rules_dir else default_rules_dir())
         self.fail_under = fail_under
         self.segmenter = segmenter or get_segmenter(tuple(self.ruleset.all_phrases()), model_dir)
         self.context = CheckContext(PhraseMatcher(self.segmenter), self.ruleset.vocab, self.ruleset.cues)
@@ -95,15 +95,16 @@ def restore_original(result: ReportResult, raw: RawDocument) -> None:
     """Show evidence as the reader sees it: original script, PDF page."""
     from .ingest.normalize import normalize_line
 
+    lines = raw.text.split("\n")
     for finding in result.findings:
         for item in finding.items:
             ev = item.evidence
-            if ev is None or not 1 <= ev.line <= len(raw.text.split("\n")):
+            if ev is None or not 1 <= ev.line <= len(lines):
                 continue
             if raw.line_labels and ev.line <= len(raw.line_labels):
                 ev.page = raw.line_labels[ev.line - 1]
             if raw.display_lines and ev.line <= len(raw.display_lines):
-                converted = normalize_line(raw.text.split("\n")[ev.line - 1])
+                converted = normalize_line(lines[ev.line - 1])
                 original = normalize_line(raw.display_lines[ev.line - 1])
                 at = converted.find(ev.text)
                 # t2s maps character for character; where it did not, keep the simplified text.

@@ -70,18 +70,11 @@ def check(
     if not inputs.files:
         raise UsageError("没有找到可检查的报告文件（支持 .txt/.md/.docx/.pdf/.html）")
     rules_dir = str(rules) if rules else None
-    auditor_box: list = []
+    # Validate rules before any work so a bad rule file fails fast with exit 2.
+    ruleset = _load(rules)
 
     def make_auditor():
-        if not auditor_box:
-            auditor_box.append(Auditor(rules_dir, fail_under))
-        return auditor_box[0]
-
-    # Validate rules before any work so a bad rule file fails fast with exit 2.
-    from .api import default_rules_dir
-    from .rules.loader import load_ruleset
-
-    ruleset = load_ruleset(Path(rules_dir) if rules_dir else default_rules_dir())
+        return Auditor(fail_under=fail_under, ruleset=ruleset)
     with _progress(len(inputs.files)) as advance:
         results = audit_all(inputs.files, make_auditor, rules_dir, fail_under, jobs or default_jobs(), on_result=advance)
     _emit(results, ruleset.rules, fmt, output, verbose)
