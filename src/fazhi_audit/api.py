@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 from .checks import REGISTRY, CheckContext
@@ -81,8 +82,6 @@ class Auditor:
         """Audit one file; an unreadable input becomes a result with `error` set."""
         try:
             if str(path) == "-":
-                import sys
-
                 raw = read_bytes(sys.stdin.buffer.read(), ".txt")
             else:
                 raw = read_path(Path(path))

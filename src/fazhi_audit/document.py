@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .ingest.metadata import Metadata, extract_metadata
 from .ingest.normalize import Line, normalize
@@ -34,10 +34,6 @@ class Document:
     sentences: list[Sentence]
     numbering: list[NumberingDefect]
     body_start: int
-    display_lines: dict[int, str] = field(default_factory=dict)  # original line no -> original text
-
-    def section_lines(self, section: Section) -> list[Line]:
-        return self.lines[section.start : section.end]
 
     def kinds(self) -> list[str]:
         return [s.kind for s in self.sections if s.kind != "preamble"]

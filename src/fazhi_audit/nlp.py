@@ -19,7 +19,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import warnings
 from functools import lru_cache
 from importlib.util import find_spec
@@ -97,7 +96,6 @@ class Segmenter:
         self.warning: str | None = None
         self.lexicon: tuple[set[str] | frozenset[str], ...] = ()
         self._nlp = None
-        self._lock = threading.Lock()
         self._load(model_dir, user_words or [])
         self.tokens = lru_cache(maxsize=20000)(self._tokens)
 
@@ -131,8 +129,7 @@ class Segmenter:
     def _tokens(self, text: str) -> tuple[str, ...]:
         if self._nlp is None:
             return tuple(text)
-        with self._lock:  # the pkuseg object is not re-entrant
-            return tuple(t.text for t in self._nlp.tokenizer(text))
+        return tuple(t.text for t in self._nlp.tokenizer(text))
 
     def is_word(self, token: str) -> bool:
         return any(token in words for words in self.lexicon)

@@ -49,8 +49,7 @@ def audit_all(
     jobs: int,
     on_result: Callable[[ReportResult], None] | None = None,
 ) -> list[ReportResult]:
-    results = list(_iter_results(paths, make_auditor, rules_dir, fail_under, jobs, on_result))
-    return results
+    return list(_iter_results(paths, make_auditor, rules_dir, fail_under, jobs, on_result))
 
 
 def _iter_results(paths, make_auditor, rules_dir, fail_under, jobs, on_result) -> Iterator[ReportResult]:

@@ -55,7 +55,7 @@ def _evidence(sentence: Sentence, hit: Hit) -> Evidence:
     return Evidence(sentence.text, sentence.line, sentence.kind, hit.similarity, sentence.text[hit.start : hit.end])
 
 
-def find_item(item: Item, rule: Rule, doc: Document, ctx: CheckContext, sentences: list[Sentence]) -> ItemResult:
+def find_item(item: Item, rule: Rule, ctx: CheckContext, sentences: list[Sentence]) -> ItemResult:
     aside: tuple[Evidence, str] | None = None
     for sentence in sentences:
         for hit in _phrase_hits(item, rule, sentence, ctx):
@@ -81,7 +81,7 @@ def candidate_sentences(rule: Rule, doc: Document) -> list[Sentence]:
 
 def check_required_items(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     sentences = candidate_sentences(rule, doc)
-    results = [find_item(item, rule, doc, ctx, sentences) for item in rule.items]
+    results = [find_item(item, rule, ctx, sentences) for item in rule.items]
     found = [r for r in results if r.found]
     missing = [r.name for r in results if not r.found]
     needed = rule.min_found or len(rule.items)

@@ -99,7 +99,7 @@ class TerminalRenderer:
     def _parts(self, r: ReportResult):
         order = [s.kind for s in r.sections]
         t = Text("五项内容  ")
-        for n, kind in enumerate(REQUIRED_PARTS):
+        for kind in REQUIRED_PARTS:
             if kind in order:
                 pos = order.index(kind) + 1
                 line = r.sections[pos - 1].line

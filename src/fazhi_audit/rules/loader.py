@@ -210,7 +210,6 @@ def _items(c: _Checker, data: LinedDict) -> tuple[Item, ...]:
                 phrases=tuple(dict.fromkeys((normalize_line(name), *phrases))),
                 weak=_normalized(c.strings(entry, "weak", entry.get("weak", []), allow_empty=True)),
                 negatives=_normalized(c.strings(entry, "not", entry.get("not", []), allow_empty=True)),
-                fix=entry.get("fix"),
             )
         )
     return tuple(out)

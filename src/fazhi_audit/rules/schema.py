@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -30,7 +30,7 @@ TYPE_KEYS = {
     "forbidden-patterns": {"patterns", "scope"},
     "disclosure-deadline": {"deadline"},
 }
-ITEM_KEYS = {"name", "phrases", "weak", "not", "fix"}
+ITEM_KEYS = {"name", "phrases", "weak", "not"}
 BASIS_KEYS = {"doc", "article", "verified", "note"}
 EXAMPLE_KEYS = {"text", "section", "status", "found", "not_found", "note"}
 STATUSES = ("pass", "partial", "fail")
@@ -54,7 +54,6 @@ class Item:
     phrases: tuple[str, ...]  # canonical name first
     weak: tuple[str, ...] = ()  # count only with a context term in the sentence
     negatives: tuple[str, ...] = ()
-    fix: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,6 @@ class Rule:
     threshold: float = 85.0
     patterns: tuple[re.Pattern, ...] = ()
     deadline: str = "04-01"
-    params: dict = field(default_factory=dict)
 
     @property
     def basis_text(self) -> str:

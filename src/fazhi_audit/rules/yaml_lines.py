@@ -39,9 +39,11 @@ def _build(node):
     return _scalar(node)
 
 
+_SCALARS = yaml.SafeLoader("")  # resolves tags of scalar nodes (int, bool, str …)
+
+
 def _scalar(node: yaml.ScalarNode):
-    loader = yaml.SafeLoader("")
-    return loader.construct_object(node, deep=True)
+    return _SCALARS.construct_object(node, deep=True)
 
 
 def load_yaml(path: Path):

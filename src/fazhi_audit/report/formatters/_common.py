@@ -40,12 +40,6 @@ def missing_items(finding: Finding) -> list[str]:
     return [i.name for i in finding.items if not i.found]
 
 
-def fix_text(finding: Finding) -> str:
-    # Rule fixes are templates; fill {missing} so no raw placeholder reaches a reader.
-    names = "、".join(missing_items(finding)) or PLACEHOLDER
-    return (finding.fix or "").replace("{missing}", names)
-
-
 def template_text(text: str) -> str:
     """A rule-level template (no finding at hand) with placeholders made readable."""
     return (text or "").replace("{missing}", PLACEHOLDER).replace("{found}", PLACEHOLDER)

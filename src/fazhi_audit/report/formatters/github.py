@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...rules.schema import Rule
 from ..model import ReportResult
-from ._common import finding_line, fix_text, posix_path, problems
+from ._common import finding_line, posix_path, problems
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -30,7 +30,7 @@ def render_result(result: ReportResult) -> list[str]:
         return [_command("error", {"file": path}, result.error)]
     lines = []
     for f in problems(result):
-        fix = fix_text(f)
+        fix = f.fix
         message = f.message + (f"\n修改建议：{fix}" if fix else "")
         props = {"file": path, "line": finding_line(f), "title": f.rule}
         lines.append(_command(COMMAND.get(f.severity, "warning"), props, message))

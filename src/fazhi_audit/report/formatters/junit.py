@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 from ...rules.schema import Rule
 from ..model import Finding, ReportResult
-from ._common import SEVERITY_LABEL, STATUS_LABEL, evidence_lines, finding_line, fix_text, is_problem
+from ._common import SEVERITY_LABEL, STATUS_LABEL, evidence_lines, finding_line, is_problem
 
 # Characters XML 1.0 forbids; document text extracted from PDFs can contain them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -22,8 +22,8 @@ def _details(f: Finding) -> str:
     lines = [f"[{SEVERITY_LABEL.get(f.severity, f.severity)}·{STATUS_LABEL.get(f.status, f.status)}] {f.message}"]
     if line:
         lines.append(f"位置：第{line}行")
-    if fix_text(f):
-        lines.append(f"修改建议：{fix_text(f)}")
+    if f.fix:
+        lines.append(f"修改建议：{f.fix}")
     if f.basis:
         lines.append(f"依据：{f.basis}")
     lines.extend(evidence_lines(f))
