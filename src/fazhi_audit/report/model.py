@@ -45,9 +45,10 @@ class Finding:
     basis: str = ""
     credit: float = 1.0  # share of the rule's weight earned (0-1)
     scored: bool = True  # False when the rule could not apply (e.g. no date)
+    baselined: bool = False  # known from the baseline: shown, but does not fail the run
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "rule": self.rule,
             "title": self.title,
             "severity": self.severity,
@@ -58,6 +59,9 @@ class Finding:
             "fix": self.fix if self.status != "pass" else None,
             "basis": self.basis,
         }
+        if self.baselined:
+            out["baselined"] = True
+        return out
 
 
 @dataclass
@@ -68,6 +72,16 @@ class SectionInfo:
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "heading": self.heading, "line": self.line}
+
+
+@dataclass
+class ProfileInfo:
+    name: str  # township | county | department | generic
+    label: str  # 乡镇（街道） …
+    source: str  # how it was chosen: 命令行 --profile, a config file, or detected from the body's name
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "label": self.label, "source": self.source}
 
 
 @dataclass
@@ -83,6 +97,7 @@ class ReportResult:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # set when the input could not be audited
     warnings: list[str] = field(default_factory=list)
+    profile: ProfileInfo | None = None  # which kind of reporting body the rules were tuned for
 
     def to_json(self) -> dict:
         out = {
@@ -100,4 +115,6 @@ class ReportResult:
             out["error"] = self.error
         if self.warnings:
             out["warnings"] = self.warnings
+        if self.profile:
+            out["profile"] = self.profile.to_json()
         return out

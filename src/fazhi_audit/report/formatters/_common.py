@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..fingerprint import posix_path
 from ..model import Evidence, Finding, ReportResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -43,14 +44,6 @@ def missing_items(finding: Finding) -> list[str]:
 def template_text(text: str) -> str:
     """A rule-level template (no finding at hand) with placeholders made readable."""
     return (text or "").replace("{missing}", PLACEHOLDER).replace("{found}", PLACEHOLDER)
-
-
-def posix_path(path: str) -> str:
-    # Reports may come from Windows runners; every format uses forward slashes.
-    out = path.replace("\\", "/")
-    while out.startswith("./"):
-        out = out[2:]
-    return out
 
 
 def evidence_lines(finding: Finding) -> list[str]:

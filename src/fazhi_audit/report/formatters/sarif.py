@@ -11,7 +11,9 @@ from urllib.parse import quote
 from ...ingest.readers import SUPPORTED_HINT
 from ...rules.schema import Rule
 from ..model import Finding, ReportResult
-from ._common import finding_line, first_evidence, posix_path, problems, template_text
+from ..fingerprint import finding_fingerprints, problem_key
+from ..fingerprint import fingerprint as fp_of
+from ._common import finding_line, posix_path, template_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/fazhi-audit/"
@@ -19,7 +21,6 @@ FINGERPRINT_KEY = "fazhiAudit/v1"
 UNREADABLE_RULE = "input.unreadable"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:/")
-_SPACE = re.compile(r"\s+")
 
 
 def artifact_uri(path: str) -> str:
@@ -32,18 +33,10 @@ def artifact_uri(path: str) -> str:
     return quote(p, safe="/")  # non-ASCII file names must be percent-encoded in a URI
 
 
-def _fingerprint_key(result: ReportResult, finding: Finding) -> tuple[str, str, str, str]:
-    # Line numbers are left out on purpose: editing text above a finding must not "move" it.
-    ev = first_evidence(finding)
-    section = ev.section if ev else ""
-    text = _SPACE.sub("", ev.text) if ev else ""
-    return (finding.rule, posix_path(result.path), section, text)
-
-
 def fingerprint(result: ReportResult, finding: Finding, index: int) -> str:
     """Line-free identity of a finding; `index` separates otherwise identical findings."""
-    payload = "\x1f".join((*_fingerprint_key(result, finding), str(index)))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    section, evidence = problem_key(finding)
+    return fp_of(finding.rule, result.path, section, evidence, index)
 
 
 def _descriptor(rule_id: str, title: str, severity: str, description: str, fix: str, basis: str) -> dict:
@@ -106,11 +99,7 @@ def _results_for(result: ReportResult, table: _Rules) -> list[dict]:
             }
         ]
     out = []
-    seen: dict[tuple, int] = {}
-    for f in problems(result):
-        key = _fingerprint_key(result, f)
-        occurrence = seen.get(key, 0)
-        seen[key] = occurrence + 1
+    for f, fp in finding_fingerprints(result):
         out.append(
             {
                 "ruleId": f.rule,
@@ -118,7 +107,7 @@ def _results_for(result: ReportResult, table: _Rules) -> list[dict]:
                 "level": LEVEL.get(f.severity, "warning"),
                 "message": {"text": f.message},
                 "locations": _location(result, finding_line(f) or 1),
-                "partialFingerprints": {FINGERPRINT_KEY: fingerprint(result, f, occurrence)},
+                "partialFingerprints": {FINGERPRINT_KEY: fp},
                 "properties": {"status": f.status},
             }
         )
