@@ -61,6 +61,7 @@ class Auditor:
             passed=passed(findings, value, self.fail_under),
             sections=sections,
             findings=findings,
+            fail_under=self.fail_under,
         )
         if self.segmenter.warning:
             result.warnings.append(self.segmenter.warning)

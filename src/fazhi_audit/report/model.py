@@ -98,6 +98,7 @@ class ReportResult:
     error: str | None = None  # set when the input could not be audited
     warnings: list[str] = field(default_factory=list)
     profile: ProfileInfo | None = None  # which kind of reporting body the rules were tuned for
+    fail_under: float = 0  # the score threshold this report was judged against (not serialised)
 
     def to_json(self) -> dict:
         out = {
