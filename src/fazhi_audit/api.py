@@ -14,12 +14,16 @@ from pathlib import Path
 
 from .checks import REGISTRY, CheckContext
 from .document import Document, parse_document
-from .errors import InputError
+from .errors import InputError, UsageError
 from .ingest.readers import RawDocument, read_bytes, read_path
 from .matching import PhraseMatcher
 from .nlp import Segmenter, get_segmenter
-from .report.model import ReportResult, SectionInfo
+from .report.model import ProfileInfo, ReportResult, SectionInfo
 from .rules.loader import RuleSet, load_ruleset
+from .rules.profiles import AUTO, GENERIC, GENERIC_PROFILE, Profile, detect_profile
+from .rules.schema import Rule
+from .rules.selection import Selection, effective_rules
+from .settings import AuditSettings
 from .scoring import passed, score
 
 RULES_ENV = "FAZHI_AUDIT_RULES"
@@ -36,20 +40,63 @@ def default_rules_dir() -> Path:
 
 
 class Auditor:
-    def __init__(self, rules_dir: str | Path | None = None, fail_under: float = 0, segmenter: Segmenter | None = None, model_dir: str | None = None, ruleset: RuleSet | None = None):
+    def __init__(
+        self,
+        rules_dir: str | Path | None = None,
+        fail_under: float = 0,
+        segmenter: Segmenter | None = None,
+        model_dir: str | None = None,
+        ruleset: RuleSet | None = None,
+        settings: AuditSettings | None = None,
+    ):
         self.ruleset: RuleSet = ruleset or load_ruleset(Path(rules_dir) if rules_dir else default_rules_dir())
-        self.fail_under = fail_under
+        self.settings = settings or AuditSettings(fail_under=fail_under)
         self.segmenter = segmenter or get_segmenter(tuple(self.ruleset.all_phrases()), model_dir)
         self.context = CheckContext(PhraseMatcher(self.segmenter), self.ruleset.vocab, self.ruleset.cues)
+        self._rules_cache: dict[tuple, list[Rule]] = {}
+
+    @property
+    def fail_under(self) -> float:
+        return self.settings.fail_under
+
+    def choose_profile(self, doc: Document, settings: AuditSettings) -> tuple[Profile, str]:
+        """The profile and why: fixed by flag/config, or detected from the body's name."""
+        if settings.profile == GENERIC:
+            return GENERIC_PROFILE, settings.profile_source or "指定"
+        if settings.profile != AUTO:
+            profile = self.ruleset.profiles.get(settings.profile)
+            if profile is None:
+                raise UsageError(f"未知的报告主体类型 {settings.profile!r}；可选：{'、'.join([AUTO, GENERIC, *self.ruleset.profiles])}")
+            return profile, settings.profile_source or "指定"
+        detected = detect_profile(self.ruleset.profiles, doc.meta.body)
+        if detected is None:
+            why = f"未能从主体名称“{doc.meta.body}”识别" if doc.meta.body else "未找到报告主体名称"
+            return GENERIC_PROFILE, why + "，按通用规则"
+        return detected, f"检测自主体名称“{doc.meta.body}”"
+
+    def rules_for(self, profile: Profile, selection: Selection) -> list[Rule]:
+        key = (profile.name, selection)
+        if key not in self._rules_cache:
+            self._rules_cache[key] = effective_rules(self.ruleset.rules, profile, selection)
+        return self._rules_cache[key]
 
     def parse(self, text: str, path: str = "-", published: str | None = None) -> Document:
         return parse_document(text, self.ruleset.vocab, path, published)
 
-    def audit_document(self, doc: Document) -> ReportResult:
+    def audit_document(self, doc: Document, settings: AuditSettings | None = None) -> ReportResult:
+        settings = settings or self.settings
+        profile, why = self.choose_profile(doc, settings)
+        rules = self.rules_for(profile, settings.selection)
         findings = []
-        for rule in self.ruleset.rules:
-            findings.extend(REGISTRY[rule.type](rule, doc, self.context))
-        value = score(findings, self.ruleset.rules)
+        for rule in rules:
+            found = REGISTRY[rule.type](rule, doc, self.context)
+            adj = profile.rules.get(rule.id)
+            if adj is not None and adj.note:
+                for f in found:
+                    if f.status != "pass":
+                        f.message += f"（{profile.label}：{adj.note}）"
+            findings.extend(found)
+        value = score(findings, rules)
         sections = [SectionInfo(s.kind, s.title, s.heading.line if s.heading else None) for s in doc.sections if s.kind != "preamble"]
         result = ReportResult(
             path=doc.path,
@@ -58,35 +105,36 @@ class Auditor:
             year=doc.meta.year,
             published=doc.published,
             score=value,
-            passed=passed(findings, value, self.fail_under),
+            passed=passed(findings, value, settings.fail_under),
             sections=sections,
             findings=findings,
-            fail_under=self.fail_under,
+            fail_under=settings.fail_under,
+            profile=ProfileInfo(profile.name, profile.label, why),
         )
         if self.segmenter.warning:
             result.warnings.append(self.segmenter.warning)
         return result
 
-    def audit_raw(self, raw: RawDocument, path: str) -> ReportResult:
+    def audit_raw(self, raw: RawDocument, path: str, settings: AuditSettings | None = None) -> ReportResult:
         doc = self.parse(raw.text, path, raw.published)
         _require_report(doc)
-        result = self.audit_document(doc)
+        result = self.audit_document(doc, settings)
         result.warnings.extend(raw.notes)
         if raw.display_lines or raw.line_labels:
             restore_original(result, raw)
         return result
 
-    def audit_text(self, text: str, path: str = "-") -> ReportResult:
-        return self.audit_raw(RawDocument(text=text), path)
+    def audit_text(self, text: str, path: str = "-", settings: AuditSettings | None = None) -> ReportResult:
+        return self.audit_raw(RawDocument(text=text), path, settings)
 
-    def audit_path(self, path: str | Path) -> ReportResult:
+    def audit_path(self, path: str | Path, settings: AuditSettings | None = None) -> ReportResult:
         """Audit one file; an unreadable input becomes a result with `error` set."""
         try:
             if str(path) == "-":
                 raw = read_bytes(sys.stdin.buffer.read(), ".txt")
             else:
                 raw = read_path(Path(path))
-            return self.audit_raw(raw, str(path))
+            return self.audit_raw(raw, str(path), settings)
         except InputError as exc:
             return ReportResult(path=str(path), error=str(exc))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -21,6 +22,7 @@ rules_app = typer.Typer(no_args_is_help=True, help="查看和测试规则")
 app.add_typer(rules_app, name="rules")
 
 TEXT_FORMAT = "text"
+GITHUB_FORMAT = "github"
 
 
 def _version(value: bool) -> None:
@@ -48,39 +50,153 @@ def exit_code_for(results: list[ReportResult]) -> ExitCode:
     return ExitCode.OK
 
 
+def _selectors(values: Optional[list[str]]) -> Optional[tuple[str, ...]]:
+    """--select a,b --select c -> (a, b, c); None when the flag was not given."""
+    if values is None:
+        return None
+    return tuple(v.strip() for raw in values for v in raw.split(",") if v.strip())
+
+
+# Options shared by `check` and `baseline create`: where settings come from.
+ConfigOpt = typer.Option(None, "--config", help="使用此配置文件（不再向上查找 fazhi-audit.toml / pyproject.toml）")
+NoConfigOpt = typer.Option(False, "--no-config", help="忽略所有配置文件，只用默认值和命令行参数")
+ProfileOpt = typer.Option(None, "--profile", help="报告主体类型：auto（按名称识别）、generic、township、county、department")
+SelectOpt = typer.Option(None, "--select", help="只运行这些规则 id 或前缀，逗号分隔，可重复")
+IgnoreOpt = typer.Option(None, "--ignore", help="不运行这些规则 id 或前缀，逗号分隔，可重复")
+RulesOpt = typer.Option(None, "--rules", help="使用其他规则目录（替换内置规则包）")
+FailUnderOpt = typer.Option(None, "--fail-under", min=0, max=100, help="得分低于此值判为不通过（默认 0）")
+JobsOpt = typer.Option(None, "--jobs", "-j", min=0, help="并行进程数（默认 CPU 核数；文件少时串行）")
+
+
 @app.command()
 def check(
     paths: list[str] = typer.Argument(..., help="报告文件、目录或通配符；- 表示标准输入"),
-    fmt: str = typer.Option(TEXT_FORMAT, "--format", "-f", help="输出格式：text、json、jsonl、csv、sarif、junit、github、markdown"),
-    rules: Optional[Path] = typer.Option(None, "--rules", help="使用其他规则目录"),
-    fail_under: float = typer.Option(0, "--fail-under", min=0, max=100, help="得分低于此值判为不通过"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="将结果写入文件而非标准输出"),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="并行进程数（默认 CPU 核数；文件少时串行）"),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="输出格式：text、json、jsonl、csv、sarif、junit、github、markdown（设置了 GITHUB_ACTIONS 时默认 github，否则 text）"),
+    output: Optional[list[str]] = typer.Option(None, "--output", "-o", help="PATH：将 --format 的结果写入文件；FORMAT=PATH：另写一种格式，可重复"),
+    config: Optional[Path] = ConfigOpt,
+    no_config: bool = NoConfigOpt,
+    profile: Optional[str] = ProfileOpt,
+    select: Optional[list[str]] = SelectOpt,
+    ignore: Optional[list[str]] = IgnoreOpt,
+    rules: Optional[Path] = RulesOpt,
+    fail_under: Optional[float] = FailUnderOpt,
+    jobs: Optional[int] = JobsOpt,
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件：只有不在基线中的问题才判为不通过"),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="发现问题也以 0 退出（无法读取的输入仍为 3）"),
+    statistics: bool = typer.Option(False, "--statistics", help="输出按规则统计的问题数"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="同时列出已满足要求的证据"),
 ) -> None:
     """检查报告并输出差距报告。"""
-    from .api import Auditor
-    from .discovery import discover
-    from .runner import audit_all, default_jobs
+    fmt = fmt or (GITHUB_FORMAT if os.environ.get("GITHUB_ACTIONS") == "true" else TEXT_FORMAT)
+    outputs = _outputs(fmt, output or [])
+    flags = _flags(profile, select, ignore, rules, fail_under, jobs, baseline)
+    run = _audit(paths, config, no_config, flags)
+    code = exit_code_for(run.results)
+    if run.baseline_path:
+        from .baseline import apply_baseline, load_baseline, stale_message, summary_message
 
+        outcome = apply_baseline(load_baseline(run.baseline_path), run.results)
+        code = exit_code_for(run.results)
+        run.notes.append(summary_message(outcome))
+        if stale_message(outcome):
+            run.notes.append(stale_message(outcome))
+    for out_fmt, path in outputs:
+        _emit(run.results, run.rules, out_fmt, path, verbose)
+    if statistics:
+        from .report.statistics import render_statistics
+
+        stdout_is_text = any(f == TEXT_FORMAT and p is None for f, p in outputs)
+        render_statistics(run.results, Console(highlight=False, stderr=not stdout_is_text, no_color=bool(os.environ.get("NO_COLOR"))))
+    run.print_notes()
+    if exit_zero and code == ExitCode.FAILED:
+        code = ExitCode.OK
+    raise typer.Exit(int(code))
+
+
+def _outputs(fmt: str, values: list[str]) -> list[tuple[str, Optional[Path]]]:
+    """The main format (stdout, or a plain PATH) plus every FORMAT=PATH."""
     formats = _formats()
     if fmt not in formats:
         raise UsageError(f"未知的输出格式 {fmt!r}：可选 {', '.join(formats)}")
+    main: Optional[Path] = None
+    extra: list[tuple[str, Optional[Path]]] = []
+    for value in values:
+        name, sep, target = value.partition("=")
+        if sep and name in formats:
+            if not target:
+                raise UsageError(f"--output {value} 缺少文件路径：写成 FORMAT=PATH，如 sarif=fazhi-audit.sarif")
+            extra.append((name, Path(target)))
+        elif sep and re.fullmatch(r"[a-z]+", name):
+            raise UsageError(f"--output {value}：未知的输出格式 {name!r}；可选 {', '.join(formats)}")
+        elif main is not None:
+            raise UsageError("--output 只能有一个不带格式的 PATH；其他格式请写成 FORMAT=PATH")
+        else:
+            main = Path(value)
+    return [(fmt, main), *extra]
+
+
+def _flags(profile, select, ignore, rules, fail_under, jobs, baseline) -> dict:
+    return {
+        "profile": profile,
+        "select": _selectors(select),
+        "ignore": _selectors(ignore),
+        "rules": str(rules.resolve()) if rules else None,
+        "fail-under": fail_under,
+        "jobs": jobs,
+        "baseline": str(baseline) if baseline else None,
+    }
+
+
+class _Run:
+    """One audit over the inputs: results, the rules they were judged by, notes for stderr."""
+
+    def __init__(self, results, rules, baseline_path, notes):
+        self.results = results
+        self.rules = rules
+        self.baseline_path = baseline_path
+        self.notes = notes
+
+    def print_notes(self) -> None:
+        for note in self.notes:
+            print(note, file=sys.stderr)
+
+
+def _audit(paths: list[str], config: Optional[Path], no_config: bool, flags: dict) -> _Run:
+    from .config import Resolver, check_against_rules
+    from .discovery import discover
+    from .runner import Job, audit_all, default_jobs
+
     inputs = discover(paths)
     if not inputs.files:
         raise UsageError("没有找到可检查的报告文件（支持 .txt/.md/.docx/.pdf/.html）")
-    rules_dir = str(rules) if rules else None
-    # Validate rules before any work so a bad rule file fails fast with exit 2.
-    ruleset = _load(rules)
-
-    def make_auditor():
-        return Auditor(fail_under=fail_under, ruleset=ruleset)
-    with _progress(len(inputs.files)) as advance:
-        results = audit_all(inputs.files, make_auditor, rules_dir, fail_under, jobs or default_jobs(), on_result=advance)
-    _emit(results, ruleset.rules, fmt, output, verbose)
+    resolver = Resolver(flags, config, isolated=no_config)
+    files = [f for f in inputs.files if not resolver.excluded(f)]
+    notes = []
     if inputs.skipped:
-        print(f"已跳过 {inputs.skipped} 个非报告文件（扩展名不受支持）", file=sys.stderr)
-    raise typer.Exit(int(exit_code_for(results)))
+        notes.append(f"已跳过 {inputs.skipped} 个非报告文件（扩展名不受支持）")
+    if len(files) < len(inputs.files):
+        notes.append(f"已按配置 exclude 跳过 {len(inputs.files) - len(files)} 个文件")
+    # Load and validate every rule set before any work, so a bad rule or
+    # config file fails fast with exit 2.
+    rulesets: dict = {}
+    checked: set = set()
+    jobs = []
+    for f in files:
+        resolved = resolver.resolve(f)
+        key = resolved.rules_key
+        if key not in rulesets:
+            rulesets[key] = _load(Path(key[0]) if key[0] else None, key[1])
+        settings = resolved.audit_settings()
+        if (key, settings) not in checked:
+            check_against_rules(resolved, [r.id for r in rulesets[key].rules], rulesets[key].profiles)
+            checked.add((key, settings))
+        jobs.append(Job(f, settings, key))
+    run_wide = resolver.resolve(files[0] if files else paths[0])
+    workers = run_wide["jobs"] or default_jobs()
+    with _progress(len(jobs)) as advance:
+        results = audit_all(jobs, rulesets, workers, on_result=advance)
+    rules = list({r.id: r for rs in rulesets.values() for r in rs.rules}.values()) or _load(None).rules
+    return _Run(results, rules, run_wide["baseline"], notes)
 
 
 class _progress:
@@ -137,19 +253,113 @@ def _emit(results, rules, fmt: str, output: Path | None, verbose: bool) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _load(rules: Optional[Path]):
+def _load(rules: Optional[Path], extend: tuple[str, ...] = ()):
     from .api import default_rules_dir
     from .rules.loader import load_ruleset
 
-    return load_ruleset(rules or default_rules_dir())
+    return load_ruleset(rules or default_rules_dir(), tuple(Path(d) for d in extend))
+
+
+baseline_app = typer.Typer(no_args_is_help=True, help="基线：记录现有问题，之后只对新问题判不通过")
+app.add_typer(baseline_app, name="baseline")
+config_app = typer.Typer(no_args_is_help=True, help="查看配置")
+app.add_typer(config_app, name="config")
+
+
+@baseline_app.command("create")
+def baseline_create(
+    paths: list[str] = typer.Argument(..., help="报告文件、目录或通配符"),
+    output: Path = typer.Option(Path("fazhi-audit-baseline.json"), "--output", "-o", help="基线文件路径"),
+    config: Optional[Path] = ConfigOpt,
+    no_config: bool = NoConfigOpt,
+    profile: Optional[str] = ProfileOpt,
+    select: Optional[list[str]] = SelectOpt,
+    ignore: Optional[list[str]] = IgnoreOpt,
+    rules: Optional[Path] = RulesOpt,
+    jobs: Optional[int] = JobsOpt,
+) -> None:
+    """检查报告，把当前的全部问题写入基线文件。"""
+    from .baseline import write_baseline
+
+    run = _audit(paths, config, no_config, _flags(profile, select, ignore, rules, None, jobs, None))
+    count = write_baseline(run.results, output)
+    readable = [r for r in run.results if not r.error]
+    print(f"已写入基线 {output}：{len(readable)} 份报告，{count} 条问题")
+    run.print_notes()
+    for r in run.results:
+        if r.error:
+            print(f"无法读取，未写入基线：{r.path}：{r.error}", file=sys.stderr)
+    raise typer.Exit(int(ExitCode.UNREADABLE if len(readable) < len(run.results) else ExitCode.OK))
+
+
+@config_app.command("show")
+def config_show(
+    path: str = typer.Argument(".", help="对哪个文件或目录解析配置（默认当前目录）"),
+    config: Optional[Path] = ConfigOpt,
+    no_config: bool = NoConfigOpt,
+    profile: Optional[str] = ProfileOpt,
+    select: Optional[list[str]] = SelectOpt,
+    ignore: Optional[list[str]] = IgnoreOpt,
+    rules: Optional[Path] = RulesOpt,
+    fail_under: Optional[float] = FailUnderOpt,
+    jobs: Optional[int] = JobsOpt,
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件"),
+) -> None:
+    """显示对 PATH 生效的设置及每项的来源（默认值、配置文件、按路径覆盖、命令行）。"""
+    from rich.table import Table
+
+    from .config import SHOWN_KEYS, Resolver, check_against_rules
+
+    if path != "-" and not Path(path).exists():
+        raise UsageError(f"路径不存在：{path}")
+    resolver = Resolver(_flags(profile, select, ignore, rules, fail_under, jobs, baseline), config, isolated=no_config)
+    resolved = resolver.resolve(path)
+    key = resolved.rules_key
+    ruleset = _load(Path(key[0]) if key[0] else None, key[1])
+    check_against_rules(resolved, [r.id for r in ruleset.rules], ruleset.profiles)
+    out = Console(highlight=False)
+    where = resolved.config.path if resolved.config else "未找到（使用默认值；可在报告目录或其上级放置 fazhi-audit.toml）"
+    out.print(f"配置文件：{where}")
+    table = Table("键", "值", "来源")
+    for name in SHOWN_KEYS:
+        table.add_row(name, _show_value(name, resolved[name], ruleset), resolved.sources[name])
+    out.print(table)
+    if resolver.excluded(path):
+        out.print(f"{path} 被配置 exclude 排除，不会检查")
+
+
+def _show_value(key: str, value, ruleset) -> str:
+    if key == "profile":
+        labels = {"auto": "按报告主体名称自动识别", "generic": "通用"} | {n: p.label for n, p in ruleset.profiles.items()}
+        return f"{value}（{labels.get(value, '?')}）"
+    if key == "rules":
+        return value or f"内置（{ruleset.directory}）"
+    if key == "jobs":
+        return str(value) if value else "0（CPU 核数）"
+    if key == "severity":
+        return "、".join(f"{k}={v}" for k, v in value) or "—"
+    if isinstance(value, (tuple, list)):
+        return "、".join(value) or "—"
+    if value is None:
+        return "—"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _ruleset_for(rules: Optional[Path], config: Optional[Path] = None, no_config: bool = False):
+    """The rules a command works on: --rules, else the config's rules and extend-rules."""
+    from .config import Resolver
+
+    resolved = Resolver(_flags(None, None, None, rules, None, None, None), config, isolated=no_config).resolve(".")
+    key = resolved.rules_key
+    return _load(Path(key[0]) if key[0] else None, key[1])
 
 
 @rules_app.command("list")
-def rules_list(rules: Optional[Path] = typer.Option(None, "--rules", help="规则目录")) -> None:
-    """列出全部规则。"""
+def rules_list(rules: Optional[Path] = RulesOpt, config: Optional[Path] = ConfigOpt) -> None:
+    """列出全部规则（含配置 extend-rules 中的扩展规则）。"""
     from rich.table import Table
 
-    rs = _load(rules)
+    rs = _ruleset_for(rules, config)
     table = Table("规则", "名称", "级别", "权重", "类型")
     for r in rs.rules:
         table.add_row(r.id, r.title, r.severity, f"{r.weight:g}", r.type)
@@ -157,12 +367,10 @@ def rules_list(rules: Optional[Path] = typer.Option(None, "--rules", help="规�
 
 
 @rules_app.command("show")
-def rules_show(rule_id: str = typer.Argument(..., help="规则 id"), rules: Optional[Path] = typer.Option(None, "--rules", help="规则目录")) -> None:
-    """显示一条规则的说明、依据、检查项和例子。"""
-    rs = _load(rules)
-    rule = rs.get(rule_id)
-    if rule is None:
-        raise UsageError(f"没有规则 {rule_id!r}：运行 fazhi-audit rules list 查看全部规则 id")
+def rules_show(rule_id: str = typer.Argument(..., help="规则 id"), rules: Optional[Path] = RulesOpt, config: Optional[Path] = ConfigOpt) -> None:
+    """显示一条规则的完整数据：说明、依据、检查项和全部例子。"""
+    rs = _ruleset_for(rules, config)
+    rule = _rule(rs, rule_id)
     out = Console(highlight=False)
     out.print(f"[bold]{rule.id}[/bold]  {rule.title}")
     out.print(f"级别：{rule.severity}    权重：{rule.weight:g}    类型：{rule.type}    文件：{rule.path}")
@@ -181,13 +389,57 @@ def rules_show(rule_id: str = typer.Argument(..., help="规则 id"), rules: Opti
         out.print(f"  例（{expect.strip()}）：{ex.text.strip()[:120]}")
 
 
+@rules_app.command("explain")
+def rules_explain(rule_id: str = typer.Argument(..., help="规则 id"), rules: Optional[Path] = RulesOpt, config: Optional[Path] = ConfigOpt) -> None:
+    """说明一条规则：检查什么、依据、不通过与通过的例子、如何修改。"""
+    from .report.explain import explain
+
+    rs = _ruleset_for(rules, config)
+    rule = _rule(rs, rule_id)
+    for line in explain(rule, rs.vocab, profile_lines=_profile_lines(rule, rs.profiles)):
+        print(line)
+
+
+def _rule(rs, rule_id: str):
+    rule = rs.get(rule_id)
+    if rule is None:
+        from difflib import get_close_matches
+
+        near = get_close_matches(rule_id, [r.id for r in rs.rules], n=1)
+        hint = f"是否要找 {near[0]}？" if near else ""
+        raise UsageError(f"没有规则 {rule_id!r}：{hint}运行 fazhi-audit rules list 查看全部规则 id")
+    return rule
+
+
+def _profile_lines(rule, profiles) -> list[str]:
+    """How each kind of reporting body is held to the rule."""
+    from .report.formatters._common import SEVERITY_LABEL
+
+    lines = []
+    for p in profiles.values():
+        adj = p.rules.get(rule.id)
+        if adj is not None and not adj.enabled:
+            lines.append(f"{p.label}：不适用")
+            continue
+        parts = [SEVERITY_LABEL.get(adj.severity if adj and adj.severity else rule.severity, rule.severity)]
+        weight = adj.weight if adj and adj.weight is not None else rule.weight
+        parts.append(f"权重 {weight:g}")
+        if adj and adj.deadline:
+            parts.append(f"时限 {adj.deadline}")
+        if adj and adj.min_found:
+            parts.append(f"至少 {adj.min_found} 项")
+        note = f"（{adj.note}）" if adj and adj.note else ""
+        lines.append(f"{p.label}：{'，'.join(parts)}{note}")
+    return lines
+
+
 @rules_app.command("test")
-def rules_test(rules: Optional[Path] = typer.Option(None, "--rules", help="规则目录")) -> None:
+def rules_test(rules: Optional[Path] = RulesOpt, config: Optional[Path] = ConfigOpt) -> None:
     """运行每条规则自带的例子；有失败的例子时退出码为 1。"""
     from .api import Auditor
     from .testing import run_rule_examples
 
-    auditor = Auditor(rules)
+    auditor = Auditor(ruleset=_ruleset_for(rules, config))
     failures = 0
     total = 0
     for outcome in run_rule_examples(auditor):

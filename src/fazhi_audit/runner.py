@@ -1,38 +1,65 @@
 """Audit many files: serially for a few, in a process pool for many.
 
-Each worker builds its Auditor (rules + segmentation model) once in the
-pool initializer; results come back in input order whatever the scheduling.
+Each job carries its own settings (a config file may differ per folder) and
+the key of its rule set. Workers receive the already-validated rule sets once,
+in the pool initializer, and build one Auditor per rule set on first use; the
+segmentation model is shared by all of them. Results come back in input
+order whatever the scheduling.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 
 from .api import Auditor
 from .nlp import ensure_converted
 from .report.model import ReportResult
+from .rules.loader import RuleSet
+from .settings import AuditSettings
 
 SERIAL_BELOW = 4  # start-up of a worker costs about one model load
 
-_worker: Auditor | None = None
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    settings: AuditSettings = field(default_factory=AuditSettings)
+    rules_key: Hashable = None  # which rule set (pack + extensions) applies
 
 
-def _init_worker(rules_dir: str | None, fail_under: float) -> None:
+class _Auditors:
+    """One Auditor per rule set, built when first needed."""
+
+    def __init__(self, rulesets: dict[Hashable, RuleSet]):
+        self.rulesets = rulesets
+        self.built: dict[Hashable, Auditor] = {}
+
+    def audit(self, job: Job) -> ReportResult:
+        if job.rules_key not in self.built:
+            self.built[job.rules_key] = Auditor(ruleset=self.rulesets[job.rules_key])
+        return safe_audit(self.built[job.rules_key], job.path, job.settings)
+
+
+_worker: _Auditors | None = None
+
+
+def _init_worker(rulesets: dict[Hashable, RuleSet]) -> None:
     global _worker
-    _worker = Auditor(rules_dir, fail_under)
+    _worker = _Auditors(rulesets)
 
 
-def _audit_in_worker(path: str) -> ReportResult:
+def _audit_in_worker(job: Job) -> ReportResult:
     assert _worker is not None
-    return safe_audit(_worker, path)
+    return _worker.audit(job)
 
 
-def safe_audit(auditor: Auditor, path: str) -> ReportResult:
+def safe_audit(auditor: Auditor, path: str, settings: AuditSettings | None = None) -> ReportResult:
     """One bad file never stops a batch: unexpected errors become error rows."""
     try:
-        return auditor.audit_path(path)
+        return auditor.audit_path(path, settings)
     except Exception as exc:  # noqa: BLE001 - reported per file, run continues
         return ReportResult(path=path, error=f"内部错误（{type(exc).__name__}: {exc}），请将该文件反馈给开发者")
 
@@ -42,29 +69,26 @@ def default_jobs() -> int:
 
 
 def audit_all(
-    paths: list[str],
-    make_auditor: Callable[[], Auditor],
-    rules_dir: str | None,
-    fail_under: float,
-    jobs: int,
+    jobs: list[Job],
+    rulesets: dict[Hashable, RuleSet],
+    workers: int,
     on_result: Callable[[ReportResult], None] | None = None,
 ) -> list[ReportResult]:
-    return list(_iter_results(paths, make_auditor, rules_dir, fail_under, jobs, on_result))
+    results = []
+    for r in _iter_results(jobs, rulesets, workers):
+        if on_result:
+            on_result(r)
+        results.append(r)
+    return results
 
 
-def _iter_results(paths, make_auditor, rules_dir, fail_under, jobs, on_result) -> Iterator[ReportResult]:
-    if jobs <= 1 or len(paths) < SERIAL_BELOW or "-" in paths:
-        auditor = make_auditor()
-        for p in paths:
-            r = safe_audit(auditor, p)
-            if on_result:
-                on_result(r)
-            yield r
+def _iter_results(jobs: list[Job], rulesets, workers: int) -> Iterator[ReportResult]:
+    if workers <= 1 or len(jobs) < SERIAL_BELOW or any(j.path == "-" for j in jobs):
+        auditors = _Auditors(rulesets)
+        for job in jobs:
+            yield auditors.audit(job)
         return
     ensure_converted()
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_init_worker, initargs=(rules_dir, fail_under)) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker, initargs=(rulesets,)) as pool:
         # map() keeps input order, so output never depends on scheduling.
-        for r in pool.map(_audit_in_worker, paths, chunksize=max(1, len(paths) // (jobs * 8))):
-            if on_result:
-                on_result(r)
-            yield r
+        yield from pool.map(_audit_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8)))

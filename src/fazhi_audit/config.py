@@ -1,0 +1,328 @@
+"""Configuration files: `fazhi-audit.toml`, or `[tool.fazhi-audit]` in pyproject.toml.
+
+Each input uses the nearest configuration found by walking up from its
+folder (like ruff and yamllint), unless --config names one. Precedence,
+lowest first: defaults < the file's top level < its matching [[overrides]]
+(in file order) < command-line flags. Every resolved value remembers its
+source, so `fazhi-audit config show` can explain where it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from .errors import UsageError
+from .report.fingerprint import posix_path
+from .rules.profiles import AUTO, GENERIC
+from .rules.schema import SEVERITIES
+from .rules.selection import Selection, unknown_selectors
+from .settings import AuditSettings
+
+CONFIG_FILE = "fazhi-audit.toml"
+PYPROJECT = "pyproject.toml"
+DEFAULT_SOURCE = "默认"
+
+# key -> (kind, description of what is allowed); the same table validates and documents.
+TOP_KEYS: dict[str, tuple[str, str]] = {
+    "profile": ("str", f"报告主体类型：{AUTO}（按主体名称识别）、{GENERIC}（通用）或 rules/profiles/ 中的画像名，如 township、county、department"),
+    "rules": ("dir", "规则目录（替换内置规则包），相对于配置文件"),
+    "extend-rules": ("dirs", "扩展规则目录列表（新增或覆盖同 id 的内置规则），相对于配置文件"),
+    "select": ("strs", "只运行这些规则 id 或前缀（空列表表示全部）"),
+    "ignore": ("strs", "不运行这些规则 id 或前缀"),
+    "severity": ("severity", f"规则 id 或前缀 = 级别（{'、'.join(SEVERITIES)}）"),
+    "fail-under": ("score", "0–100 的数：得分低于此值判为不通过"),
+    "jobs": ("jobs", "非负整数：并行进程数，0 表示 CPU 核数"),
+    "exclude": ("strs", "不检查的文件，gitignore 风格的通配符，相对于配置文件"),
+    "baseline": ("file", "基线文件路径，相对于配置文件"),
+    "overrides": ("overrides", "按路径覆盖的表数组 [[overrides]]，每项须有 paths"),
+}
+OVERRIDE_KEYS = ("paths", "profile", "select", "ignore", "severity", "fail-under")
+# keys that flags can set, in the order `config show` lists them
+SHOWN_KEYS = ("profile", "rules", "extend-rules", "select", "ignore", "severity", "fail-under", "jobs", "exclude", "baseline")
+DEFAULTS: dict[str, Any] = {
+    "profile": AUTO,
+    "rules": None,
+    "extend-rules": (),
+    "select": (),
+    "ignore": (),
+    "severity": (),
+    "fail-under": 0.0,
+    "jobs": 0,
+    "exclude": (),
+    "baseline": None,
+}
+
+
+class ConfigError(UsageError):
+    def __init__(self, path: Path, line: int | None, key: str, problem: str):
+        where = f"{path} 第{line}行" if line else str(path)
+        allowed = TOP_KEYS.get(key.split(".")[-1], ("", ""))[1]
+        hint = f"；允许：{allowed}" if allowed and "未知的键" not in problem else ""
+        super().__init__(f"配置文件 {where}：键 {key} {problem}{hint}")
+
+
+@dataclass
+class Override:
+    index: int
+    patterns: tuple[str, ...]
+    spec: pathspec.PathSpec
+    values: dict[str, Any]
+
+
+@dataclass
+class ConfigFile:
+    path: Path
+    values: dict[str, Any]
+    overrides: list[Override] = field(default_factory=list)
+    exclude: pathspec.PathSpec | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def relative(self, file: Path) -> str | None:
+        try:
+            return posix_path(os.path.relpath(file.resolve(), self.root.resolve()))
+        except ValueError:  # another drive on Windows
+            return None
+
+
+def _key_line(text: str, key: str, after: int = 0) -> int | None:
+    """Best-effort line of `key = …` (tomllib keeps no positions)."""
+    pattern = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
+    for no, line in enumerate(text.splitlines()[after:], start=after + 1):
+        if pattern.match(line):
+            return no
+    return None
+
+
+class _Validator:
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.text = text
+        self.start = 0  # search keys after the [tool.fazhi-audit] header in pyproject
+
+    def fail(self, key: str, problem: str, line_key: str | None = None):
+        raise ConfigError(self.path, _key_line(self.text, line_key or key.split(".")[-1], self.start), key, problem)
+
+    def value(self, key: str, raw: Any, where: str = "") -> Any:
+        kind = TOP_KEYS[key][0]
+        name = f"{where}{key}"
+        if kind == "str":
+            if not isinstance(raw, str) or not raw.strip():
+                self.fail(name, f"必须是字符串，实为 {raw!r}", key)
+            return raw.strip()
+        if kind in ("dir", "file"):
+            if not isinstance(raw, str) or not raw.strip():
+                self.fail(name, f"必须是路径字符串，实为 {raw!r}", key)
+            path = (self.path.parent / raw).resolve()
+            if kind == "dir" and not path.is_dir():
+                self.fail(name, f"指向的目录不存在：{path}", key)
+            return str(path)
+        if kind in ("strs", "dirs"):
+            if isinstance(raw, str):
+                raw = [raw]
+            if not isinstance(raw, list) or not all(isinstance(v, str) and v.strip() for v in raw):
+                self.fail(name, f"必须是字符串列表，实为 {raw!r}", key)
+            if kind == "dirs":
+                out = []
+                for v in raw:
+                    path = (self.path.parent / v).resolve()
+                    if not path.is_dir():
+                        self.fail(name, f"指向的目录不存在：{path}", key)
+                    out.append(str(path))
+                return tuple(out)
+            return tuple(v.strip() for v in raw)
+        if kind == "severity":
+            if not isinstance(raw, dict):
+                self.fail(name, "必须是表，如 [severity] 下写 \"structure.section-order\" = \"warning\"", key)
+            for rule, sev in raw.items():
+                if sev not in SEVERITIES:
+                    self.fail(f"{name}.{rule}", f"的级别 {sev!r} 无效", rule)
+            return tuple(raw.items())
+        if kind == "score":
+            if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 <= raw <= 100:
+                self.fail(name, f"必须是 0–100 的数，实为 {raw!r}", key)
+            return float(raw)
+        if kind == "jobs":
+            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+                self.fail(name, f"必须是非负整数，实为 {raw!r}", key)
+            return raw
+        raise AssertionError(kind)
+
+    def table(self, data: dict, allowed, where: str = "") -> dict[str, Any]:
+        out = {}
+        for key, raw in data.items():
+            if key not in allowed:
+                self.fail(f"{where}{key}", f"是未知的键；允许的键：{', '.join(allowed)}", key)
+            if key in ("overrides", "paths"):
+                continue
+            out[key] = self.value(key, raw, where)
+        return out
+
+    def overrides(self, raw: Any) -> list[Override]:
+        if not isinstance(raw, list) or not all(isinstance(o, dict) for o in raw):
+            self.fail("overrides", "必须写成表数组 [[overrides]]")
+        out = []
+        for n, spec in enumerate(raw, start=1):
+            where = f"overrides[{n}]."
+            patterns = spec.get("paths")
+            if isinstance(patterns, str):
+                patterns = [patterns]
+            if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) and p for p in patterns):
+                self.fail(f"{where}paths", "必须是非空的通配符列表，如 paths = [\"乡镇/**\"]", "paths")
+            out.append(Override(n, tuple(patterns), _spec(patterns), self.table(spec, OVERRIDE_KEYS, where)))
+        return out
+
+
+def _spec(patterns) -> pathspec.PathSpec:
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+
+def load_config(path: Path) -> ConfigFile:
+    """Read and validate one config file; every error names file, line and key."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"配置文件不存在：{path}（请检查 --config 的路径）") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"无法读取配置文件 {path}：{exc}（配置文件须为 UTF-8 编码的 TOML）") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"配置文件 {path} 不是有效的 TOML：{exc}（字符串须加引号，表头形如 [severity]）") from None
+    v = _Validator(path, text)
+    if path.name == PYPROJECT:
+        data = data.get("tool", {}).get("fazhi-audit")
+        if data is None:
+            raise UsageError(f"{path} 中没有 [tool.fazhi-audit] 表：请添加该表，或改用 {CONFIG_FILE}")
+        header = re.search(r"^\[tool\.fazhi-audit[\].]", text, re.M)
+        v.start = text[: header.start()].count("\n") if header else 0
+    values = v.table(data, tuple(TOP_KEYS))
+    overrides = v.overrides(data["overrides"]) if "overrides" in data else []
+    exclude = _spec(values["exclude"]) if values.get("exclude") else None
+    return ConfigFile(path, values, overrides, exclude)
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        return "[tool.fazhi-audit" in pyproject.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def find_config_path(start: Path) -> Path | None:
+    """The nearest fazhi-audit.toml, or pyproject.toml with [tool.fazhi-audit], at or above `start`."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        candidate = folder / PYPROJECT
+        if candidate.is_file() and _has_tool_table(candidate):
+            return candidate
+    return None
+
+
+@dataclass
+class Resolved:
+    """Settings for one input, each with where it came from."""
+
+    values: dict[str, Any]
+    sources: dict[str, str]
+    config: ConfigFile | None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    @property
+    def rules_key(self) -> tuple[str | None, tuple[str, ...]]:
+        return self.values["rules"], tuple(self.values["extend-rules"])
+
+    def audit_settings(self) -> AuditSettings:
+        profile = self.values["profile"]
+        source = "" if profile == AUTO else self.sources["profile"]
+        selection = Selection(tuple(self.values["select"]), tuple(self.values["ignore"]), tuple(self.values["severity"]))
+        return AuditSettings(profile, source, selection, float(self.values["fail-under"]))
+
+
+class Resolver:
+    """Resolves settings per input file, caching config files by folder."""
+
+    def __init__(self, flags: dict[str, Any] | None = None, config_path: str | Path | None = None, isolated: bool = False):
+        self.flags = {k: v for k, v in (flags or {}).items() if v is not None}
+        self.isolated = isolated
+        self.fixed = load_config(Path(config_path)) if config_path else None
+        self._by_folder: dict[Path, ConfigFile | None] = {}
+        self._loaded: dict[Path, ConfigFile] = {}
+
+    def config_for(self, path: str) -> ConfigFile | None:
+        if self.fixed is not None or self.isolated:
+            return self.fixed
+        folder = Path.cwd() if path == "-" else Path(path)
+        folder = folder if folder.is_dir() else folder.parent
+        folder = folder.resolve()
+        if folder not in self._by_folder:
+            found = find_config_path(folder)
+            if found is not None and found not in self._loaded:
+                self._loaded[found] = load_config(found)
+            self._by_folder[folder] = self._loaded[found] if found is not None else None
+        return self._by_folder[folder]
+
+    def resolve(self, path: str) -> Resolved:
+        values = dict(DEFAULTS)
+        sources = dict.fromkeys(DEFAULTS, DEFAULT_SOURCE)
+        config = self.config_for(path)
+        if config is not None:
+            for key, value in config.values.items():
+                values[key] = value
+                sources[key] = f"配置文件 {config.path}"
+            rel = config.relative(Path(path)) if path != "-" and not Path(path).is_dir() else None
+            for ov in config.overrides:
+                if rel is None or not ov.spec.match_file(rel):
+                    continue
+                label = f"配置文件 {config.path} [[overrides]] 第{ov.index}项（paths = {', '.join(ov.patterns)}）"
+                for key, value in ov.values.items():
+                    if key == "ignore":
+                        value = tuple(dict.fromkeys((*values["ignore"], *value)))
+                    elif key == "severity":
+                        value = tuple({**dict(values["severity"]), **dict(value)}.items())
+                    values[key] = value
+                    sources[key] = label
+        for key, value in self.flags.items():
+            values[key] = value
+            sources[key] = f"命令行 --{key}"
+        return Resolved(values, sources, config)
+
+    def excluded(self, path: str) -> bool:
+        config = self.config_for(path)
+        if path == "-" or config is None or config.exclude is None:
+            return False
+        rel = config.relative(Path(path))
+        return rel is not None and not rel.startswith("../") and config.exclude.match_file(rel)
+
+    def configs(self) -> list[ConfigFile]:
+        return [c for c in ([self.fixed] if self.fixed else self._loaded.values())]
+
+
+def check_against_rules(resolved: Resolved, rule_ids: list[str], profiles: dict) -> None:
+    """Settings that only make sense once the rules are known: selectors and profile names."""
+    for key in ("select", "ignore"):
+        bad = unknown_selectors(resolved[key], rule_ids)
+        if bad:
+            raise UsageError(f"{resolved.sources[key]}：{key} 中的 {', '.join(bad)} 不是任何规则的 id 或前缀（运行 fazhi-audit rules list 查看规则 id）")
+    bad = unknown_selectors([sel for sel, _ in resolved["severity"]], rule_ids)
+    if bad:
+        raise UsageError(f"{resolved.sources['severity']}：severity 中的 {', '.join(bad)} 不是任何规则的 id 或前缀（运行 fazhi-audit rules list 查看规则 id）")
+    profile = resolved["profile"]
+    allowed = [AUTO, GENERIC, *profiles]
+    if profile not in allowed:
+        raise UsageError(f"{resolved.sources['profile']}：profile 的值 {profile!r} 无效；可选：{'、'.join(allowed)}")

@@ -1,0 +1,20 @@
+"""Per-report audit settings: what a config file or flags decide for one file.
+
+Kept apart from the config reader so worker processes get a small,
+picklable value and the API can be used without any config file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .rules.profiles import AUTO
+from .rules.selection import Selection
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    profile: str = AUTO  # auto: detect from the reporting body's name
+    profile_source: str = ""  # where a fixed profile came from, for the report
+    selection: Selection = field(default_factory=Selection)
+    fail_under: float = 0
