@@ -306,6 +306,7 @@ def config_show(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件"),
 ) -> None:
     """显示对 PATH 生效的设置及每项的来源（默认值、配置文件、按路径覆盖、命令行）。"""
+    from rich.markup import escape
     from rich.table import Table
 
     from .config import SHOWN_KEYS, Resolver, check_against_rules
@@ -319,13 +320,13 @@ def config_show(
     check_against_rules(resolved, [r.id for r in ruleset.rules], ruleset.profiles)
     out = Console(highlight=False)
     where = resolved.config.path if resolved.config else "未找到（使用默认值；可在报告目录或其上级放置 fazhi-audit.toml）"
-    out.print(f"配置文件：{where}")
+    out.print(escape(f"配置文件：{where}"))
     table = Table("键", "值", "来源")
     for name in SHOWN_KEYS:
-        table.add_row(name, _show_value(name, resolved[name], ruleset), resolved.sources[name])
+        table.add_row(name, escape(_show_value(name, resolved[name], ruleset)), escape(resolved.sources[name]))
     out.print(table)
     if resolver.excluded(path):
-        out.print(f"{path} 被配置 exclude 排除，不会检查")
+        out.print(escape(f"{path} 被配置 exclude 排除，不会检查"))
 
 
 def _show_value(key: str, value, ruleset) -> str:

@@ -63,7 +63,9 @@ DEFAULTS: dict[str, Any] = {
 class ConfigError(UsageError):
     def __init__(self, path: Path, line: int | None, key: str, problem: str):
         where = f"{path} 第{line}行" if line else str(path)
-        allowed = TOP_KEYS.get(key.split(".")[-1], ("", ""))[1]
+        # "overrides[1].fail-under" -> fail-under; "severity.structure.numbering" -> severity
+        known = [part for part in re.split(r"[.\[\]]", key) if part in TOP_KEYS]
+        allowed = TOP_KEYS[known[-1]][1] if known else ""
         hint = f"；允许：{allowed}" if allowed and "未知的键" not in problem else ""
         super().__init__(f"配置文件 {where}：键 {key} {problem}{hint}")
 
@@ -74,6 +76,7 @@ class Override:
     patterns: tuple[str, ...]
     spec: pathspec.PathSpec
     values: dict[str, Any]
+    line: int | None = None
 
 
 @dataclass
@@ -82,6 +85,11 @@ class ConfigFile:
     values: dict[str, Any]
     overrides: list[Override] = field(default_factory=list)
     exclude: pathspec.PathSpec | None = None
+    lines: dict[str, int | None] = field(default_factory=dict)
+
+    def source(self, key: str) -> str:
+        line = self.lines.get(key)
+        return f"配置文件 {self.path}" + (f" 第{line}行" if line else "")
 
     @property
     def root(self) -> Path:
@@ -183,7 +191,7 @@ class _Validator:
 
 
 def _spec(patterns) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def load_config(path: Path) -> ConfigFile:
@@ -208,8 +216,12 @@ def load_config(path: Path) -> ConfigFile:
         v.start = text[: header.start()].count("\n") if header else 0
     values = v.table(data, tuple(TOP_KEYS))
     overrides = v.overrides(data["overrides"]) if "overrides" in data else []
+    headers = [no for no, line in enumerate(text.splitlines(), start=1) if re.match(r"\s*\[\[(tool\.fazhi-audit\.)?overrides\]\]", line)]
+    for ov, line in zip(overrides, headers):
+        ov.line = line
     exclude = _spec(values["exclude"]) if values.get("exclude") else None
-    return ConfigFile(path, values, overrides, exclude)
+    lines = {key: _key_line(text, key, v.start) for key in values}
+    return ConfigFile(path, values, overrides, exclude, lines)
 
 
 def _has_tool_table(pyproject: Path) -> bool:
@@ -284,12 +296,13 @@ class Resolver:
         if config is not None:
             for key, value in config.values.items():
                 values[key] = value
-                sources[key] = f"配置文件 {config.path}"
+                sources[key] = config.source(key)
             rel = config.relative(Path(path)) if path != "-" and not Path(path).is_dir() else None
             for ov in config.overrides:
                 if rel is None or not ov.spec.match_file(rel):
                     continue
-                label = f"配置文件 {config.path} [[overrides]] 第{ov.index}项（paths = {', '.join(ov.patterns)}）"
+                at = f" 第{ov.line}行" if ov.line else ""
+                label = f"配置文件 {config.path}{at} [[overrides]] 第{ov.index}项（paths = {', '.join(ov.patterns)}）"
                 for key, value in ov.values.items():
                     if key == "ignore":
                         value = tuple(dict.fromkeys((*values["ignore"], *value)))

@@ -1,0 +1,103 @@
+"""The README's exit-code table, row by row: every row has a scenario here and
+every scenario is a row there, so the documentation cannot drift."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+GOOD = """某县司法局2024年度法治政府建设工作报告
+一、2024年推进法治政府建设的主要举措和成效
+全年审查合同12件，聘请法律顾问1名。
+二、存在的不足和原因
+执法力量薄弱，究其原因在于编制不足。
+三、党政主要负责人履行推进法治建设第一责任人职责情况
+主要负责人召开专题会议3次。
+四、2025年主要安排
+加强执法队伍建设。
+五、其他需要报告的情况
+无。
+"""
+
+MISSING_PARTS = """某镇2024年度法治政府建设工作报告
+一、工作开展情况
+全年审查合同12件。
+二、下一步工作计划
+加强执法队伍建设。
+"""
+
+
+def _readme_rows() -> dict[str, int]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| 情形 | 退出码 |") :].split("\n\n", 1)[0]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0]] = int(cells[1])
+    return rows
+
+
+@pytest.fixture
+def repo(tmp_path):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "bad.txt").write_text(MISSING_PARTS, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "x.yaml").write_text("id: x\n", encoding="utf-8")
+    return tmp_path
+
+
+def _cli(repo, *args):
+    return subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, text=True, cwd=repo, timeout=600)
+
+
+def _baseline_then(repo, extra_file=None):
+    assert _cli(repo, "baseline", "create", "bad.txt", "--output", "base.json").returncode == 0
+    if extra_file:
+        (repo / "bad.txt").write_text(MISSING_PARTS + "今年共办理XX件。\n", encoding="utf-8")
+    return ["bad.txt", "--baseline", "base.json"]
+
+
+def _config(repo, text, *args):
+    (repo / "fazhi-audit.toml").write_text(text, encoding="utf-8")
+    return list(args)
+
+
+# README row -> how to produce it (a function of the temp repo returning CLI args)
+SCENARIOS = {
+    "全部报告通过": lambda r: ["good.txt"],
+    "至少一份报告不通过（有“错误”级规则未满足）": lambda r: ["good.txt", "bad.txt"],
+    "得分低于 `--fail-under` / 配置 `fail-under`": lambda r: ["good.txt", "--fail-under", "100", "--select", "legal,decision"],
+    "有问题但使用了 `--exit-zero`": lambda r: ["bad.txt", "--exit-zero"],
+    "使用 `--baseline`，问题都已在基线中": lambda r: _baseline_then(r),
+    "使用 `--baseline`，出现基线外的新问题": lambda r: _baseline_then(r, extra_file=True),
+    "所有文件都被配置 `exclude` 排除": lambda r: _config(r, 'exclude = ["bad.txt"]\n', "bad.txt"),
+    "用法错误（未知选项、未知输出格式、参数越界）": lambda r: ["good.txt", "--no-such-option"],
+    "路径不存在": lambda r: ["missing.txt"],
+    "规则文件或画像文件无效": lambda r: ["good.txt", "--rules", "rules"],
+    "配置文件无效（语法、未知的键、取值不允许）": lambda r: _config(r, 'profile = "town"\n', "good.txt"),
+    "基线文件无效": lambda r: (r / "base.json").write_text("{", encoding="utf-8") and ["good.txt", "--baseline", "base.json"],
+    "输入无法读取或不是报告（空文件、二进制、无法解码、不支持的格式）": lambda r: ["empty.txt"],
+    "既有无法读取的输入又有不通过的报告（3 优先于 1；`--exit-zero` 不改变 3）": lambda r: ["bad.txt", "empty.txt", "--exit-zero"],
+}
+
+
+def test_every_readme_row_has_a_scenario():
+    assert set(_readme_rows()) == set(SCENARIOS)
+    assert set(_readme_rows().values()) == {0, 1, 2, 3}
+
+
+@pytest.mark.parametrize("row", list(SCENARIOS))
+def test_exit_code_matches_readme(repo, row):
+    expected = _readme_rows()[row]
+    proc = _cli(repo, "check", *SCENARIOS[row](repo), "--jobs", "1")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == expected, out
+    assert "Traceback" not in out
+    if expected == 2:
+        # could not run: exactly one line on stderr saying what is wrong
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert re.match(r"^(错误|用法错误)：", proc.stderr)
