@@ -228,17 +228,27 @@ class _progress:
 
 
 def _emit(results, rules, fmt: str, output: Path | None, verbose: bool) -> None:
+    if output is None:
+        _render(results, rules, fmt, sys.stdout, verbose)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        # Excel only detects UTF-8 in a CSV file by its BOM.
+        with open(output, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
+            _render(results, rules, fmt, fh, verbose)
+    except OSError as exc:
+        raise UsageError(f"无法写入输出文件 {output}：{exc.strerror or exc}（请检查路径和写权限）") from None
+
+
+def _render(results, rules, fmt: str, stream, verbose: bool) -> None:
     if fmt == TEXT_FORMAT:
         from .report.terminal import TerminalRenderer
 
-        if output:
-            with open(output, "w", encoding="utf-8") as fh:
-                renderer = TerminalRenderer(Console(file=fh, no_color=True, width=100, highlight=False), verbose)
-                for r in results:
-                    renderer.render(r)
-                renderer.render_summary(results)
-            return
-        renderer = TerminalRenderer(Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR"))), verbose)
+        if stream is sys.stdout:
+            console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
+        else:
+            console = Console(file=stream, no_color=True, width=100, highlight=False)
+        renderer = TerminalRenderer(console, verbose)
         for r in results:
             renderer.render(r)
         renderer.render_summary(results)
@@ -246,11 +256,7 @@ def _emit(results, rules, fmt: str, output: Path | None, verbose: bool) -> None:
     from .report.formatters import FORMATTERS
 
     text = FORMATTERS[fmt](results, rules, __version__)
-    if output:
-        # Excel only detects UTF-8 in a CSV file by its BOM.
-        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    stream.write(text if text.endswith("\n") else text + "\n")
 
 
 def _load(rules: Optional[Path], extend: tuple[str, ...] = ()):
