@@ -90,12 +90,12 @@ def check(
     fmt = fmt or (GITHUB_FORMAT if os.environ.get("GITHUB_ACTIONS") == "true" else TEXT_FORMAT)
     outputs = _outputs(fmt, output or [])
     flags = _flags(profile, select, ignore, rules, fail_under, jobs, baseline)
-    run = _audit(paths, config, no_config, flags)
+    run = _audit(paths, config, no_config, flags, with_baseline=True)
     code = exit_code_for(run.results)
-    if run.baseline_path:
-        from .baseline import apply_baseline, load_baseline, stale_message, summary_message
+    if run.baseline is not None:
+        from .baseline import apply_baseline, stale_message, summary_message
 
-        outcome = apply_baseline(load_baseline(run.baseline_path), run.results)
+        outcome = apply_baseline(run.baseline, run.results)
         code = exit_code_for(run.results)
         run.notes.append(summary_message(outcome))
         if stale_message(outcome):
@@ -150,10 +150,10 @@ def _flags(profile, select, ignore, rules, fail_under, jobs, baseline) -> dict:
 class _Run:
     """One audit over the inputs: results, the rules they were judged by, notes for stderr."""
 
-    def __init__(self, results, rules, baseline_path, notes):
+    def __init__(self, results, rules, baseline, notes):
         self.results = results
         self.rules = rules
-        self.baseline_path = baseline_path
+        self.baseline = baseline
         self.notes = notes
 
     def print_notes(self) -> None:
@@ -161,7 +161,7 @@ class _Run:
             print(note, file=sys.stderr)
 
 
-def _audit(paths: list[str], config: Optional[Path], no_config: bool, flags: dict) -> _Run:
+def _audit(paths: list[str], config: Optional[Path], no_config: bool, flags: dict, with_baseline: bool = False) -> _Run:
     from .config import Resolver, check_against_rules
     from .discovery import discover
     from .runner import Job, audit_all, default_jobs
@@ -193,10 +193,15 @@ def _audit(paths: list[str], config: Optional[Path], no_config: bool, flags: dic
         jobs.append(Job(f, settings, key))
     run_wide = resolver.resolve(files[0] if files else paths[0])
     workers = run_wide["jobs"] or default_jobs()
+    baseline = None
+    if with_baseline and run_wide["baseline"]:
+        from .baseline import load_baseline
+
+        baseline = load_baseline(run_wide["baseline"])  # a bad baseline fails before the long part
     with _progress(len(jobs)) as advance:
         results = audit_all(jobs, rulesets, workers, on_result=advance)
     rules = list({r.id: r for rs in rulesets.values() for r in rs.rules}.values()) or _load(None).rules
-    return _Run(results, rules, run_wide["baseline"], notes)
+    return _Run(results, rules, baseline, notes)
 
 
 class _progress:

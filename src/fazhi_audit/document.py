@@ -35,6 +35,11 @@ class Document:
     numbering: list[NumberingDefect]
     body_start: int
 
+    @property
+    def signed(self) -> str | None:
+        """The report's own date (落款), ISO, when its last lines carry one."""
+        return self.meta.signed
+
     def kinds(self) -> list[str]:
         return [s.kind for s in self.sections if s.kind != "preamble"]
 

@@ -10,7 +10,8 @@ from ..rules.schema import Rule
 from .context import CheckContext
 from .items import check_required_items
 from .structure import check_causes, check_numbering, check_required_sections, check_section_order
-from .text import check_disclosure_deadline, check_forbidden_patterns
+from .headings import check_required_heading
+from .text import check_disclosure_deadline, check_forbidden_patterns, check_submission_deadline
 
 Checker = Callable[[Rule, Document, CheckContext], list[Finding]]
 
@@ -22,6 +23,8 @@ REGISTRY: dict[str, Checker] = {
     "required-items": check_required_items,
     "forbidden-patterns": check_forbidden_patterns,
     "disclosure-deadline": check_disclosure_deadline,
+    "submission-deadline": check_submission_deadline,
+    "required-heading": check_required_heading,
 }
 
 __all__ = ["REGISTRY", "CheckContext"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RuleFileError
@@ -14,6 +14,7 @@ from .schema import (
     BASIS_KEYS,
     COMMON_KEYS,
     EXAMPLE_KEYS,
+    HEADING_LEVELS,
     ID_PATTERN,
     ITEM_KEYS,
     REQUIRED_KEYS,
@@ -45,6 +46,8 @@ class RuleSet:
     rules: list[Rule]
     vocab: SectionVocabulary
     cues: Cues
+    profiles: dict = field(default_factory=dict)  # name -> rules.profiles.Profile
+    extra_dirs: tuple[Path, ...] = ()
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -178,14 +181,31 @@ def _type_fields(c: _Checker, data: LinedDict, rule: Rule) -> None:
         if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", d):
             c.fail(data, "deadline", "deadline 必须形如 MM-DD（次年的月-日），如 04-01")
         rule.deadline = d
+    if "headings" in data or "level" in data:
+        _heading_fields(c, data, rule)
     if rule.type == "forbidden-patterns" and not rule.patterns:
         c.fail(data, None, "forbidden-patterns 规则需要 patterns")
+    if rule.type == "required-heading" and not rule.headings:
+        c.fail(data, None, "required-heading 规则需要 headings（标题中须出现的短语列表）")
     if rule.type == "required-sections" and not rule.sections:
         c.fail(data, None, "required-sections 规则需要 sections")
     if rule.type == "causes" and not rule.cues:
         c.fail(data, None, "causes 规则需要 cues")
     if any(i.weak for i in rule.items) and not rule.context:
         c.fail(data, "items", "使用了 weak 短语的规则需要 context（同句须出现的语境词）")
+
+
+def _heading_fields(c: _Checker, data: LinedDict, rule: Rule) -> None:
+    """required-heading: the phrases (folded like report text) and which heading levels count."""
+    if "headings" in data:
+        phrases = _normalized(c.strings(data, "headings", data["headings"]))
+        if len(set(phrases)) != len(phrases):
+            c.fail(data, "headings", "headings 中有重复的短语")
+        rule.headings = phrases
+    if "level" in data:
+        if data["level"] not in HEADING_LEVELS:
+            c.fail(data, "level", f"level 必须是 top（仅一级标题，默认）或 any（任意级别标题），实为 {data['level']!r}")
+        rule.level = data["level"]
 
 
 def _items(c: _Checker, data: LinedDict) -> tuple[Item, ...]:
@@ -282,7 +302,11 @@ def load_vocabulary(path: Path) -> tuple[SectionVocabulary, Cues]:
     return vocab, Cues(c.strings(cues, "deficit", cues["deficit"]), c.strings(cues, "plan", cues["plan"]))
 
 
-def load_ruleset(directory: Path) -> RuleSet:
+def load_ruleset(directory: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -> RuleSet:
+    """The pack in `directory`, then each extra directory: a rule whose id is
+    already known replaces it (a city tightens a rule), a new id is added."""
+    from .profiles import load_profiles
+
     directory = Path(directory)
     if not directory.is_dir():
         raise RuleFileError(str(directory), None, "规则目录不存在：请用 --rules 指向包含 *.yaml 规则文件的目录")
@@ -290,6 +314,26 @@ def load_ruleset(directory: Path) -> RuleSet:
     if not vocab_path.exists():
         raise RuleFileError(str(vocab_path), None, "缺少部分识别词表 vocab/sections.yaml")
     vocab, cues = load_vocabulary(vocab_path)
+    rules = _load_rules(directory)
+    if not rules:
+        raise RuleFileError(str(directory), None, "目录中没有 *.yaml 规则文件")
+    for extra in map(Path, extra_dirs):
+        if not extra.is_dir():
+            raise RuleFileError(str(extra), None, "扩展规则目录不存在：请检查配置 extend-rules 中的路径")
+        added = _load_rules(extra)
+        if not added:
+            raise RuleFileError(str(extra), None, "扩展规则目录中没有 *.yaml 规则文件")
+        by_id = {r.id: i for i, r in enumerate(rules)}
+        for rule in added:
+            if rule.id in by_id:
+                rules[by_id[rule.id]] = rule
+            else:
+                rules.append(rule)
+    profiles = load_profiles(directory / PROFILE_DIR, {r.id: r for r in rules})
+    return RuleSet(directory, rules, vocab, cues, profiles, tuple(Path(d) for d in extra_dirs))
+
+
+def _load_rules(directory: Path) -> list[Rule]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):
@@ -298,6 +342,4 @@ def load_ruleset(directory: Path) -> RuleSet:
             raise RuleFileError(str(path), None, f"规则 id {rule.id!r} 与 {seen[rule.id]} 重复")
         seen[rule.id] = str(path)
         rules.append(rule)
-    if not rules:
-        raise RuleFileError(str(directory), None, "目录中没有 *.yaml 规则文件")
-    return RuleSet(directory, rules, vocab, cues)
+    return rules

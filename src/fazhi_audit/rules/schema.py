@@ -15,6 +15,8 @@ RULE_TYPES = (
     "required-items",
     "forbidden-patterns",
     "disclosure-deadline",
+    "submission-deadline",
+    "required-heading",
 )
 ID_PATTERN = re.compile(r"^[a-z]+(\.[a-z0-9-]+)+$")
 
@@ -29,7 +31,11 @@ TYPE_KEYS = {
     "required-items": {"items", "scope", "context", "min_found", "threshold"},
     "forbidden-patterns": {"patterns", "scope"},
     "disclosure-deadline": {"deadline"},
+    "submission-deadline": {"deadline"},
+    "required-heading": {"headings", "level", "threshold"},
 }
+# required-heading: which headings count ("top" = the report's top-level parts only)
+HEADING_LEVELS = ("top", "any")
 ITEM_KEYS = {"name", "phrases", "weak", "not"}
 BASIS_KEYS = {"doc", "article", "verified", "note"}
 EXAMPLE_KEYS = {"text", "section", "status", "found", "not_found", "note"}
@@ -88,6 +94,8 @@ class Rule:
     threshold: float = 85.0
     patterns: tuple[re.Pattern, ...] = ()
     deadline: str = "04-01"
+    headings: tuple[str, ...] = ()  # required-heading: phrases one heading must carry
+    level: str = "top"
 
     @property
     def basis_text(self) -> str:

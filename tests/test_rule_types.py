@@ -1,0 +1,295 @@
+"""Rule types added for city packs and timing: required-heading, submission-deadline."""
+
+from pathlib import Path
+
+import pytest
+
+from fazhi_audit.api import default_rules_dir
+from fazhi_audit.checks import REGISTRY
+from fazhi_audit.errors import RuleFileError
+from fazhi_audit.ingest.metadata import extract_metadata, parse_signed_date
+from fazhi_audit.ingest.normalize import normalize
+from fazhi_audit.rules.loader import load_rule, load_ruleset
+from fazhi_audit.testing import check_example
+
+CITY_RULE = """\
+id: city.suggestions
+title: 对全市法治政府建设的意见建议
+type: required-heading
+severity: warning
+weight: 3
+headings: [对全市法治政府建设的意见建议, 意见和建议]
+{extra}basis:
+  - doc: 某市法治政府建设年度报告制定和公开工作办法
+    note: 市级要求各县（区）报告单列意见建议
+message: 未单列“{{missing}}”部分
+fix: 增设一级标题“{{missing}}”，写明对全市法治政府建设的意见建议
+examples:
+  - text: |
+      一、主要举措和成效
+      全年审查合同12件。
+      二、对全市法治政府建设的意见建议
+      建议统筹全市执法力量。
+    status: pass
+  - text: |
+      一、主要举措和成效
+      全年审查合同12件。
+    status: fail
+"""
+
+
+def write_rule(tmp_path: Path, text: str, name: str = "city.suggestions") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def city_rule(tmp_path):
+    return load_rule(write_rule(tmp_path, CITY_RULE.format(extra="")))
+
+
+def run(auditor, rule, text):
+    findings = REGISTRY[rule.type](rule, auditor.parse(text), auditor.context)
+    assert len(findings) == 1
+    return findings[0]
+
+
+# --- required-heading: loading -------------------------------------------------
+
+
+def test_required_heading_loads_with_defaults(city_rule):
+    assert city_rule.type == "required-heading"
+    assert city_rule.headings == ("对全市法治政府建设的意见建议", "意见和建议")
+    assert city_rule.level == "top"
+    assert city_rule.threshold == 85.0
+
+
+def test_required_heading_own_examples_run_in_the_harness(auditor, city_rule):
+    outcomes = [check_example(auditor, city_rule, ex) for ex in city_rule.examples]
+    assert [o.ok for o in outcomes] == [True, True], [o.problem for o in outcomes]
+
+
+def test_harness_reports_a_wrong_expectation(auditor, tmp_path):
+    # The same text declared the other way round must be reported, not silently pass.
+    flipped = CITY_RULE.format(extra="").replace("    status: pass", "    status: XX").replace("    status: fail", "    status: pass").replace("    status: XX", "    status: fail")
+    rule = load_rule(write_rule(tmp_path, flipped))
+    outcomes = [check_example(auditor, rule, ex) for ex in rule.examples]
+    assert not any(o.ok for o in outcomes)
+    assert "期望 fail，实为 pass" in outcomes[0].problem
+
+
+@pytest.mark.parametrize(
+    "extra,key,message",
+    [
+        ("level: deep\n", "level", "level 必须是 top"),
+        ("threshold: 30\n", "threshold", "threshold 必须是 50–100"),
+        ("sections: [achievements]\n", "sections", "未知的键 'sections'"),
+        ("headings: []\n", "headings", "headings 不能为空"),
+    ],
+)
+def test_required_heading_bad_keys_name_file_and_line(tmp_path, extra, key, message):
+    text = CITY_RULE.format(extra=extra)
+    if key == "headings":
+        text = text.replace("headings: [对全市法治政府建设的意见建议, 意见和建议]\n", "")
+    path = write_rule(tmp_path, text)
+    line = next(i for i, ln in enumerate(text.splitlines(), start=1) if ln.startswith(key + ":"))
+    with pytest.raises(RuleFileError) as err:
+        load_rule(path)
+    assert f"city.suggestions.yaml:{line}" in str(err.value)
+    assert message in str(err.value)
+
+
+def test_required_heading_needs_headings(tmp_path):
+    text = CITY_RULE.format(extra="").replace("headings: [对全市法治政府建设的意见建议, 意见和建议]\n", "")
+    with pytest.raises(RuleFileError, match="required-heading 规则需要 headings"):
+        load_rule(write_rule(tmp_path, text))
+
+
+def test_headings_key_only_for_required_heading(tmp_path):
+    text = CITY_RULE.format(extra="").replace("type: required-heading", "type: section-order")
+    with pytest.raises(RuleFileError, match="未知的键 'headings'"):
+        load_rule(write_rule(tmp_path, text))
+
+
+def test_city_directory_can_add_the_rule_to_a_ruleset(tmp_path):
+    pack = tmp_path / "pack"
+    import shutil
+
+    shutil.copytree(default_rules_dir(), pack)
+    write_rule(pack, CITY_RULE.format(extra=""))
+    ruleset = load_ruleset(pack)
+    assert ruleset.get("city.suggestions").type == "required-heading"
+
+
+# --- required-heading: checking ------------------------------------------------
+
+
+def test_heading_pass_gives_heading_line_and_kind(auditor, city_rule):
+    text = "某县2024年法治政府建设情况报告\n一、主要举措和成效\n全年审查合同12件。\n二、存在的不足和原因\n原因在于编制不足。\n三、对全市法治政府建设的意见建议\n建议统筹全市执法力量。\n"
+    f = run(auditor, city_rule, text)
+    assert f.status == "pass" and f.credit == 1.0
+    ev = f.items[0].evidence
+    assert (ev.text, ev.line, ev.section, ev.similarity) == ("三、对全市法治政府建设的意见建议", 6, "extra", 100.0)
+    assert f.line == 6
+
+
+def test_heading_any_listed_phrase_counts(auditor, city_rule):
+    f = run(auditor, city_rule, "一、主要举措和成效\n全年审查合同12件。\n二、意见和建议\n建议统筹执法力量。\n")
+    assert f.status == "pass"
+    assert f.items[0].evidence.match == "意见和建议"
+
+
+def test_heading_typo_matches_fuzzily(auditor, city_rule):
+    f = run(auditor, city_rule, "一、主要举措和成效\n全年审查合同12件。\n二、对全市法治政府建设的意见建义\n建议统筹执法力量。\n")
+    assert f.status == "pass"
+    assert 85 <= f.items[0].evidence.similarity < 100
+
+
+def test_heading_missing_fails_with_rule_message_and_fix(auditor, city_rule):
+    f = run(auditor, city_rule, "一、主要举措和成效\n全年审查合同12件。\n二、存在的不足和原因\n原因在于编制不足。\n")
+    assert f.status == "fail" and f.credit == 0.0
+    assert f.message == "未单列“对全市法治政府建设的意见建议”部分"
+    assert f.fix.startswith("增设一级标题“对全市法治政府建设的意见建议”")
+    assert f.items[0].evidence is None
+    assert f.severity == "warning" and "某市法治政府建设年度报告制定和公开工作办法" in f.basis
+
+
+def test_top_level_rule_does_not_accept_a_sub_heading(auditor, city_rule):
+    text = "一、主要举措和成效\n(一)对全市法治政府建设的意见建议\n建议统筹执法力量。\n"
+    f = run(auditor, city_rule, text)
+    assert f.status == "fail"
+    item = f.items[0]
+    assert item.evidence.line == 2 and item.evidence.section == "achievements"
+    assert "仅作为下级标题" in item.note
+
+
+def test_level_any_accepts_a_sub_heading(auditor, tmp_path):
+    rule = load_rule(write_rule(tmp_path, CITY_RULE.format(extra="level: any\n")))
+    f = run(auditor, rule, "一、主要举措和成效\n(一)对全市法治政府建设的意见建议\n建议统筹执法力量。\n")
+    assert f.status == "pass"
+    assert (f.items[0].evidence.line, f.items[0].evidence.section) == (2, "achievements")
+
+
+def test_body_mention_is_not_a_heading(auditor, city_rule):
+    f = run(auditor, city_rule, "一、主要举措和成效\n全年审查合同12件。对全市法治政府建设的意见建议已另行报送。\n")
+    assert f.status == "fail"
+    assert "正文中提及" in f.items[0].note
+    assert f.items[0].evidence.line == 2
+
+
+def test_unnumbered_top_level_part_counts(auditor, city_rule):
+    text = "主要举措和成效\n全年审查合同12件。\n存在的问题\n执法力量薄弱。\n对全市法治政府建设的意见建议\n建议统筹执法力量。\n"
+    f = run(auditor, city_rule, text)
+    assert f.status == "pass" and f.items[0].evidence.line == 5
+
+
+def test_threshold_is_read_from_the_rule(tmp_path):
+    rule = load_rule(write_rule(tmp_path, CITY_RULE.format(extra="threshold: 95\n")))
+    assert rule.threshold == 95.0
+
+
+# --- signing date --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ("2024年2月26日", "2024-02-26"),
+        ("二〇二四年二月二十六日", "2024-02-26"),
+        ("二○二四年十二月三十一日", "2024-12-31"),
+        ("二零二五年一月九日", "2025-01-09"),
+        ("2024 年 2 月 6 日", "2024-02-06"),
+        ("某县司法局 2024年2月26日", "2024-02-26"),
+        ("2024年2月26日,召开专题会议", None),
+        ("截至 2024年2月26日", None),
+        ("2024年2月30日", None),
+        ("二〇二四年二月", None),
+    ],
+)
+def test_parse_signed_date(line, expected):
+    assert parse_signed_date(line) == expected
+
+
+def _meta(text):
+    return extract_metadata(normalize(text).lines)
+
+
+def test_signed_date_after_body_name_line():
+    meta = _meta("某县司法局2023年度法治政府建设情况报告\n一、主要举措和成效\n全年审查合同12件。\n\n某县司法局\n２０２４年２月２６日\n")
+    assert meta.signed == "2024-02-26"
+    assert meta.signed_line == 4  # index into the normalised lines
+
+
+def test_signed_date_before_web_footer():
+    meta = _meta("某镇2023年度法治政府建设工作报告\n一、主要举措和成效\n全年审查合同12件。\n某镇人民政府\n二〇二四年二月二十六日\n【打印本页】【关闭窗口】\n扫一扫在手机打开当前页\n")
+    assert meta.signed == "2024-02-26"
+
+
+def test_dates_inside_sentences_or_early_lines_are_not_signing_dates():
+    assert _meta("某镇2023年度法治政府建设工作报告\n一、主要举措和成效\n2024年2月26日,召开专题会议。\n").signed is None
+    early = "某镇2023年度法治政府建设工作报告\n2024年2月26日\n一、主要举措和成效\n" + "".join(f"开展工作{i}次。\n" for i in range(6))
+    assert _meta(early).signed is None
+
+
+# --- submission-deadline -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def submission_rule():
+    return load_ruleset(default_rules_dir()).get("meta.submission-deadline")
+
+
+REPORT = "某县司法局2023年度法治政府建设情况报告\n一、主要举措和成效\n全年审查合同12件。\n某县司法局\n{date}\n"
+
+
+def test_bundled_submission_rule(submission_rule):
+    r = submission_rule
+    assert (r.type, r.severity, r.weight, r.deadline) == ("submission-deadline", "info", 1.0, "03-01")
+    assert r.basis[0].doc == "法治政府建设与责任落实督察工作规定" and r.basis[0].verified is False
+    assert "PROBABLE" in r.description or "推断" in r.description
+
+
+def test_signed_after_deadline_fails_with_evidence(auditor, submission_rule):
+    f = run(auditor, submission_rule, REPORT.format(date="2024年3月15日"))
+    assert f.status == "fail" and f.scored
+    assert "2024-03-15" in f.message and "2024年3月1日" in f.message
+    assert f.line == 5
+    ev = f.items[0].evidence
+    assert (ev.text, ev.line, ev.section) == ("2024年3月15日", 5, "achievements")
+
+
+def test_deadline_day_itself_is_late(auditor, submission_rule):
+    assert run(auditor, submission_rule, REPORT.format(date="二〇二四年三月一日")).status == "fail"
+    assert run(auditor, submission_rule, REPORT.format(date="二〇二四年二月二十九日")).status == "pass"
+
+
+def test_signed_before_year_end_is_not_late(auditor, submission_rule):
+    f = run(auditor, submission_rule, REPORT.format(date="2023年11月20日"))
+    assert f.status == "pass" and f.scored
+
+
+def test_no_signing_date_is_not_scored(auditor, submission_rule):
+    f = run(auditor, submission_rule, "某县司法局2023年度法治政府建设情况报告\n一、主要举措和成效\n2024年3月15日,召开专题会议。\n")
+    assert f.status == "pass" and not f.scored
+
+
+def test_disclosure_checks_published_not_signed(auditor):
+    # The two deadline types share their logic but read different dates.
+    rules = load_ruleset(default_rules_dir())
+    disclosure, submission = rules.get("meta.disclosure-deadline"), rules.get("meta.submission-deadline")
+    doc = auditor.parse(REPORT.format(date="2024年3月15日"), published="2024-03-20")
+    assert REGISTRY[disclosure.type](disclosure, doc, auditor.context)[0].status == "pass"
+    assert REGISTRY[submission.type](submission, doc, auditor.context)[0].status == "fail"
+    late = auditor.parse(REPORT.format(date="2024年2月1日"), published="2024-04-18")
+    assert REGISTRY[disclosure.type](disclosure, late, auditor.context)[0].status == "fail"
+    assert REGISTRY[submission.type](submission, late, auditor.context)[0].status == "pass"
+
+
+def test_seeds_have_no_signing_date_so_scores_are_unchanged(auditor):
+    from conftest import SEEDS
+
+    for path in sorted(SEEDS.iterdir()):
+        result = auditor.audit_path(path)
+        f = next(f for f in result.findings if f.rule == "meta.submission-deadline")
+        assert not f.scored, path.name
