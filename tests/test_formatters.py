@@ -17,10 +17,13 @@ try:
 except ImportError:  # running from a checkout without an install
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from fazhi_audit.api import Auditor
+from rich.console import Console
+
 from fazhi_audit.report.formatters import FORMATTERS, NAMES, build_summary
-from fazhi_audit.report.formatters import csv_format, github, jsonl, sarif
-from fazhi_audit.report.model import ReportResult
+from fazhi_audit.report.formatters import csv_format, github, jsonl, markdown, sarif
+from fazhi_audit.report.formatters._common import baseline_note, profile_line
+from fazhi_audit.report.model import ProfileInfo, ReportResult
+from fazhi_audit.report.terminal import TerminalRenderer
 
 VERSION = "9.9.9-test"
 
@@ -60,12 +63,7 @@ TEXTS = {"reports/a_good.txt": GOOD, "reports/b_bad.txt": BAD}
 
 
 @pytest.fixture(scope="module")
-def auditor() -> Auditor:
-    return Auditor()  # one model load for the whole module
-
-
-@pytest.fixture(scope="module")
-def results(auditor) -> list[ReportResult]:
+def results(auditor) -> list[ReportResult]:  # auditor: the session fixture of conftest.py
     audited = [auditor.audit_text(text, path) for path, text in TEXTS.items()]
     return audited + [ReportResult(path="reports/c_empty.txt", error=EMPTY_REASON)]
 
@@ -288,3 +286,144 @@ def test_markdown_caps_long_lists(results, rules):
     out = render("markdown", [many], rules)
     assert f"…另有 {len(many.findings) - 10} 条" in out
     assert out.count("- **") == 10
+
+
+# --- profile and baseline -------------------------------------------------
+
+TOWNSHIP = ProfileInfo("township", "乡镇（街道）", "检测自主体名称“某某乡”")
+
+
+def _known(result: ReportResult, count: int = 1) -> ReportResult:
+    """A copy of `result` with a profile and its first `count` failing error-level
+    findings marked as already in the baseline (other findings are shared, untouched)."""
+    chosen = [f for f in non_pass(result) if f.severity == "error"][:count]
+    assert len(chosen) == count
+    findings = [replace(f, baselined=True) if f in chosen else f for f in result.findings]
+    return replace(result, findings=findings, profile=TOWNSHIP)
+
+
+def test_shared_wording_for_profile_and_baseline():
+    assert profile_line(ReportResult(path="a.txt", profile=TOWNSHIP)) == "报告主体类型：乡镇（街道）（检测自主体名称“某某乡”）"
+    assert profile_line(ReportResult(path="a.txt")) == ""
+    assert baseline_note(3) == "基线中已有 3 条（不计为新问题）"
+
+
+def test_summary_counts_baselined_problems(results):
+    assert build_summary(results)["baselined"] == 0
+    assert build_summary([_known(results[1], 2), results[0]])["baselined"] == 2
+
+
+def test_json_carries_profile_and_baselined(results, rules):
+    known = _known(results[1])
+    doc = json.loads(render("json", [known], rules))
+    (report,) = doc["reports"]
+    assert report["profile"] == {"name": "township", "label": "乡镇（街道）", "source": "检测自主体名称“某某乡”"}
+    flagged = [f["rule"] for f in report["findings"] if f.get("baselined")]
+    assert flagged == [f.rule for f in known.findings if f.baselined]
+    line = json.loads(render("jsonl", [known], rules))
+    assert line["profile"]["name"] == "township" and sum(1 for f in line["findings"] if f.get("baselined")) == 1
+
+
+def test_csv_profile_and_baselined_columns(results, rules):
+    known = _known(results[1], 2)
+    rows = list(csv.DictReader(io.StringIO(render("csv", [known, results[2]], rules))))
+    assert list(rows[0])[-2:] == ["baselined", "profile"]
+    assert rows[0]["profile"] == "乡镇（街道）" and rows[0]["baselined"] == "2"
+    # the severity columns count new problems only; with `baselined` they add up to all problems
+    new = sum(int(rows[0][k]) for k in ("errors", "warnings", "infos"))
+    assert new + 2 == len(non_pass(known))
+    plain = next(csv.DictReader(io.StringIO(render("csv", [replace(results[1], profile=None)], rules))))
+    assert int(plain["errors"]) == int(rows[0]["errors"]) + 2 and plain["baselined"] == "0" and plain["profile"] == ""
+    assert rows[1]["error"] == EMPTY_REASON and rows[1]["profile"] == ""
+
+
+def test_sarif_marks_baselined_results_only_when_a_baseline_was_used(results, rules):
+    plain = _sarif(results, rules)["runs"][0]["results"]
+    assert all("baselineState" not in r and "suppressions" not in r for r in plain)
+
+    known = _known(results[1])
+    out = _sarif([known, results[2]], rules)["runs"][0]["results"]
+    states = [r["baselineState"] for r in out]
+    assert states == ["unchanged" if f.baselined else "new" for f in non_pass(known)] + ["new"]  # the unreadable input is new too
+    for r in out:
+        if r["baselineState"] == "unchanged":
+            assert r["suppressions"] == [{"kind": "external", "justification": "已列入基线文件"}]
+        else:
+            assert "suppressions" not in r
+    assert all(r["properties"]["profile"] == TOWNSHIP.to_json() for r in out if r["ruleId"] != "input.unreadable")
+
+
+def test_sarif_baseline_flag_can_be_given_explicitly(results, rules):
+    out = json.loads(sarif.render(results[1:2], rules, VERSION, baseline_compared=True))["runs"][0]["results"]
+    assert out and {r["baselineState"] for r in out} == {"new"}  # a baseline that matched nothing
+    out = json.loads(sarif.render([_known(results[1])], rules, VERSION, baseline_compared=False))["runs"][0]["results"]
+    assert all("baselineState" not in r for r in out)
+
+
+def test_junit_baselined_failure_is_skipped(results, rules):
+    known = _known(results[1])
+    plain_suite = ET.fromstring(render("junit", [replace(results[1], profile=None)], rules).encode("utf-8")).find("testsuite")
+    root = ET.fromstring(render("junit", [known], rules).encode("utf-8"))
+    suite = root.find("testsuite")
+    assert int(suite.get("failures")) == int(plain_suite.get("failures")) - 1
+    assert suite.get("skipped") == root.get("skipped") == "1"
+    (case,) = [c for c in suite.findall("testcase") if c.find("skipped") is not None]
+    baselined = next(f for f in known.findings if f.baselined)
+    assert case.get("name") == baselined.rule and case.find("failure") is None
+    assert case.find("skipped").get("message") == "已列入基线" and baselined.message in case.find("skipped").text
+    props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert (props["profile"], props["profile_label"], props["profile_source"]) == ("township", "乡镇（街道）", "检测自主体名称“某某乡”")
+    assert "profile" not in {p.get("name") for p in plain_suite.iter("property")}
+
+
+def test_github_baselined_findings_are_notices_after_new_ones(results, rules):
+    known = _known(results[1])
+    lines = render("github", [known, results[0]], rules).splitlines()
+    assert len(lines) == len(non_pass(known)) + len(non_pass(results[0]))
+    marked = [i for i, line in enumerate(lines) if "（已列入基线）" in line]
+    baselined = next(f for f in known.findings if f.baselined)
+    assert len(marked) == 1 and marked[0] == len(lines) - 1  # after every new problem, of every report
+    assert lines[-1].startswith("::notice ") and f"title={baselined.rule}" in lines[-1]
+    assert not any(line.startswith("::error") and f"title={baselined.rule}::" in line for line in lines)
+
+
+def test_markdown_lists_only_new_problems(results, rules):
+    known = _known(results[1])
+    baselined = next(f for f in known.findings if f.baselined)
+    out = render("markdown", [known, results[0]], rules)
+    assert "| 报告 | 单位 | 年度 | 得分 | 结论 | 主体类型 |" in out
+    assert "| 乡镇（街道） |" in out and "报告主体类型：乡镇（街道）（检测自主体名称“某某乡”）" in out
+    assert "基线中已有 1 条（不计为新问题）" in out
+    details = out.split("### 未通过的报告")[1].split("### 最常缺失")[0]
+    assert f"`{baselined.rule}` {baselined.message}" not in details
+    new = len(non_pass(known)) - 1
+    assert details.count("- **") == min(new, markdown.MAX_FINDINGS)
+    if new > markdown.MAX_FINDINGS:
+        assert f"…另有 {new - markdown.MAX_FINDINGS} 条" in details
+    assert "主体类型" not in render("markdown", [replace(r, profile=None) for r in results], rules)  # no profile, no column
+
+
+def _terminal(result: ReportResult, verbose: bool = False) -> str:
+    buf = io.StringIO()
+    TerminalRenderer(Console(file=buf, width=120, no_color=True, force_terminal=False, highlight=False), verbose).render(result)
+    return buf.getvalue()
+
+
+def test_terminal_shows_profile_under_header_and_baselined_apart(results):
+    known = _known(results[1])
+    baselined = next(f for f in known.findings if f.baselined)
+    lines = _terminal(known).splitlines()
+    at = lines.index("报告主体类型：乡镇（街道）（检测自主体名称“某某乡”）")
+    assert lines[at - 1].startswith("得分")
+    head = next(i for i, line in enumerate(lines) if line.startswith("问题与修改建议"))
+    note = lines.index("基线中已有 1 条（不计为新问题）")
+    mentions = [i for i, line in enumerate(lines) if f"{baselined.rule}  {baselined.message}" in line]
+    assert head < note and mentions == [note + 1]  # listed once, under the baseline note only
+    assert "报告主体类型" not in _terminal(replace(results[1], profile=None))
+    assert "基线中已有" not in _terminal(results[1])
+
+
+def test_terminal_summary_counts_baselined(results):
+    buf = io.StringIO()
+    TerminalRenderer(Console(file=buf, width=120, no_color=True, highlight=False)).render_summary([_known(results[1], 2), results[0]])
+    assert buf.getvalue().splitlines()[0].endswith("；基线中已有 2 条（不计为新问题）")

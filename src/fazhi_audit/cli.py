@@ -101,7 +101,7 @@ def check(
         if stale_message(outcome):
             run.notes.append(stale_message(outcome))
     for out_fmt, path in outputs:
-        _emit(run.results, run.rules, out_fmt, path, verbose)
+        _emit(run.results, run.rules, out_fmt, path, verbose, baseline_used=run.baseline is not None)
     if statistics:
         from .report.statistics import render_statistics
 
@@ -232,20 +232,20 @@ class _progress:
         return False
 
 
-def _emit(results, rules, fmt: str, output: Path | None, verbose: bool) -> None:
+def _emit(results, rules, fmt: str, output: Path | None, verbose: bool, baseline_used: bool = False) -> None:
     if output is None:
-        _render(results, rules, fmt, sys.stdout, verbose)
+        _render(results, rules, fmt, sys.stdout, verbose, baseline_used)
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         # Excel only detects UTF-8 in a CSV file by its BOM.
         with open(output, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
-            _render(results, rules, fmt, fh, verbose)
+            _render(results, rules, fmt, fh, verbose, baseline_used)
     except OSError as exc:
         raise UsageError(f"无法写入输出文件 {output}：{exc.strerror or exc}（请检查路径和写权限）") from None
 
 
-def _render(results, rules, fmt: str, stream, verbose: bool) -> None:
+def _render(results, rules, fmt: str, stream, verbose: bool, baseline_used: bool = False) -> None:
     if fmt == TEXT_FORMAT:
         from .report.terminal import TerminalRenderer
 
@@ -260,7 +260,13 @@ def _render(results, rules, fmt: str, stream, verbose: bool) -> None:
         return
     from .report.formatters import FORMATTERS
 
-    text = FORMATTERS[fmt](results, rules, __version__)
+    if fmt == "sarif":
+        from .report.formatters import sarif
+
+        # SARIF marks every result new/unchanged only when a baseline was compared.
+        text = sarif.render(results, rules, __version__, baseline_compared=baseline_used)
+    else:
+        text = FORMATTERS[fmt](results, rules, __version__)
     stream.write(text if text.endswith("\n") else text + "\n")
 
 

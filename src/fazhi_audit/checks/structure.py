@@ -8,6 +8,9 @@ from ..rules.schema import Rule
 from ..structure.outline import classify_heading
 from .context import CheckContext, fill, finding
 
+# Item names are shown to users (csv "missing", junit text): say them in Chinese.
+DEFECT_LABEL = {"skipped": "跳号", "repeated": "重号", "unnumbered": "未编号的小标题", "disordered": "顺序错乱"}
+
 
 def _mention(kind: str, doc: Document, ctx: CheckContext) -> tuple[Evidence | None, str | None]:
     """Where a missing part's content shows up inside another part."""
@@ -92,7 +95,7 @@ def check_numbering(rule: Rule, doc: Document, ctx: CheckContext) -> list[Findin
         return [finding(rule, "pass", f"{rule.title}：未发现跳号、重号")]
     # One finding per defect, so each can be fixed (and baselined) on its own.
     return [
-        finding(rule, "fail", fill(rule.message, defect=d.message), line=d.line, items=[ItemResult(d.kind, False, Evidence(d.text, d.line, _kind_at_line(doc, d.line), 100.0, d.text))])
+        finding(rule, "fail", fill(rule.message, defect=d.message), line=d.line, items=[ItemResult(DEFECT_LABEL.get(d.kind, d.kind), False, Evidence(d.text, d.line, _kind_at_line(doc, d.line), 100.0, d.text))])
         for d in doc.numbering
     ]
 

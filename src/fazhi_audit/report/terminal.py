@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .formatters._common import BASELINED_LABEL, baseline_note, baselined_count, baselined_problems, new_problems, profile_line
 from .model import Evidence, Finding, ReportResult
 
 KIND_LABELS = {
@@ -47,11 +48,17 @@ class TerminalRenderer:
         c.print(self._header(result))
         c.print(self._parts(result))
         c.print(self._rule_table(result))
-        gaps = [f for f in result.findings if f.status != "pass"]
+        gaps = new_problems(result)
         if gaps:
             c.print(Text("问题与修改建议", style="bold"))
             for f in gaps:
                 c.print(self._gap(f))
+        known = baselined_problems(result)
+        if known:
+            # Listed apart and briefly: the reader's attention belongs to new problems.
+            c.print(Text(baseline_note(len(known)), style="bold dim"))
+            for f in known:
+                c.print(self._gap(f) if self.verbose else self._head(f, style="dim"))
         if self.verbose:
             c.print(Text("已满足要求的证据", style="bold"))
             for f in result.findings:
@@ -69,7 +76,9 @@ class TerminalRenderer:
 
         summary = build_summary(results)
         c = self.console
-        c.print(Text(f"汇总：共 {summary['reports']} 份，通过 {summary['passed']}，不通过 {summary['failed']}，无法读取 {summary['unreadable']}", style="bold"))
+        known = baselined_count(results)
+        note = f"；{baseline_note(known)}" if known else ""
+        c.print(Text(f"汇总：共 {summary['reports']} 份，通过 {summary['passed']}，不通过 {summary['failed']}，无法读取 {summary['unreadable']}{note}", style="bold"))
         ranking = Table(box=None if self.plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for col in ("得分", "结论", "单位", "文件"):
             ranking.add_column(col, overflow="fold")
@@ -91,6 +100,9 @@ class TerminalRenderer:
         lines.append(f"单位  {r.body or '（未识别）'}    年度  {r.year or '（未识别）'}    发布  {r.published or '（未显示）'}\n")
         lines.append(f"得分  {r.score}/100    结论  ")
         lines.append(verdict)
+        profile = profile_line(r)
+        if profile:
+            lines.append(f"\n{profile}")
         title = r.title or "（未识别标题）"
         if self.plain:
             return Group(Text(f"== {title} ==", style="bold"), lines)
@@ -134,19 +146,25 @@ class TerminalRenderer:
                 summary = f"{found}/{len(worst.items)}" + (f"，缺：{'、'.join(missing)}" if missing else "")
             else:
                 summary = "符合" if worst.status == "pass" else worst.message
+            unresolved = [x for x in group if x.status != "pass"]
+            if unresolved and all(x.baselined for x in unresolved):
+                summary += f"（{BASELINED_LABEL}）"
             table.add_row(Text(mark, style=style), f"{f.title}\n{f.rule}" if not self.plain else f"{f.title} ({f.rule})", Text(SEVERITY_LABELS[f.severity], style=SEVERITY_STYLES[f.severity]), summary)
         return table
 
-    def _gap(self, f: Finding):
-        mark, style = STATUS_MARKS[f.status]
-        head = Text()
-        head.append(f"{mark} ", style=style)
+    def _head(self, f: Finding, style: str = "") -> Text:
+        mark, mark_style = STATUS_MARKS[f.status]
+        head = Text(style=style)
+        head.append(f"{mark} ", style=mark_style)
         head.append(f"[{SEVERITY_LABELS[f.severity]}] ", style=SEVERITY_STYLES[f.severity])
         head.append(f"{f.rule}  ", style="bold")
         head.append(f.message)
         if f.line:
             head.append(f"（第{f.line}行）", style="dim")
-        parts = [head]
+        return head
+
+    def _gap(self, f: Finding):
+        parts = [self._head(f)]
         for item in f.items:
             if item.found and f.status != "pass" and not self.verbose:
                 continue

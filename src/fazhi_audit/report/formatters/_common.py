@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from ..fingerprint import posix_path
-from ..model import Evidence, Finding, ReportResult
+from ..model import Evidence, Finding, ProfileInfo, ReportResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_LABEL = {"pass": "符合", "partial": "部分符合", "fail": "不符合"}
 PLACEHOLDER = "……"  # stands in for {missing} where no item names are known
+PROFILE_CAPTION = "报告主体类型"
+BASELINED_LABEL = "已列入基线"  # a finding already recorded in the baseline file
+BASELINE_JUSTIFICATION = "已列入基线文件"
 
 
 def is_problem(finding: Finding) -> bool:
@@ -16,6 +19,37 @@ def is_problem(finding: Finding) -> bool:
 
 def problems(result: ReportResult) -> list[Finding]:
     return [f for f in result.findings if is_problem(f)]
+
+
+def new_problems(result: ReportResult) -> list[Finding]:
+    """Problems not recorded in the baseline: the ones that judge the run."""
+    return [f for f in problems(result) if not f.baselined]
+
+
+def baselined_problems(result: ReportResult) -> list[Finding]:
+    return [f for f in problems(result) if f.baselined]
+
+
+def baselined_count(results: list[ReportResult]) -> int:
+    return sum(len(baselined_problems(r)) for r in results)
+
+
+def baseline_note(count: int) -> str:
+    """The one wording every format uses for known findings."""
+    return f"基线中已有 {count} 条（不计为新问题）"
+
+
+def profile_text(profile: ProfileInfo | None) -> str:
+    """`乡镇（街道）（检测自主体名称“某某镇”）`; empty when no profile was chosen."""
+    if profile is None:
+        return ""
+    return f"{profile.label}（{profile.source}）" if profile.source else profile.label
+
+
+def profile_line(result: ReportResult) -> str:
+    """`报告主体类型：…`, or empty when the result has no profile."""
+    text = profile_text(result.profile)
+    return f"{PROFILE_CAPTION}：{text}" if text else ""
 
 
 def verdict(result: ReportResult) -> str:

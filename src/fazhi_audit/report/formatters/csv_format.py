@@ -1,4 +1,10 @@
-"""One row per report, for spreadsheets."""
+"""One row per report, for spreadsheets.
+
+errors / warnings / infos count new problems; `baselined` counts the ones
+already in the baseline file, so the four add up to all problems. `missing`
+lists everything the report lacks, known or not. `profile` is the kind of
+reporting body the rules were tuned for (its Chinese label).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,9 @@ import io
 
 from ...rules.schema import Rule
 from ..model import ReportResult
-from ._common import missing_items, problems, verdict
+from ._common import baselined_problems, missing_items, new_problems, problems, verdict
 
-HEADER = ["path", "body", "year", "score", "verdict", "errors", "warnings", "infos", "missing", "error"]
+HEADER = ["path", "body", "year", "score", "verdict", "errors", "warnings", "infos", "missing", "error", "baselined", "profile"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -31,10 +37,11 @@ def _missing(result: ReportResult) -> str:
 
 
 def row(result: ReportResult) -> list:
+    profile = _cell(result.profile.label) if result.profile else ""
     if result.error:
-        return [result.path, "", "", "", verdict(result), "", "", "", "", _cell(result.error)]
+        return [result.path, "", "", "", verdict(result), "", "", "", "", _cell(result.error), "", profile]
     counts = {"error": 0, "warning": 0, "info": 0}
-    for f in problems(result):
+    for f in new_problems(result):
         counts[f.severity] = counts.get(f.severity, 0) + 1
     return [
         result.path,
@@ -47,6 +54,8 @@ def row(result: ReportResult) -> list:
         counts["info"],
         _missing(result),
         "",
+        len(baselined_problems(result)),
+        profile,
     ]
 
 

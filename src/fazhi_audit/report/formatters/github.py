@@ -1,10 +1,17 @@
-"""GitHub Actions workflow commands: annotations on the changed report files."""
+"""GitHub Actions workflow commands: annotations on the changed report files.
+
+Findings already in the baseline are emitted as ::notice (never omitted): the
+annotation still marks where a known problem sits, but a notice does not read
+as a new error. They come after every new problem, because GitHub keeps only
+a limited number of annotations of each kind per step and the new ones must
+not be crowded out.
+"""
 
 from __future__ import annotations
 
 from ...rules.schema import Rule
 from ..model import ReportResult
-from ._common import finding_line, posix_path, problems
+from ._common import BASELINED_LABEL, finding_line, posix_path, problems
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -24,18 +31,24 @@ def _command(kind: str, props: dict[str, object], message: str) -> str:
     return f"::{kind} {joined}::{escape_data(message)}"
 
 
-def render_result(result: ReportResult) -> list[str]:
+def render_result(result: ReportResult, baselined: bool = False) -> list[str]:
+    """The annotations of one report: its new problems, or (baselined=True) its known ones."""
     path = posix_path(result.path)
     if result.error:
-        return [_command("error", {"file": path}, result.error)]
+        return [] if baselined else [_command("error", {"file": path}, result.error)]
     lines = []
     for f in problems(result):
+        if f.baselined != baselined:
+            continue
         fix = f.fix
-        message = f.message + (f"\n修改建议：{fix}" if fix else "")
+        message = (f"（{BASELINED_LABEL}）" if baselined else "") + f.message + (f"\n修改建议：{fix}" if fix else "")
         props = {"file": path, "line": finding_line(f), "title": f.rule}
-        lines.append(_command(COMMAND.get(f.severity, "warning"), props, message))
+        kind = "notice" if baselined else COMMAND.get(f.severity, "warning")
+        lines.append(_command(kind, props, message))
     return lines
 
 
 def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
-    return "".join(line + "\n" for r in results for line in render_result(r))
+    lines = [line for r in results for line in render_result(r)]
+    lines += [line for r in results for line in render_result(r, baselined=True)]
+    return "".join(line + "\n" for line in lines)

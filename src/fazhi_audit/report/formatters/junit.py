@@ -1,4 +1,11 @@
-"""JUnit XML, so CI systems show each rule as a test case per report."""
+"""JUnit XML, so CI systems show each rule as a test case per report.
+
+A failing finding that is already in the baseline becomes <skipped
+message="已列入基线">, not a <failure> and not a silent pass: it must not fail
+the build, yet CI dashboards (GitLab, Jenkins, Azure) count and list skipped
+cases on their own, so the known problems stay visible, with their details,
+apart from both passes and new failures.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 from ...rules.schema import Rule
 from ..model import Finding, ReportResult
-from ._common import SEVERITY_LABEL, STATUS_LABEL, evidence_lines, finding_line, is_problem
+from ._common import BASELINED_LABEL, SEVERITY_LABEL, STATUS_LABEL, evidence_lines, finding_line, is_problem
 
 # Characters XML 1.0 forbids; document text extracted from PDFs can contain them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -40,10 +47,17 @@ def _case_names(findings: list[Finding]) -> list[str]:
     return names
 
 
-def _suite(result: ReportResult) -> tuple[ET.Element, int, int, int]:
+def _properties(result: ReportResult) -> dict[str, object]:
+    values: dict[str, object] = {"body": result.body or "", "year": result.year or "", "score": result.score, "passed": str(result.passed).lower()}
+    if result.profile:
+        values.update(profile=result.profile.name, profile_label=result.profile.label, profile_source=result.profile.source)
+    return values
+
+
+def _suite(result: ReportResult) -> tuple[ET.Element, int, int, int, int]:
     path = _clean(result.path)
     suite = ET.Element("testsuite", name=path)
-    tests = failures = errors = 0
+    tests = failures = errors = skipped = 0
     if result.error:
         case = ET.SubElement(suite, "testcase", classname=path, name="input")
         err = ET.SubElement(case, "error", message=_clean(result.error), type="input.unreadable")
@@ -51,15 +65,17 @@ def _suite(result: ReportResult) -> tuple[ET.Element, int, int, int]:
         tests, errors = 1, 1
     else:
         props = ET.SubElement(suite, "properties")
-        values = {"body": result.body or "", "year": result.year or "", "score": result.score, "passed": str(result.passed).lower()}
-        for key, value in values.items():
+        for key, value in _properties(result).items():
             ET.SubElement(props, "property", name=key, value=_clean(str(value)))
         for f, name in zip(result.findings, _case_names(result.findings)):
             case = ET.SubElement(suite, "testcase", classname=path, name=name)
             tests += 1
             if not is_problem(f):
                 continue
-            if f.severity in ("error", "warning"):
+            if f.baselined:
+                ET.SubElement(case, "skipped", message=BASELINED_LABEL).text = _details(f)
+                skipped += 1
+            elif f.severity in ("error", "warning"):
                 failure = ET.SubElement(case, "failure", message=_clean(f.message), type=f.severity)
                 failure.text = _details(f)
                 failures += 1
@@ -69,18 +85,18 @@ def _suite(result: ReportResult) -> tuple[ET.Element, int, int, int]:
     suite.set("tests", str(tests))
     suite.set("failures", str(failures))
     suite.set("errors", str(errors))
-    suite.set("skipped", "0")
-    return suite, tests, failures, errors
+    suite.set("skipped", str(skipped))
+    return suite, tests, failures, errors, skipped
 
 
 def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
     root = ET.Element("testsuites", name=f"fazhi-audit {tool_version}")
-    totals = [0, 0, 0]
+    totals = [0, 0, 0, 0]
     for r in results:
         suite, *counts = _suite(r)
         root.append(suite)
         totals = [a + b for a, b in zip(totals, counts)]
-    for key, value in zip(("tests", "failures", "errors"), totals):
+    for key, value in zip(("tests", "failures", "errors", "skipped"), totals):
         root.set(key, str(value))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,10 +1,14 @@
-"""A merge-request / pull-request comment in Markdown."""
+"""A merge-request / pull-request comment in Markdown.
+
+Only new problems are listed; findings already in the baseline are counted
+("基线中已有 N 条（不计为新问题）") so the comment points at what this change broke.
+"""
 
 from __future__ import annotations
 
 from ...rules.schema import SEVERITY_RANK, Rule
 from ..model import ReportResult
-from ._common import SEVERITY_LABEL, finding_line, problems, verdict
+from ._common import SEVERITY_LABEL, baseline_note, baselined_count, baselined_problems, finding_line, new_problems, profile_line, verdict
 from .summary import build_summary
 
 MAX_FINDINGS = 10  # per report; comments must stay readable (and under size limits)
@@ -19,10 +23,16 @@ def cell(text: object) -> str:
 
 
 def _report_table(results: list[ReportResult]) -> list[str]:
-    out = ["| 报告 | 单位 | 年度 | 得分 | 结论 |", "| --- | --- | --- | ---: | --- |"]
+    # The 主体类型 column appears only when some report was judged with a profile.
+    with_profile = any(r.profile for r in results)
+    extra = (" 主体类型 |", " --- |") if with_profile else ("", "")
+    out = ["| 报告 | 单位 | 年度 | 得分 | 结论 |" + extra[0], "| --- | --- | --- | ---: | --- |" + extra[1]]
     for r in results:
         score = "" if r.error else r.score
-        out.append(f"| `{cell(r.path).replace('`', '')}` | {cell(r.body or '')} | {cell(r.year or '')} | {score} | {verdict(r)} |")
+        row = f"| `{cell(r.path).replace('`', '')}` | {cell(r.body or '')} | {cell(r.year or '')} | {score} | {verdict(r)} |"
+        if with_profile:
+            row += f" {cell(r.profile.label if r.profile else '')} |"
+        out.append(row)
     return out
 
 
@@ -30,13 +40,18 @@ def _details(r: ReportResult) -> list[str]:
     out = [f"#### {cell(r.path)}" + (f"（{cell(r.body)}）" if r.body else ""), ""]
     if r.error:
         return out + [f"- 无法读取：{cell(r.error)}", ""]
-    found = sorted(problems(r), key=lambda f: -SEVERITY_RANK.get(f.severity, 0))  # stable: rule order kept
+    if r.profile:
+        out += [cell(profile_line(r)), ""]
+    found = sorted(new_problems(r), key=lambda f: -SEVERITY_RANK.get(f.severity, 0))  # stable: rule order kept
     for f in found[:MAX_FINDINGS]:
         line = finding_line(f)
         where = f"（第{line}行）" if line else ""
         out.append(f"- **{SEVERITY_LABEL.get(f.severity, f.severity)}** `{f.rule}` {cell(f.message)}{where}")
     if len(found) > MAX_FINDINGS:
         out.append(f"- …另有 {len(found) - MAX_FINDINGS} 条")
+    known = len(baselined_problems(r))
+    if known:
+        out.append(f"- {baseline_note(known)}")
     return out + [""]
 
 
@@ -55,10 +70,11 @@ def _rule_table(summary: dict) -> list[str]:
 
 def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
     s = build_summary(results, rules)
+    known = baselined_count(results)
     lines = [
         "## 法治政府建设年度报告检查结果",
         "",
-        f"共 {s['reports']} 份报告：通过 {s['passed']} 份，不通过 {s['failed']} 份，无法读取 {s['unreadable']} 份。",
+        f"共 {s['reports']} 份报告：通过 {s['passed']} 份，不通过 {s['failed']} 份，无法读取 {s['unreadable']} 份。" + (f"{baseline_note(known)}。" if known else ""),
         "",
         *_report_table(results),
         "",

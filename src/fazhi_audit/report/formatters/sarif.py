@@ -1,4 +1,11 @@
-"""SARIF 2.1.0 for code-scanning dashboards (GitHub, GitLab, Azure DevOps)."""
+"""SARIF 2.1.0 for code-scanning dashboards (GitHub, GitLab, Azure DevOps).
+
+When the run was compared against a baseline, every result carries
+`baselineState` ("unchanged" for a finding already in the baseline file,
+"new" otherwise) and baselined results an external suppression, which
+dashboards show as known rather than open. Each finding's result names in
+`properties.profile` the kind of reporting body its rules were tuned for.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +20,7 @@ from ...rules.schema import Rule
 from ..model import Finding, ReportResult
 from ..fingerprint import finding_fingerprints, problem_key
 from ..fingerprint import fingerprint as fp_of
-from ._common import finding_line, posix_path, template_text
+from ._common import BASELINE_JUSTIFICATION, finding_line, posix_path, template_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/fazhi-audit/"
@@ -84,39 +91,54 @@ class _Rules:
         return self._add(_descriptor(UNREADABLE_RULE, title, "error", description, fix, ""))
 
 
-def _results_for(result: ReportResult, table: _Rules) -> list[dict]:
+def _baseline_fields(baselined: bool) -> dict:
+    if not baselined:
+        return {"baselineState": "new"}
+    return {"baselineState": "unchanged", "suppressions": [{"kind": "external", "justification": BASELINE_JUSTIFICATION}]}
+
+
+def _finding_properties(result: ReportResult, f: Finding) -> dict:
+    props: dict = {"status": f.status}
+    if result.profile:
+        props["profile"] = result.profile.to_json()
+    return props
+
+
+def _results_for(result: ReportResult, table: _Rules, compared: bool) -> list[dict]:
     if result.error:
         idx = table.unreadable()
         fp = hashlib.sha256("\x1f".join((UNREADABLE_RULE, posix_path(result.path))).encode("utf-8")).hexdigest()
-        return [
-            {
-                "ruleId": UNREADABLE_RULE,
-                "ruleIndex": idx,
-                "level": "error",
-                "message": {"text": result.error},
-                "locations": _location(result, 1),
-                "partialFingerprints": {FINGERPRINT_KEY: fp},
-            }
-        ]
+        item = {
+            "ruleId": UNREADABLE_RULE,
+            "ruleIndex": idx,
+            "level": "error",
+            "message": {"text": result.error},
+            "locations": _location(result, 1),
+            "partialFingerprints": {FINGERPRINT_KEY: fp},
+        }
+        return [item | _baseline_fields(False)] if compared else [item]
     out = []
     for f, fp in finding_fingerprints(result):
-        out.append(
-            {
-                "ruleId": f.rule,
-                "ruleIndex": table.for_finding(f),
-                "level": LEVEL.get(f.severity, "warning"),
-                "message": {"text": f.message},
-                "locations": _location(result, finding_line(f) or 1),
-                "partialFingerprints": {FINGERPRINT_KEY: fp},
-                "properties": {"status": f.status},
-            }
-        )
+        item = {
+            "ruleId": f.rule,
+            "ruleIndex": table.for_finding(f),
+            "level": LEVEL.get(f.severity, "warning"),
+            "message": {"text": f.message},
+            "locations": _location(result, finding_line(f) or 1),
+            "partialFingerprints": {FINGERPRINT_KEY: fp},
+            "properties": _finding_properties(result, f),
+        }
+        out.append(item | _baseline_fields(f.baselined) if compared else item)
     return out
 
 
-def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
+def render(results: list[ReportResult], rules: list[Rule], tool_version: str, *, baseline_compared: bool | None = None) -> str:
+    """`baseline_compared` says whether the run used a baseline; by default it is
+    inferred from the results (some finding is baselined), which cannot tell a
+    baseline that matched nothing from no baseline at all."""
+    compared = any(f.baselined for r in results for f in r.findings) if baseline_compared is None else baseline_compared
     table = _Rules(rules)
-    sarif_results = [item for r in results for item in _results_for(r, table)]
+    sarif_results = [item for r in results for item in _results_for(r, table, compared)]
     driver = {"name": "fazhi-audit", "version": tool_version, "informationUri": INFORMATION_URI, "rules": table.items}
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": sarif_results}]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

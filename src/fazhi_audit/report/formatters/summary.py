@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...rules.schema import Rule
 from ..model import ReportResult
+from ._common import baselined_count
 
 
 def build_summary(results: list[ReportResult], rules: list[Rule] | None = None) -> dict:
@@ -37,6 +38,7 @@ def build_summary(results: list[ReportResult], rules: list[Rule] | None = None) 
         "passed": sum(1 for r in readable if r.passed),
         "failed": sum(1 for r in readable if not r.passed),
         "unreadable": len(results) - n,
+        "baselined": baselined_count(results),  # problems already in the baseline file
         "ranking": [{"path": r.path, "body": r.body, "score": r.score, "passed": r.passed} for r in ranking],
         "rules": table,
     }
