@@ -6,6 +6,7 @@ import json
 import pytest
 
 from conftest import ROOT
+from test_config import REPORT
 
 from fazhi_audit.errors import RuleFileError
 from fazhi_audit.rules.loader import load_ruleset
@@ -82,18 +83,7 @@ def test_selection_after_profile(ruleset):
     assert _by_id(rules)["enforcement.three-systems"].severity == "error"  # config beats the profile
 
 
-DEPT = """某县市场监督管理局2024年度法治政府建设情况报告
-一、主要举措和成效
-全年办理行政处罚案件120件，开展普法活动20场。
-二、存在的不足和原因
-执法力量薄弱，究其原因在于编制不足。
-三、党政主要负责人履行推进法治建设第一责任人职责情况
-主要负责人亲自部署法治建设工作。
-四、2025年主要安排
-加强执法队伍建设。
-五、其他需要报告的情况
-无。
-"""
+DEPT = REPORT.format(body="某县市场监督管理局")  # no 三项制度 evidence at all
 
 
 def test_detected_profile_changes_the_verdict_and_says_why(auditor):

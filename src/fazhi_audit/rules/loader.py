@@ -81,6 +81,15 @@ class _Checker:
         for key in sorted(required - set(node)):
             self.fail(node, None, f"{what}缺少必需的键 {key!r}")
 
+    def regexes(self, node, key) -> tuple[re.Pattern, ...]:
+        out = []
+        for pattern in self.strings(node, key, node[key]):
+            try:
+                out.append(re.compile(pattern))
+            except re.error as exc:
+                self.fail(node, key, f"正则表达式无效 {pattern!r}：{exc}")
+        return tuple(out)
+
     def strings(self, node, key, value, allow_empty=False) -> tuple[str, ...]:
         if isinstance(value, str):
             value = [value]
@@ -169,13 +178,7 @@ def _type_fields(c: _Checker, data: LinedDict, rule: Rule) -> None:
             c.fail(data, "min_found", f"min_found 必须是 1–{len(rule.items)} 之间的整数")
         rule.min_found = m
     if "patterns" in data:
-        pats = []
-        for p in c.strings(data, "patterns", data["patterns"]):
-            try:
-                pats.append(re.compile(p))
-            except re.error as exc:
-                c.fail(data, "patterns", f"正则表达式无效 {p!r}：{exc}")
-        rule.patterns = tuple(pats)
+        rule.patterns = c.regexes(data, "patterns")
     if "deadline" in data:
         d = str(data["deadline"])
         if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", d):

@@ -61,19 +61,14 @@ def load_profile(path: Path) -> Profile:
         c.fail(data, "name", f"name 必须是小写 ASCII 名称且不能是 {GENERIC}/{AUTO}")
     if path.stem != name:
         c.fail(data, "name", f"name {name!r} 必须与文件名 {path.stem!r} 一致")
-    detect = []
-    for pattern in c.strings(data, "detect", data["detect"]):
-        try:
-            detect.append(re.compile(pattern))
-        except re.error as exc:
-            c.fail(data, "detect", f"正则表达式无效 {pattern!r}：{exc}")
+    detect = c.regexes(data, "detect")
     rules = c.mapping(data["rules"], "rules")
     return Profile(
         name=name,
         label=str(data["label"]),
         order=int(data.get("order", 50)),
         description=str(data.get("description", "")).strip(),
-        detect=tuple(detect),
+        detect=detect,
         basis=_basis(c, data) if "basis" in data else (),
         rules={rid: _adjustment(c, rules, rid) for rid in rules},
         path=str(path),
