@@ -19,6 +19,7 @@ except ImportError:  # running from a checkout without an install
 
 from rich.console import Console
 
+from fazhi_audit.report.fingerprint import fingerprint, problem_key
 from fazhi_audit.report.formatters import FORMATTERS, NAMES, build_summary
 from fazhi_audit.report.formatters import csv_format, github, jsonl, markdown, sarif
 from fazhi_audit.report.formatters._common import baseline_note, profile_line
@@ -211,8 +212,9 @@ def test_sarif_fingerprints_are_stable_and_line_free(auditor, results, rules):
 def test_fingerprint_separates_duplicates_and_paths(results):
     bad = results[1]
     f = non_pass(bad)[0]
-    assert sarif.fingerprint(bad, f, 0) != sarif.fingerprint(bad, f, 1)
-    assert sarif.fingerprint(bad, f, 0) != sarif.fingerprint(replace(bad, path="other.txt"), f, 0)
+    key = (f.rule, *problem_key(f))
+    assert fingerprint(key[0], bad.path, *key[1:], 0) != fingerprint(key[0], bad.path, *key[1:], 1)
+    assert fingerprint(key[0], bad.path, *key[1:], 0) != fingerprint(key[0], "other.txt", *key[1:], 0)
     twice = replace(bad, findings=[f, f])
     run = json.loads(sarif.render([twice], [], VERSION))["runs"][0]
     prints = [r["partialFingerprints"]["fazhiAudit/v1"] for r in run["results"]]

@@ -185,7 +185,7 @@ def _audit(paths: list[str], config: Optional[Path], no_config: bool, flags: dic
         resolved = resolver.resolve(f)
         key = resolved.rules_key
         if key not in rulesets:
-            rulesets[key] = _load(Path(key[0]) if key[0] else None, key[1])
+            rulesets[key] = _load_for(resolved)
         settings = resolved.audit_settings()
         if (key, settings) not in checked:
             check_against_rules(resolved, [r.id for r in rulesets[key].rules], rulesets[key].profiles)
@@ -270,6 +270,12 @@ def _render(results, rules, fmt: str, stream, verbose: bool, baseline_used: bool
     stream.write(text if text.endswith("\n") else text + "\n")
 
 
+def _load_for(resolved):
+    """The rule set a resolved configuration names: its pack plus extend-rules."""
+    pack, extend = resolved.rules_key
+    return _load(Path(pack) if pack else None, extend)
+
+
 def _load(rules: Optional[Path], extend: tuple[str, ...] = ()):
     from .api import default_rules_dir
     from .rules.loader import load_ruleset
@@ -332,8 +338,7 @@ def config_show(
         raise UsageError(f"路径不存在：{path}")
     resolver = Resolver(_flags(profile, select, ignore, rules, fail_under, jobs, baseline), config, isolated=no_config)
     resolved = resolver.resolve(path)
-    key = resolved.rules_key
-    ruleset = _load(Path(key[0]) if key[0] else None, key[1])
+    ruleset = _load_for(resolved)
     check_against_rules(resolved, [r.id for r in ruleset.rules], ruleset.profiles)
     out = Console(highlight=False)
     where = resolved.config.path if resolved.config else "未找到（使用默认值；可在报告目录或其上级放置 fazhi-audit.toml）"
@@ -367,9 +372,7 @@ def _ruleset_for(rules: Optional[Path], config: Optional[Path] = None, no_config
     """The rules a command works on: --rules, else the config's rules and extend-rules."""
     from .config import Resolver
 
-    resolved = Resolver(_flags(None, None, None, rules, None, None, None), config, isolated=no_config).resolve(".")
-    key = resolved.rules_key
-    return _load(Path(key[0]) if key[0] else None, key[1])
+    return _load_for(Resolver(_flags(None, None, None, rules, None, None, None), config, isolated=no_config).resolve("."))
 
 
 @rules_app.command("list")

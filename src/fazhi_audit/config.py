@@ -44,8 +44,6 @@ TOP_KEYS: dict[str, tuple[str, str]] = {
     "overrides": ("overrides", "按路径覆盖的表数组 [[overrides]]，每项须有 paths"),
 }
 OVERRIDE_KEYS = ("paths", "profile", "select", "ignore", "severity", "fail-under")
-# keys that flags can set, in the order `config show` lists them
-SHOWN_KEYS = ("profile", "rules", "extend-rules", "select", "ignore", "severity", "fail-under", "jobs", "exclude", "baseline")
 DEFAULTS: dict[str, Any] = {
     "profile": AUTO,
     "rules": None,
@@ -58,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
     "exclude": (),
     "baseline": None,
 }
+SHOWN_KEYS = tuple(DEFAULTS)  # what `config show` lists, in this order
 
 
 class ConfigError(UsageError):
@@ -321,9 +320,6 @@ class Resolver:
             return False
         rel = config.relative(Path(path))
         return rel is not None and not rel.startswith("../") and config.exclude.match_file(rel)
-
-    def configs(self) -> list[ConfigFile]:
-        return [c for c in ([self.fixed] if self.fixed else self._loaded.values())]
 
 
 def check_against_rules(resolved: Resolved, rule_ids: list[str], profiles: dict) -> None:

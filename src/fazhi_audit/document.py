@@ -35,10 +35,13 @@ class Document:
     numbering: list[NumberingDefect]
     body_start: int
 
-    @property
-    def signed(self) -> str | None:
-        """The report's own date (落款), ISO, when its last lines carry one."""
-        return self.meta.signed
+    def kind_at(self, index: int) -> str:
+        """The kind of part a line (by index) sits in; the title block is preamble."""
+        return next((s.kind for s in self.sections if s.start <= index < s.end), "preamble")
+
+    def kind_at_line(self, number: int) -> str:
+        """The same, for an original line number."""
+        return next((s.kind for s in self.sentences if s.line == number), "preamble")
 
     def kinds(self) -> list[str]:
         return [s.kind for s in self.sections if s.kind != "preamble"]

@@ -17,10 +17,6 @@ from ..structure.headings import Heading
 from .context import CheckContext, fill, finding
 
 
-def _kind_at(doc: Document, index: int) -> str:
-    return next((s.kind for s in doc.sections if s.start <= index < s.end), "preamble")
-
-
 def heading_candidates(doc: Document, level: str) -> list[tuple[Heading, str]]:
     """Headings that may satisfy the rule, each with the kind of part it sits in.
 
@@ -30,7 +26,7 @@ def heading_candidates(doc: Document, level: str) -> list[tuple[Heading, str]]:
     out = [(s.heading, s.kind) for s in doc.sections if s.heading is not None]
     if level == "any":
         seen = {h.index for h, _ in out}
-        out += [(h, _kind_at(doc, h.index)) for h in doc.headings if h.index not in seen]
+        out += [(h, doc.kind_at(h.index)) for h in doc.headings if h.index not in seen]
         out.sort(key=lambda pair: pair[0].index)
     return out
 
@@ -61,7 +57,7 @@ def _aside(rule: Rule, doc: Document, ctx: CheckContext) -> tuple[Evidence, str]
     """A mention that does not count: a sub-heading (level top) or body text."""
     if rule.level == "top":
         tops = {s.heading.index for s in doc.sections if s.heading is not None}
-        subs = [(h, _kind_at(doc, h.index)) for h in doc.headings if h.index not in tops]
+        subs = [(h, doc.kind_at(h.index)) for h in doc.headings if h.index not in tops]
         match = _first_match(rule, subs, ctx)
         if match:
             h, kind, hit = match

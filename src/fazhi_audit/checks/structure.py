@@ -16,7 +16,7 @@ def _mention(kind: str, doc: Document, ctx: CheckContext) -> tuple[Evidence | No
     """Where a missing part's content shows up inside another part."""
     for h in doc.headings:
         if h.level > 1 and classify_heading(h.text, ctx.vocab)[0] == kind:
-            return Evidence(h.label, h.line, _kind_at(doc, h.index), 100.0, h.text), f"仅作为下级标题“{h.label}”出现，未单列为一部分"
+            return Evidence(h.label, h.line, doc.kind_at(h.index), 100.0, h.text), f"仅作为下级标题“{h.label}”出现，未单列为一部分"
     words = next((k.mentions for k in ctx.vocab.kinds if k.name == kind), [])
     for s in doc.sentences:
         for w in words:
@@ -25,11 +25,6 @@ def _mention(kind: str, doc: Document, ctx: CheckContext) -> tuple[Evidence | No
     return None, None
 
 
-def _kind_at(doc: Document, index: int) -> str:
-    for s in doc.sections:
-        if s.start <= index < s.end:
-            return s.kind
-    return "preamble"
 
 
 def check_required_sections(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
@@ -95,13 +90,6 @@ def check_numbering(rule: Rule, doc: Document, ctx: CheckContext) -> list[Findin
         return [finding(rule, "pass", f"{rule.title}：未发现跳号、重号")]
     # One finding per defect, so each can be fixed (and baselined) on its own.
     return [
-        finding(rule, "fail", fill(rule.message, defect=d.message), line=d.line, items=[ItemResult(DEFECT_LABEL.get(d.kind, d.kind), False, Evidence(d.text, d.line, _kind_at_line(doc, d.line), 100.0, d.text))])
+        finding(rule, "fail", fill(rule.message, defect=d.message), line=d.line, items=[ItemResult(DEFECT_LABEL.get(d.kind, d.kind), False, Evidence(d.text, d.line, doc.kind_at_line(d.line), 100.0, d.text))])
         for d in doc.numbering
     ]
-
-
-def _kind_at_line(doc: Document, line: int) -> str:
-    for s in doc.sentences:
-        if s.line == line:
-            return s.kind
-    return "preamble"

@@ -63,10 +63,8 @@ def check_disclosure_deadline(rule: Rule, doc: Document, ctx: CheckContext) -> l
 
 def check_submission_deadline(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     """The report's own date (落款) against the submission deadline."""
-    if not doc.signed or not doc.meta.year:
+    if not doc.meta.signed or not doc.meta.year:
         return [finding(rule, "pass", "报告末尾未见落款日期或未能确定报告年度，未检查报送时限", scored=False)]
-    index = doc.meta.signed_line
-    kind = next((s.kind for s in doc.sections if s.start <= index < s.end), "preamble")
-    line = doc.lines[index]
-    evidence = Evidence(line.text, line.number, kind, 100.0, line.text)
-    return _deadline_finding(rule, doc, doc.signed, "落款日期", evidence)
+    line = doc.lines[doc.meta.signed_line]
+    evidence = Evidence(line.text, line.number, doc.kind_at(doc.meta.signed_line), 100.0, line.text)
+    return _deadline_finding(rule, doc, doc.meta.signed, "落款日期", evidence)

@@ -13,6 +13,7 @@ from ..structure.outline import SECTION_KINDS, SectionKind, SectionVocabulary
 from .schema import (
     BASIS_KEYS,
     COMMON_KEYS,
+    DEADLINE_PATTERN,
     EXAMPLE_KEYS,
     HEADING_LEVELS,
     ID_PATTERN,
@@ -47,7 +48,6 @@ class RuleSet:
     vocab: SectionVocabulary
     cues: Cues
     profiles: dict = field(default_factory=dict)  # name -> rules.profiles.Profile
-    extra_dirs: tuple[Path, ...] = ()
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -181,7 +181,7 @@ def _type_fields(c: _Checker, data: LinedDict, rule: Rule) -> None:
         rule.patterns = c.regexes(data, "patterns")
     if "deadline" in data:
         d = str(data["deadline"])
-        if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", d):
+        if not DEADLINE_PATTERN.fullmatch(d):
             c.fail(data, "deadline", "deadline 必须形如 MM-DD（次年的月-日），如 04-01")
         rule.deadline = d
     if "headings" in data or "level" in data:
@@ -333,7 +333,7 @@ def load_ruleset(directory: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()
             else:
                 rules.append(rule)
     profiles = load_profiles(directory / PROFILE_DIR, {r.id: r for r in rules})
-    return RuleSet(directory, rules, vocab, cues, profiles, tuple(Path(d) for d in extra_dirs))
+    return RuleSet(directory, rules, vocab, cues, profiles)
 
 
 def _load_rules(directory: Path) -> list[Rule]:

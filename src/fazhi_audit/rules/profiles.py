@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import RuleFileError
 from .loader import _basis, _Checker
-from .schema import SEVERITIES, Basis
+from .schema import DEADLINE_PATTERN, SEVERITIES, Basis
 from .yaml_lines import load_yaml
 
 GENERIC = "generic"
@@ -84,7 +84,7 @@ def _adjustment(c: _Checker, rules, rule_id: str) -> Adjustment:
     if weight is not None and (not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0):
         c.fail(spec, "weight", "weight 必须是非负数")
     deadline = spec.get("deadline")
-    if deadline is not None and not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", str(deadline)):
+    if deadline is not None and not DEADLINE_PATTERN.fullmatch(str(deadline)):
         c.fail(spec, "deadline", "deadline 必须形如 MM-DD，如 03-01")
     min_found = spec.get("min_found")
     if min_found is not None and (not isinstance(min_found, int) or isinstance(min_found, bool) or min_found < 1):

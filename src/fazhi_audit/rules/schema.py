@@ -19,6 +19,7 @@ RULE_TYPES = (
     "required-heading",
 )
 ID_PATTERN = re.compile(r"^[a-z]+(\.[a-z0-9-]+)+$")
+DEADLINE_PATTERN = re.compile(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")  # MM-DD of the next year
 
 # keys every rule has, and keys each type adds
 COMMON_KEYS = {"id", "title", "type", "severity", "weight", "basis", "message", "fix", "examples", "description"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..fingerprint import posix_path
 from ..model import Evidence, Finding, ProfileInfo, ReportResult
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}

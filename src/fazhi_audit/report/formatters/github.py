@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from ...rules.schema import Rule
 from ..model import ReportResult
-from ._common import BASELINED_LABEL, finding_line, posix_path, problems
+from ..fingerprint import posix_path
+from ._common import BASELINED_LABEL, finding_line, problems
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 

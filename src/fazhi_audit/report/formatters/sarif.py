@@ -18,9 +18,8 @@ from urllib.parse import quote
 from ...ingest.readers import SUPPORTED_HINT
 from ...rules.schema import Rule
 from ..model import Finding, ReportResult
-from ..fingerprint import finding_fingerprints, problem_key
-from ..fingerprint import fingerprint as fp_of
-from ._common import BASELINE_JUSTIFICATION, finding_line, posix_path, template_text
+from ..fingerprint import finding_fingerprints, posix_path
+from ._common import BASELINE_JUSTIFICATION, finding_line, template_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/fazhi-audit/"
@@ -38,12 +37,6 @@ def artifact_uri(path: str) -> str:
     if PurePosixPath(p).is_absolute():
         return "file://" + quote(p, safe="/")
     return quote(p, safe="/")  # non-ASCII file names must be percent-encoded in a URI
-
-
-def fingerprint(result: ReportResult, finding: Finding, index: int) -> str:
-    """Line-free identity of a finding; `index` separates otherwise identical findings."""
-    section, evidence = problem_key(finding)
-    return fp_of(finding.rule, result.path, section, evidence, index)
 
 
 def _descriptor(rule_id: str, title: str, severity: str, description: str, fix: str, basis: str) -> dict:
