@@ -25,6 +25,7 @@ from fazhi_audit.report.formatters import csv_format, github, jsonl, markdown, s
 from fazhi_audit.report.formatters._common import baseline_note, profile_line
 from fazhi_audit.report.model import ProfileInfo, ReportResult
 from fazhi_audit.report.terminal import TerminalRenderer
+from fazhi_audit.run import Run
 
 VERSION = "9.9.9-test"
 
@@ -75,7 +76,7 @@ def rules(auditor):
 
 
 def render(name, results, rules) -> str:
-    return FORMATTERS[name](results, rules, VERSION)
+    return FORMATTERS[name](Run(results, rules, version=VERSION))
 
 
 def non_pass(result):
@@ -216,7 +217,7 @@ def test_fingerprint_separates_duplicates_and_paths(results):
     assert fingerprint(key[0], bad.path, *key[1:], 0) != fingerprint(key[0], bad.path, *key[1:], 1)
     assert fingerprint(key[0], bad.path, *key[1:], 0) != fingerprint(key[0], "other.txt", *key[1:], 0)
     twice = replace(bad, findings=[f, f])
-    run = json.loads(sarif.render([twice], [], VERSION))["runs"][0]
+    run = json.loads(sarif.render(Run([twice], [], version=VERSION)))["runs"][0]
     prints = [r["partialFingerprints"]["fazhiAudit/v1"] for r in run["results"]]
     assert len(set(prints)) == 2
     assert run["tool"]["driver"]["rules"][0]["id"] == f.rule  # descriptor added on demand
@@ -269,7 +270,7 @@ def test_github_escaping():
     assert github.escape_data("50%\r\nx") == "50%25%0D%0Ax"
     assert github.escape_property("a:b,c\n") == "a%3Ab%2Cc%0A"
     odd = ReportResult(path="dir\\a,b:c.txt", error="第一行\n第二行 100%")
-    (line,) = github.render([odd], [], VERSION).splitlines()
+    (line,) = github.render(Run([odd], [], version=VERSION)).splitlines()
     assert line == "::error file=dir/a%2Cb%3Ac.txt::第一行%0A第二行 100%25"
 
 
@@ -344,7 +345,7 @@ def test_sarif_marks_baselined_results_only_when_a_baseline_was_used(results, ru
     assert all("baselineState" not in r and "suppressions" not in r for r in plain)
 
     known = _known(results[1])
-    out = _sarif([known, results[2]], rules)["runs"][0]["results"]
+    out = json.loads(sarif.render(Run([known, results[2]], rules, baseline_compared=True, version=VERSION)))["runs"][0]["results"]
     states = [r["baselineState"] for r in out]
     assert states == ["unchanged" if f.baselined else "new" for f in non_pass(known)] + ["new"]  # the unreadable input is new too
     for r in out:
@@ -356,9 +357,9 @@ def test_sarif_marks_baselined_results_only_when_a_baseline_was_used(results, ru
 
 
 def test_sarif_baseline_flag_can_be_given_explicitly(results, rules):
-    out = json.loads(sarif.render(results[1:2], rules, VERSION, baseline_compared=True))["runs"][0]["results"]
+    out = json.loads(sarif.render(Run(results[1:2], rules, baseline_compared=True, version=VERSION)))["runs"][0]["results"]
     assert out and {r["baselineState"] for r in out} == {"new"}  # a baseline that matched nothing
-    out = json.loads(sarif.render([_known(results[1])], rules, VERSION, baseline_compared=False))["runs"][0]["results"]
+    out = json.loads(sarif.render(Run([_known(results[1])], rules, baseline_compared=False, version=VERSION)))["runs"][0]["results"]
     assert all("baselineState" not in r for r in out)
 
 
@@ -425,7 +426,7 @@ def test_terminal_shows_profile_under_header_and_baselined_apart(results):
     assert "基线中已有" not in _terminal(results[1])
 
 
-def test_terminal_summary_counts_baselined(results):
+def test_terminal_summary_counts_baselined(results, rules):
     buf = io.StringIO()
-    TerminalRenderer(Console(file=buf, width=120, no_color=True, highlight=False)).render_summary([_known(results[1], 2), results[0]])
+    TerminalRenderer(Console(file=buf, width=120, no_color=True, highlight=False)).render_summary(Run([_known(results[1], 2), results[0]], rules))
     assert buf.getvalue().splitlines()[0].endswith("；基线中已有 2 条（不计为新问题）")

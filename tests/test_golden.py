@@ -24,6 +24,7 @@ from fazhi_audit import __version__
 from fazhi_audit.report.formatters import FORMATTERS
 from fazhi_audit.report.model import ProfileInfo, ReportResult
 from fazhi_audit.report.statistics import statistics_text
+from fazhi_audit.run import Run
 from fazhi_audit.report.terminal import TerminalRenderer
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -68,9 +69,9 @@ def render(fmt: str, result: ReportResult, rules) -> str:
     if fmt == "text":
         out = _text(result)
     elif fmt == "statistics":
-        out = statistics_text([result])
+        out = statistics_text(Run([result], rules))
     else:
-        out = FORMATTERS[fmt]([result], rules, __version__)
+        out = FORMATTERS[fmt](Run([result], rules, baseline_compared=True))
     return out.replace(__version__, VERSION_MASK)
 
 

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from fazhi_audit.report.formatters import sarif
+from fazhi_audit.run import Run
 
 LEVELS = {"error", "warning", "note", "none"}
 BASELINE_STATES = {"new", "unchanged", "updated", "absent"}
@@ -210,7 +211,7 @@ def test_baselined_sarif_is_valid_and_marks_known_findings(auditor, tmp_path):
     known = [f for f in results[0].findings if f.status != "pass"][:2]
     for f in known:
         f.baselined = True
-    doc = json.loads(sarif.render(results, auditor.ruleset.rules, "test"))
+    doc = json.loads(sarif.render(Run(results, auditor.ruleset.rules, baseline_compared=True, version="test")))
     assert validate_sarif(doc, tmp_path) == []
     out = doc["runs"][0]["results"]
     unchanged = [r for r in out if r["baselineState"] == "unchanged"]

@@ -8,6 +8,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from fazhi_audit.report.model import Finding, ReportResult
+from fazhi_audit.run import Run
 from fazhi_audit.report.statistics import HEADERS, NO_PROBLEMS, StatRow, render_statistics, statistics_rows, statistics_text
 
 
@@ -55,7 +56,7 @@ def test_passing_rules_and_unreadable_inputs_are_not_counted():
 
 
 def test_text_is_an_aligned_table_with_a_total():
-    lines = statistics_text(sample()).splitlines()
+    lines = statistics_text(Run(sample(), [])).splitlines()
     assert lines[0].split() == list(HEADERS)
     assert lines[1].split() == ["3", "structure.numbering", "警告", "2", "1", "1", "1", "structure.numbering", "的名称"]
     assert lines[3].split()[:3] == ["2", "quality.placeholder", "错误"]
@@ -67,19 +68,19 @@ def test_text_is_an_aligned_table_with_a_total():
 
 
 def test_text_without_problems():
-    assert statistics_text([]) == NO_PROBLEMS + "\n"
+    assert statistics_text(Run([], [])) == NO_PROBLEMS + "\n"
     clean = ReportResult(path="a.txt", findings=[finding("legal.adviser", status="pass")])
-    assert statistics_text([clean]) == NO_PROBLEMS + "\n"
+    assert statistics_text(Run([clean], [])) == NO_PROBLEMS + "\n"
 
 
 def test_total_omits_baseline_note_when_nothing_is_baselined():
     only_new = [ReportResult(path="a.txt", findings=[finding("quality.placeholder")])]
-    assert statistics_text(only_new).splitlines()[-1] == "合计 1 条问题"
+    assert statistics_text(Run(only_new, [])).splitlines()[-1] == "合计 1 条问题"
 
 
 def test_rich_table_has_chinese_headers_and_every_rule():
     buf = io.StringIO()
-    render_statistics(sample(), Console(file=buf, width=160, no_color=True, highlight=False))
+    render_statistics(Run(sample(), []), Console(file=buf, width=160, no_color=True, highlight=False))
     out = buf.getvalue()
     lines = out.splitlines()
     assert lines[0].split() == list(HEADERS)
@@ -91,7 +92,7 @@ def test_rich_table_has_chinese_headers_and_every_rule():
 
 def test_rich_table_without_problems():
     buf = io.StringIO()
-    render_statistics([], Console(file=buf, width=80, no_color=True))
+    render_statistics(Run([], []), Console(file=buf, width=80, no_color=True))
     assert buf.getvalue() == NO_PROBLEMS + "\n"
 
 

@@ -24,7 +24,7 @@ from .rules.profiles import AUTO, GENERIC, GENERIC_PROFILE, Profile, detect_prof
 from .rules.schema import Rule
 from .rules.selection import Selection, effective_rules
 from .settings import AuditSettings
-from .scoring import passed, score
+from .scoring import score, verdict_reasons
 
 RULES_ENV = "FAZHI_AUDIT_RULES"
 _NOT_THIS_REPORT = re.compile(r"政府信息公开(工作)?年度报告")
@@ -97,6 +97,7 @@ class Auditor:
                         f.message += f"（{profile.label}：{adj.note}）"
             findings.extend(found)
         value = score(findings, rules)
+        reasons = verdict_reasons(findings, value, settings.fail_under)
         sections = [SectionInfo(s.kind, s.title, s.heading.line if s.heading else None) for s in doc.sections if s.kind != "preamble"]
         result = ReportResult(
             path=doc.path,
@@ -105,7 +106,8 @@ class Auditor:
             year=doc.meta.year,
             published=doc.published,
             score=value,
-            passed=passed(findings, value, settings.fail_under),
+            passed=not reasons,
+            reasons=reasons,
             sections=sections,
             findings=findings,
             fail_under=settings.fail_under,

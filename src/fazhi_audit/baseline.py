@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import UsageError
 from .report.fingerprint import finding_fingerprints, posix_path, problem_key
 from .report.model import ReportResult
-from .scoring import passed
+from .scoring import verdict_reasons
 
 TOOL = "fazhi-audit"
 VERSION = 1
@@ -242,7 +242,8 @@ def apply_baseline(baseline: Baseline, results: list[ReportResult]) -> BaselineO
                 outcome.new += 1
                 new_findings.append(finding)
         floor = result.fail_under if known is None else min(result.fail_under, known.score)
-        result.passed = passed(new_findings, result.score, floor)
+        result.reasons = verdict_reasons(new_findings, result.score, floor)
+        result.passed = not result.reasons
     for key in sorted(seen):
         known = baseline.reports.get(key)
         if known:

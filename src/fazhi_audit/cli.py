@@ -15,13 +15,11 @@ from rich.console import Console
 from . import __version__
 from .errors import FazhiAuditError, InputError, RuleFileError, UsageError
 from .exit_codes import ExitCode
-from .report.model import ReportResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="法治政府建设年度报告合规检查")
 rules_app = typer.Typer(no_args_is_help=True, help="查看和测试规则")
 app.add_typer(rules_app, name="rules")
 
-TEXT_FORMAT = "text"
 GITHUB_FORMAT = "github"
 
 
@@ -34,20 +32,6 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号")) -> None:
     """法治政府建设年度报告合规检查。"""
-
-
-def _formats() -> list[str]:
-    from .report.formatters import FORMATTERS
-
-    return [TEXT_FORMAT, *FORMATTERS]
-
-
-def exit_code_for(results: list[ReportResult]) -> ExitCode:
-    if any(r.error for r in results):
-        return ExitCode.UNREADABLE
-    if any(not r.passed for r in results):
-        return ExitCode.FAILED
-    return ExitCode.OK
 
 
 def _selectors(values: Optional[list[str]]) -> Optional[tuple[str, ...]]:
@@ -87,35 +71,30 @@ def check(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="同时列出已满足要求的证据"),
 ) -> None:
     """检查报告并输出差距报告。"""
+    from .report.output import TEXT_FORMAT, write_output
+    from .run import run
+
     fmt = fmt or (GITHUB_FORMAT if os.environ.get("GITHUB_ACTIONS") == "true" else TEXT_FORMAT)
     outputs = _outputs(fmt, output or [])
     flags = _flags(profile, select, ignore, rules, fail_under, jobs, baseline)
-    run = _audit(paths, config, no_config, flags, with_baseline=True)
-    code = exit_code_for(run.results)
-    if run.baseline is not None:
-        from .baseline import apply_baseline, stale_message, summary_message
-
-        outcome = apply_baseline(run.baseline, run.results)
-        code = exit_code_for(run.results)
-        run.notes.append(summary_message(outcome))
-        if stale_message(outcome):
-            run.notes.append(stale_message(outcome))
+    with ProgressBar() as progress:
+        outcome = run(paths, flags, config=config, isolated=no_config, exit_zero=exit_zero, on_progress=progress)
     for out_fmt, path in outputs:
-        _emit(run.results, run.rules, out_fmt, path, verbose, baseline_used=run.baseline is not None)
+        write_output(outcome, out_fmt, path, verbose)
     if statistics:
         from .report.statistics import render_statistics
 
         stdout_is_text = any(f == TEXT_FORMAT and p is None for f, p in outputs)
-        render_statistics(run.results, Console(highlight=False, stderr=not stdout_is_text, no_color=bool(os.environ.get("NO_COLOR"))))
-    run.print_notes()
-    if exit_zero and code == ExitCode.FAILED:
-        code = ExitCode.OK
-    raise typer.Exit(int(code))
+        render_statistics(outcome, Console(highlight=False, stderr=not stdout_is_text, no_color=bool(os.environ.get("NO_COLOR"))))
+    _print_notes(outcome.notes)
+    raise typer.Exit(int(outcome.exit_code))
 
 
 def _outputs(fmt: str, values: list[str]) -> list[tuple[str, Optional[Path]]]:
     """The main format (stdout, or a plain PATH) plus every FORMAT=PATH."""
-    formats = _formats()
+    from .report.output import format_names
+
+    formats = format_names()
     if fmt not in formats:
         raise UsageError(f"未知的输出格式 {fmt!r}：可选 {', '.join(formats)}")
     main: Optional[Path] = None
@@ -125,7 +104,7 @@ def _outputs(fmt: str, values: list[str]) -> list[tuple[str, Optional[Path]]]:
         if sep and name in formats:
             if not target:
                 raise UsageError(f"--output {value} 缺少文件路径：写成 FORMAT=PATH，如 sarif=fazhi-audit.sarif")
-            extra.append((name, Path(target)))
+            extra.append((name, None if target == "-" else Path(target)))
         elif sep and re.fullmatch(r"[a-z]+", name):
             raise UsageError(f"--output {value}：未知的输出格式 {name!r}；可选 {', '.join(formats)}")
         elif main is not None:
@@ -147,140 +126,40 @@ def _flags(profile, select, ignore, rules, fail_under, jobs, baseline) -> dict:
     }
 
 
-class _Run:
-    """One audit over the inputs: results, the rules they were judged by, notes for stderr."""
-
-    def __init__(self, results, rules, baseline, notes):
-        self.results = results
-        self.rules = rules
-        self.baseline = baseline
-        self.notes = notes
-
-    def print_notes(self) -> None:
-        for note in self.notes:
-            print(note, file=sys.stderr)
+def _print_notes(notes: list[str]) -> None:
+    for note in notes:
+        print(note, file=sys.stderr)
 
 
-def _audit(paths: list[str], config: Optional[Path], no_config: bool, flags: dict, with_baseline: bool = False) -> _Run:
-    from .config import Resolver, check_against_rules
-    from .discovery import discover
-    from .runner import Job, audit_all, default_jobs
+class ProgressBar:
+    """A rich progress bar on stderr, only when stderr is a terminal and files are many.
 
-    inputs = discover(paths)
-    if not inputs.files:
-        raise UsageError("没有找到可检查的报告文件（支持 .txt/.md/.docx/.pdf/.html）")
-    resolver = Resolver(flags, config, isolated=no_config)
-    files = [f for f in inputs.files if not resolver.excluded(f)]
-    notes = []
-    if inputs.skipped:
-        notes.append(f"已跳过 {inputs.skipped} 个非报告文件（扩展名不受支持）")
-    if len(files) < len(inputs.files):
-        notes.append(f"已按配置 exclude 跳过 {len(inputs.files) - len(files)} 个文件")
-    # Load and validate every rule set before any work, so a bad rule or
-    # config file fails fast with exit 2.
-    rulesets: dict = {}
-    checked: set = set()
-    jobs = []
-    for f in files:
-        resolved = resolver.resolve(f)
-        key = resolved.rules_key
-        if key not in rulesets:
-            rulesets[key] = _load_for(resolved)
-        settings = resolved.audit_settings()
-        if (key, settings) not in checked:
-            check_against_rules(resolved, [r.id for r in rulesets[key].rules], rulesets[key].profiles)
-            checked.add((key, settings))
-        jobs.append(Job(f, settings, key))
-    run_wide = resolver.resolve(files[0] if files else paths[0])
-    workers = run_wide["jobs"] or default_jobs()
-    baseline = None
-    if with_baseline and run_wide["baseline"]:
-        from .baseline import load_baseline
+    Used as the run layer's progress callback: called with (done, total, result).
+    """
 
-        baseline = load_baseline(run_wide["baseline"])  # a bad baseline fails before the long part
-    with _progress(len(jobs)) as advance:
-        results = audit_all(jobs, rulesets, workers, on_result=advance)
-    rules = list({r.id: r for rs in rulesets.values() for r in rs.rules}.values()) or _load(None).rules
-    return _Run(results, rules, baseline, notes)
-
-
-class _progress:
-    """A progress bar on stderr, only when stderr is a terminal and files are many."""
-
-    def __init__(self, total: int):
-        self.total = total
+    def __init__(self):
         self.bar = None
+        self.task = None
+        self.console = Console(stderr=True)
 
-    def __enter__(self):
-        console = Console(stderr=True)
-        if self.total < 2 or not console.is_terminal:
-            return lambda _result: None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    def __enter__(self) -> "ProgressBar":
+        return self
 
-        class RateColumn(ProgressColumn):
-            def render(self, task):
-                return f"{task.speed:.1f} 份/秒" if task.speed else "—"
+    def __call__(self, done: int, total: int, _result) -> None:
+        if total < 2 or not self.console.is_terminal:
+            return
+        if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self.bar = Progress(TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeRemainingColumn(), console=console, transient=True)
-        self.bar.start()
-        task = self.bar.add_task("check", total=self.total)
-        return lambda _result: self.bar.advance(task)
+            self.bar = Progress(TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=self.console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("check", total=total)
+        self.bar.update(self.task, completed=done)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> bool:
         if self.bar:
             self.bar.stop()
         return False
-
-
-def _emit(results, rules, fmt: str, output: Path | None, verbose: bool, baseline_used: bool = False) -> None:
-    if output is None:
-        _render(results, rules, fmt, sys.stdout, verbose, baseline_used)
-        return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        # Excel only detects UTF-8 in a CSV file by its BOM.
-        with open(output, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
-            _render(results, rules, fmt, fh, verbose, baseline_used)
-    except OSError as exc:
-        raise UsageError(f"无法写入输出文件 {output}：{exc.strerror or exc}（请检查路径和写权限）") from None
-
-
-def _render(results, rules, fmt: str, stream, verbose: bool, baseline_used: bool = False) -> None:
-    if fmt == TEXT_FORMAT:
-        from .report.terminal import TerminalRenderer
-
-        if stream is sys.stdout:
-            console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
-        else:
-            console = Console(file=stream, no_color=True, width=100, highlight=False)
-        renderer = TerminalRenderer(console, verbose)
-        for r in results:
-            renderer.render(r)
-        renderer.render_summary(results)
-        return
-    from .report.formatters import FORMATTERS
-
-    if fmt == "sarif":
-        from .report.formatters import sarif
-
-        # SARIF marks every result new/unchanged only when a baseline was compared.
-        text = sarif.render(results, rules, __version__, baseline_compared=baseline_used)
-    else:
-        text = FORMATTERS[fmt](results, rules, __version__)
-    stream.write(text if text.endswith("\n") else text + "\n")
-
-
-def _load_for(resolved):
-    """The rule set a resolved configuration names: its pack plus extend-rules."""
-    pack, extend = resolved.rules_key
-    return _load(Path(pack) if pack else None, extend)
-
-
-def _load(rules: Optional[Path], extend: tuple[str, ...] = ()):
-    from .api import default_rules_dir
-    from .rules.loader import load_ruleset
-
-    return load_ruleset(rules or default_rules_dir(), tuple(Path(d) for d in extend))
 
 
 baseline_app = typer.Typer(no_args_is_help=True, help="基线：记录现有问题，之后只对新问题判不通过")
@@ -304,15 +183,15 @@ def baseline_create(
     """检查报告，把当前的全部问题写入基线文件。"""
     from .baseline import write_baseline
 
-    run = _audit(paths, config, no_config, _flags(profile, select, ignore, rules, None, jobs, None))
-    count = write_baseline(run.results, output)
-    readable = [r for r in run.results if not r.error]
-    print(f"已写入基线 {output}：{len(readable)} 份报告，{count} 条问题")
-    run.print_notes()
-    for r in run.results:
-        if r.error:
-            print(f"无法读取，未写入基线：{r.path}：{r.error}", file=sys.stderr)
-    raise typer.Exit(int(ExitCode.UNREADABLE if len(readable) < len(run.results) else ExitCode.OK))
+    from .run import run
+
+    outcome = run(paths, _flags(profile, select, ignore, rules, None, jobs, None), config=config, isolated=no_config, with_baseline=False)
+    count = write_baseline(outcome.results, output)
+    print(f"已写入基线 {output}：{len(outcome.readable)} 份报告，{count} 条问题")
+    _print_notes(outcome.notes)
+    for r in outcome.unreadable:
+        print(f"无法读取，未写入基线：{r.path}：{r.error}", file=sys.stderr)
+    raise typer.Exit(int(ExitCode.UNREADABLE if outcome.unreadable else ExitCode.OK))
 
 
 @config_app.command("show")
@@ -333,12 +212,13 @@ def config_show(
     from rich.table import Table
 
     from .config import SHOWN_KEYS, Resolver, check_against_rules
+    from .run import load_rules_for
 
     if path != "-" and not Path(path).exists():
         raise UsageError(f"路径不存在：{path}")
     resolver = Resolver(_flags(profile, select, ignore, rules, fail_under, jobs, baseline), config, isolated=no_config)
     resolved = resolver.resolve(path)
-    ruleset = _load_for(resolved)
+    ruleset = load_rules_for(resolved)
     check_against_rules(resolved, [r.id for r in ruleset.rules], ruleset.profiles)
     out = Console(highlight=False)
     where = resolved.config.path if resolved.config else "未找到（使用默认值；可在报告目录或其上级放置 fazhi-audit.toml）"
@@ -369,10 +249,9 @@ def _show_value(key: str, value, ruleset) -> str:
 
 
 def _ruleset_for(rules: Optional[Path], config: Optional[Path] = None, no_config: bool = False):
-    """The rules a command works on: --rules, else the config's rules and extend-rules."""
-    from .config import Resolver
+    from .run import ruleset_for_commands
 
-    return _load_for(Resolver(_flags(None, None, None, rules, None, None, None), config, isolated=no_config).resolve("."))
+    return ruleset_for_commands(rules, config, no_config)
 
 
 @rules_app.command("list")

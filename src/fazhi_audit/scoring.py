@@ -25,7 +25,22 @@ def score(findings: list[Finding], rules: list[Rule]) -> int:
     return round(100 * earned / total)
 
 
+def verdict_reasons(findings: list[Finding], value: int, fail_under: float = 0) -> list[str]:
+    """Why a report fails, one Chinese phrase per reason; empty when it passes.
+
+    The one place the verdict is decided: the audit and the baseline both
+    call it (the baseline with only the findings that are new).
+    """
+    reasons = []
+    seen = set()
+    for f in findings:
+        if f.severity == "error" and f.status == "fail" and f.rule not in seen:
+            seen.add(f.rule)
+            reasons.append(f"未满足“{f.title}”（错误）")
+    if value < fail_under:
+        reasons.append(f"得分 {value} 低于 {fail_under:g}")
+    return reasons
+
+
 def passed(findings: list[Finding], value: int, fail_under: float = 0) -> bool:
-    if any(f.severity == "error" and f.status == "fail" for f in findings):
-        return False
-    return value >= fail_under
+    return not verdict_reasons(findings, value, fail_under)

@@ -99,6 +99,7 @@ class ReportResult:
     warnings: list[str] = field(default_factory=list)
     profile: ProfileInfo | None = None  # which kind of reporting body the rules were tuned for
     fail_under: float = 0  # the score threshold this report was judged against (not serialised)
+    reasons: list[str] = field(default_factory=list)  # why it fails (scoring.verdict_reasons); empty when it passes
 
     def to_json(self) -> dict:
         out = {

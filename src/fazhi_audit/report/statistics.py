@@ -8,6 +8,8 @@ reports the rule fired in.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass
 
 from rich import box
@@ -18,6 +20,9 @@ from rich.text import Text
 
 from .formatters._common import SEVERITY_LABEL, baseline_note, problems
 from .model import ReportResult
+
+if TYPE_CHECKING:
+    from ..run import Run
 
 HEADERS = ("问题数", "规则", "级别", "不符合", "部分符合", "已列入基线", "涉及报告", "名称")
 NO_PROBLEMS = "未发现问题"
@@ -68,9 +73,9 @@ def _total_line(rows: list[StatRow]) -> str:
     return f"合计 {total} 条问题" + (f"，其中{baseline_note(known)}" if known else "")
 
 
-def statistics_text(results: list[ReportResult]) -> str:
+def statistics_text(run: Run) -> str:
     """The same table as plain text, columns padded by display width."""
-    rows = statistics_rows(results)
+    rows = statistics_rows(run.results)
     if not rows:
         return NO_PROBLEMS + "\n"
     grid = [list(HEADERS)] + [r.cells() for r in rows]
@@ -86,12 +91,12 @@ def statistics_text(results: list[ReportResult]) -> str:
     return "".join(fmt(line) + "\n" for line in grid) + _total_line(rows) + "\n"
 
 
-def render_statistics(results: list[ReportResult], console: Console) -> None:
+def render_statistics(run: Run, console: Console) -> None:
     if not console.is_terminal or console.no_color:
         # Logs and files get the plain table (the one the golden snapshot pins).
-        console.print(statistics_text(results), end="", markup=False, highlight=False, soft_wrap=True)
+        console.print(statistics_text(run), end="", markup=False, highlight=False, soft_wrap=True)
         return
-    rows = statistics_rows(results)
+    rows = statistics_rows(run.results)
     if not rows:
         console.print(Text(NO_PROBLEMS, style="green"))
         return

@@ -7,6 +7,8 @@ words with 【】 so the highlight survives without colour.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -15,6 +17,9 @@ from rich.text import Text
 
 from .formatters._common import BASELINED_LABEL, baseline_note, baselined_count, baselined_problems, new_problems, profile_line
 from .model import Evidence, Finding, ReportResult
+
+if TYPE_CHECKING:
+    from ..run import Run
 
 KIND_LABELS = {
     "achievements": "主要举措和成效",
@@ -68,13 +73,18 @@ class TerminalRenderer:
             c.print(Text(f"注意：{w}", style="yellow"))
         c.print()
 
-    def render_summary(self, results: list[ReportResult]) -> None:
+    def render_run(self, run: Run) -> None:
+        """Every report in input order, then the batch summary."""
+        for r in run.results:
+            self.render(r)
+        self.render_summary(run)
+
+    def render_summary(self, run: Run) -> None:
         """After a batch: reports ranked by score, and the most-missed rules."""
+        results = run.results
         if len(results) < 2:
             return
-        from .formatters.summary import build_summary
-
-        summary = build_summary(results)
+        summary = run.summary
         c = self.console
         known = baselined_count(results)
         note = f"；{baseline_note(known)}" if known else ""

@@ -1,4 +1,4 @@
-"""Output formats. Each is a pure function: (results, rules, tool_version) -> str.
+"""Output formats. Each is a pure function of one `Run`: render(run) -> str.
 
 The terminal/plain-text view lives in report/terminal.py; these are the
 machine- and CI-facing formats.
@@ -6,14 +6,15 @@ machine- and CI-facing formats.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from ...rules.schema import Rule
-from ..model import ReportResult
 from . import csv_format, github, json_format, jsonl, junit, markdown, sarif
 from .summary import build_summary
 
-Renderer = Callable[[list[ReportResult], list[Rule], str], str]
+if TYPE_CHECKING:
+    from ...run import Run
+
+Renderer = Callable[["Run"], str]
 
 FORMATTERS: dict[str, Renderer] = {
     "json": json_format.render,

@@ -8,10 +8,14 @@ reporting body the rules were tuned for (its Chinese label).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...run import Run
+
 import csv
 import io
 
-from ...rules.schema import Rule
 from ..model import ReportResult
 from ._common import baselined_problems, missing_items, new_problems, problems, verdict
 
@@ -59,9 +63,9 @@ def row(result: ReportResult) -> list:
     ]
 
 
-def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
+def render(run: Run) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(HEADER)
-    writer.writerows(row(r) for r in results)
+    writer.writerows(row(r) for r in run.results)
     return buf.getvalue()

@@ -9,7 +9,11 @@ not be crowded out.
 
 from __future__ import annotations
 
-from ...rules.schema import Rule
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...run import Run
+
 from ..model import ReportResult
 from ..fingerprint import posix_path
 from ._common import BASELINED_LABEL, finding_line, problems
@@ -49,7 +53,7 @@ def render_result(result: ReportResult, baselined: bool = False) -> list[str]:
     return lines
 
 
-def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
-    lines = [line for r in results for line in render_result(r)]
-    lines += [line for r in results for line in render_result(r, baselined=True)]
+def render(run: Run) -> str:
+    lines = [line for r in run.results for line in render_result(r)]
+    lines += [line for r in run.results for line in render_result(r, baselined=True)]
     return "".join(line + "\n" for line in lines)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...run import Run
+
 import json
 
-from ...rules.schema import Rule
-from ..model import ReportResult
-from .summary import build_summary
 
 SCHEMA_VERSION = 1  # bump when a consumer-visible key changes meaning
 
 
-def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
+def render(run: Run) -> str:
     doc = {
         "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "fazhi-audit", "version": tool_version},
-        "reports": [r.to_json() for r in results],
-        "summary": build_summary(results, rules),
+        "tool": {"name": "fazhi-audit", "version": run.version},
+        "reports": [r.to_json() for r in run.results],
+        "summary": run.summary,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

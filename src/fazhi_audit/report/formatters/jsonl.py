@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...run import Run
+
 import json
 
-from ...rules.schema import Rule
 from ..model import ReportResult
 
 
@@ -14,5 +18,5 @@ def render_line(result: ReportResult) -> str:
     return json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":"))
 
 
-def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
-    return "".join(render_line(r) + "\n" for r in results)
+def render(run: Run) -> str:
+    return "".join(render_line(r) + "\n" for r in run.results)

@@ -9,10 +9,14 @@ apart from both passes and new failures.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...run import Run
+
 import re
 import xml.etree.ElementTree as ET
 
-from ...rules.schema import Rule
 from ..model import Finding, ReportResult
 from ._common import BASELINED_LABEL, SEVERITY_LABEL, STATUS_LABEL, evidence_lines, finding_line, is_problem
 
@@ -89,10 +93,10 @@ def _suite(result: ReportResult) -> tuple[ET.Element, int, int, int, int]:
     return suite, tests, failures, errors, skipped
 
 
-def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
-    root = ET.Element("testsuites", name=f"fazhi-audit {tool_version}")
+def render(run: Run) -> str:
+    root = ET.Element("testsuites", name=f"fazhi-audit {run.version}")
     totals = [0, 0, 0, 0]
-    for r in results:
+    for r in run.results:
         suite, *counts = _suite(r)
         root.append(suite)
         totals = [a + b for a, b in zip(totals, counts)]

@@ -6,10 +6,14 @@ Only new problems are listed; findings already in the baseline are counted
 
 from __future__ import annotations
 
-from ...rules.schema import SEVERITY_RANK, Rule
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...run import Run
+
+from ...rules.schema import SEVERITY_RANK
 from ..model import ReportResult
 from ._common import SEVERITY_LABEL, baseline_note, baselined_count, baselined_problems, finding_line, new_problems, profile_line, verdict
-from .summary import build_summary
 
 MAX_FINDINGS = 10  # per report; comments must stay readable (and under size limits)
 MAX_REPORTS = 30  # failing reports shown in detail
@@ -68,8 +72,9 @@ def _rule_table(summary: dict) -> list[str]:
     return out + [""]
 
 
-def render(results: list[ReportResult], rules: list[Rule], tool_version: str) -> str:
-    s = build_summary(results, rules)
+def render(run: Run) -> str:
+    results = run.results
+    s = run.summary
     known = baselined_count(results)
     lines = [
         "## 法治政府建设年度报告检查结果",
@@ -87,5 +92,5 @@ def render(results: list[ReportResult], rules: list[Rule], tool_version: str) ->
         if len(failing) > MAX_REPORTS:
             lines += [f"…另有 {len(failing) - MAX_REPORTS} 份未通过的报告未展开", ""]
     lines += _rule_table(s)
-    lines.append(f"<sub>fazhi-audit {cell(tool_version)}</sub>")
+    lines.append(f"<sub>fazhi-audit {cell(run.version)}</sub>")
     return "\n".join(lines) + "\n"

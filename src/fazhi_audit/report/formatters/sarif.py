@@ -9,6 +9,11 @@ dashboards show as known rather than open. Each finding's result names in
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...run import Run
+
 import hashlib
 import json
 import re
@@ -125,13 +130,10 @@ def _results_for(result: ReportResult, table: _Rules, compared: bool) -> list[di
     return out
 
 
-def render(results: list[ReportResult], rules: list[Rule], tool_version: str, *, baseline_compared: bool | None = None) -> str:
-    """`baseline_compared` says whether the run used a baseline; by default it is
-    inferred from the results (some finding is baselined), which cannot tell a
-    baseline that matched nothing from no baseline at all."""
-    compared = any(f.baselined for r in results for f in r.findings) if baseline_compared is None else baseline_compared
-    table = _Rules(rules)
-    sarif_results = [item for r in results for item in _results_for(r, table, compared)]
-    driver = {"name": "fazhi-audit", "version": tool_version, "informationUri": INFORMATION_URI, "rules": table.items}
+def render(run: Run) -> str:
+    """SARIF marks every result new/unchanged only when the run compared a baseline."""
+    table = _Rules(run.rules)
+    sarif_results = [item for r in run.results for item in _results_for(r, table, run.baseline_compared)]
+    driver = {"name": "fazhi-audit", "version": run.version, "informationUri": INFORMATION_URI, "rules": table.items}
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": sarif_results}]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
