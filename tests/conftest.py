@@ -1,4 +1,6 @@
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,3 +15,25 @@ def auditor():
     from fazhi_audit.api import Auditor
 
     return Auditor()
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def require_tool(path: str | tuple[str, ...], why: str) -> str:
+    """The full path of an external program a test needs (a name looked up on
+    PATH, an absolute path, or a tuple of alternatives, first found wins).
+
+    Missing: skipped on a developer's machine, but a failure when CI=true,
+    because .ci/run installs these programs and such a test must not pass
+    by being skipped there.
+    """
+    for candidate in (path,) if isinstance(path, str) else path:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    names = path if isinstance(path, str) else " / ".join(path)
+    if in_ci():
+        pytest.fail(f"{names} not found ({why}); CI must have it: .ci/run installs it", pytrace=False)
+    pytest.skip(f"{names} not found ({why}); installed by .ci/run")

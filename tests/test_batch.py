@@ -33,3 +33,19 @@ def test_parallel_and_serial_identical(tmp_path):
     assert sum(1 for r in parallel["reports"] if "error" not in r) == 5
     assert parallel["summary"]["unreadable"] == 1
     assert "跳过 1 个" in err
+
+
+def test_output_in_path_order_whatever_the_order_given_or_finished(tmp_path):
+    """The first path is the slowest to audit and the files are named in reverse:
+    the output still follows the paths, and two runs are byte-identical."""
+    from batch_build import good_reports, slow_report
+
+    (tmp_path / "sub").mkdir()
+    slow_report(tmp_path / "a_slow.txt", lines=3000)  # about a second, the others far less
+    names = ["a_slow.txt", *(p.name for p in good_reports(tmp_path, 3)), "sub/z.txt"]
+    shutil.copy(tmp_path / "good0.txt", tmp_path / "sub" / "z.txt")
+    args = [sys.executable, "-m", "fazhi_audit", "check", *reversed(names), "--jobs", "2", "--format", "json"]
+    runs = [subprocess.run(args, capture_output=True, cwd=tmp_path, timeout=600) for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout and runs[0].returncode == runs[1].returncode
+    paths = [r["path"] for r in json.loads(runs[0].stdout)["reports"]]
+    assert paths == names  # sorted by path: a_slow.txt, good0–2.txt, sub/z.txt

@@ -1,5 +1,10 @@
 """Configuration: discovery, precedence (defaults < file < [[overrides]] < flags),
-validation messages, and what the settings do to a run."""
+validation messages, and what the settings do to a run.
+
+Configs are trusted from the directory the run starts in and above, so the
+tests that resolve a tree run from its root (monkeypatch.chdir), as a user
+or CI job in that repository would. Configs inside the folders being checked
+are covered in test_untrusted_inputs.py."""
 
 import json
 import os
@@ -20,7 +25,8 @@ def write(path: Path, text: str) -> Path:
 
 
 @pytest.fixture
-def tree(tmp_path):
+def tree(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the run starts at the root of the report tree
     write(tmp_path / "fazhi-audit.toml", """
 profile = "county"
 ignore = ["outline"]
@@ -44,7 +50,8 @@ fail-under = 80
     return tmp_path
 
 
-def test_defaults_without_any_config(tmp_path):
+def test_defaults_without_any_config(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     write(tmp_path / "a.txt", "x")
     r = Resolver().resolve(str(tmp_path / "a.txt"))
     assert r.config is None or not str(r.config.path).startswith(str(tmp_path))
@@ -86,12 +93,20 @@ def test_explicit_config_replaces_discovery(tree, tmp_path_factory):
     assert Resolver(isolated=True).resolve(str(tree / "乡镇" / "b.txt"))["profile"] == "auto"
 
 
-def test_nearest_config_wins_and_pyproject_needs_the_table(tmp_path):
+def test_nearest_config_wins_and_pyproject_needs_the_table(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     write(tmp_path / "fazhi-audit.toml", 'profile = "county"\n')
     write(tmp_path / "sub" / "pyproject.toml", "[project]\nname = 'x'\n")  # no table: keep walking
     write(tmp_path / "sub" / "a.txt", "x")
     assert find_config_path(tmp_path / "sub") == tmp_path / "fazhi-audit.toml"
     write(tmp_path / "sub" / "pyproject.toml", "[project]\nname = 'x'\n\n[tool.fazhi-audit]\nprofile = \"department\"\n")
+    assert find_config_path(tmp_path / "sub") == tmp_path / "sub" / "pyproject.toml"
+    # a config below the starting directory applies only when the run trusts it
+    r = Resolver({"trust-config": True}).resolve(str(tmp_path / "sub" / "a.txt"))
+    assert r["profile"] == "department"
+    assert "pyproject.toml 第5行" in r.sources["profile"]
+    # run from the folder itself, the same config is the run's own
+    monkeypatch.chdir(tmp_path / "sub")
     r = Resolver().resolve(str(tmp_path / "sub" / "a.txt"))
     assert r["profile"] == "department"
     assert "pyproject.toml 第5行" in r.sources["profile"]
@@ -108,6 +123,7 @@ def test_nearest_config_wins_and_pyproject_needs_the_table(tmp_path):
         ('[[overrides]]\nprofile = "township"\n', ["overrides[1].paths", "乡镇/**"]),
         ('[[overrides]]\npaths = ["a/**"]\njobs = 2\n', ["overrides[1].jobs", "未知的键"]),
         ('profile = auto\n', ["不是有效的 TOML", "line 1"]),
+        ('trust-nested-config = "yes"\n', ["第1行", "trust-nested-config", "true 或 false"]),
     ],
 )
 def test_invalid_config_names_file_key_and_what_is_allowed(tmp_path, text, needles):
@@ -121,7 +137,8 @@ def test_invalid_config_names_file_key_and_what_is_allowed(tmp_path, text, needl
     assert "\n" not in message
 
 
-def test_exclude_matches_relative_to_the_config(tmp_path):
+def test_exclude_matches_relative_to_the_config(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     write(tmp_path / "fazhi-audit.toml", 'exclude = ["草稿/**", "*.md"]\n')
     resolver = Resolver()
     assert resolver.excluded(str(write(tmp_path / "草稿" / "a.txt", "x")))

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from batch_build import slow_report
 from conftest import ROOT
 
 GOOD = """某县司法局2024年度法治政府建设工作报告
@@ -82,12 +83,17 @@ SCENARIOS = {
     "基线文件无效": lambda r: (r / "base.json").write_text("{", encoding="utf-8") and ["good.txt", "--baseline", "base.json"],
     "输入无法读取或不是报告（空文件、二进制、无法解码、不支持的格式）": lambda r: ["empty.txt"],
     "既有无法读取的输入又有不通过的报告（3 优先于 1；`--exit-zero` 不改变 3）": lambda r: ["bad.txt", "empty.txt", "--exit-zero"],
+    "有文件检查超时（`--timeout`）或其检查进程意外退出": lambda r: [slow_report(r / "slow.txt").name, "good.txt", "--timeout", "1"],
 }
+
+# Rows whose scenario is a signal sent to a running batch: tests/test_robust_batch.py
+# (test_signal_stops_the_batch) runs them, taking the expected code from this table.
+SIGNAL_ROWS = {"检查过程中按 Ctrl-C（SIGINT）": "SIGINT", "检查过程中收到 SIGTERM（如 `kill`、停止容器）": "SIGTERM"}
 
 
 def test_every_readme_row_has_a_scenario():
-    assert set(_readme_rows()) == set(SCENARIOS)
-    assert set(_readme_rows().values()) == {0, 1, 2, 3}
+    assert set(_readme_rows()) == set(SCENARIOS) | set(SIGNAL_ROWS)
+    assert set(_readme_rows().values()) == {0, 1, 2, 3, 130, 143}
 
 
 @pytest.mark.parametrize("row", list(SCENARIOS))

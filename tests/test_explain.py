@@ -1,9 +1,9 @@
-"""`rules explain`: every bundled rule explained in plain Chinese."""
+"""`rules explain` and `rules show`: every bundled rule in plain Chinese."""
 
 import pytest
 
 from fazhi_audit.api import default_rules_dir
-from fazhi_audit.report.explain import example_lines, explain, pick_examples, readable
+from fazhi_audit.report.explain import example_lines, explain, pick_examples, profile_lines, readable, show_lines
 from fazhi_audit.rules.loader import load_rule, load_ruleset
 
 RULESET = load_ruleset(default_rules_dir())
@@ -37,6 +37,11 @@ def test_every_bundled_rule_is_explained(rule):
     assert readable(rule.fix, rule) in fix
     assert "{" not in fix
     assert "按报告主体类型" not in text
+    # what it checks is the rule type's own text, between the description and the message
+    what = _block(lines, "检查什么").splitlines()
+    own = ["  " + line for line in rule.rule_type.explain(rule, RULESET.vocab)]
+    assert own and what[-1 - len(own) : -1] == own
+    assert what[-1] == f"  不满足时提示：{readable(rule.message, rule)}"
 
 
 def test_unverified_article_numbers_stay_out():
@@ -104,3 +109,53 @@ def test_required_heading_rule_explained(tmp_path):
     assert "任一级别的标题" in what and "对全市法治政府建设的意见建议、意见和建议" in what
     assert "增设一级标题“对全市法治政府建设的意见建议”" in _block(lines, "怎样修改")
     assert "二、对全市法治政府建设的意见建议" in _block(lines, "通过的例子")
+
+
+# --- how each kind of reporting body is held to a rule -----------------------------
+
+
+def _profile_lines(rule_id: str) -> list[str]:
+    return profile_lines(RULESET.get(rule_id), RULESET.profiles, RULESET.vocab)
+
+
+def test_profile_lines_show_each_profiles_adjustments():
+    assert _profile_lines("outline.coverage") == [
+        "乡镇（街道）：提示，权重 4，至少找到 4 项（乡镇报告覆盖的纲要部分通常少于县级政府，按 4 个部分把握）",
+        "县级政府：提示，权重 4，至少找到 6 项",
+        "政府部门：提示，权重 4，至少找到 4 项（部门报告覆盖的纲要部分通常少于县级政府，按 4 个部分把握）",
+    ]
+    assert _profile_lines("dispute.resolution")[-1] == "政府部门：不适用"
+    assert _profile_lines("meta.submission-deadline")[-1] == "政府部门：警告，权重 1，时限 次年3月1日"
+    assert _profile_lines("enforcement.three-systems")[2].startswith("政府部门：警告，权重 16（")
+
+
+def test_profile_lines_reach_the_explanation():
+    rule = RULESET.get("decision.five-step")
+    lines = explain(rule, RULESET.vocab, profile_lines=_profile_lines("decision.five-step"))
+    assert "  · 乡镇（街道）：警告，权重 12（乡镇人民政府参照《重大行政决策程序暂行条例》执行（第四十二条））" in lines
+
+
+# --- rules show: the rule's complete data ------------------------------------------
+
+
+def test_show_lists_every_type_key_and_example():
+    rule = RULESET.get("decision.five-step")
+    lines = show_lines(rule, RULESET.vocab)
+    assert lines[0] == "decision.five-step  重大行政决策五项法定程序"
+    assert "证据范围：主要举措和成效、党政主要负责人履行推进法治建设第一责任人职责情况" in lines
+    assert "语境词：决策、重大事项、三重一大、议事规则" in lines and "相似度下限：85" in lines
+    for item in rule.items:
+        assert any(line.startswith(f"  · {item.name}：{item.phrases[0]}") for line in lines), item.name
+    for example in rule.examples:
+        assert any(line.startswith(f"  例“{example.name}”（") for line in lines), example.name
+    assert "  例“仅见于下一年度安排”（位于“下一年度主要安排”；不应找到 公众参与、专家论证、风险评估、合法性审查、集体讨论决定；证据位于“下一年度主要安排”）：下一步，将严格落实公众参与、专家论证、风险评估、合法性审查、集体讨论决定程序。" in lines
+
+
+def test_show_gives_type_values_in_words():
+    lines = show_lines(RULESET.get("meta.submission-deadline"), RULESET.vocab)
+    assert "时限：次年3月1日" in lines
+    placeholder = show_lines(RULESET.get("quality.placeholder"), RULESET.vocab)
+    assert any(line.startswith("查找的写法（正则表达式）：") and "某某" in line for line in placeholder)
+    numbering = show_lines(RULESET.get("structure.numbering"), RULESET.vocab)
+    at = numbering.index("  例“跳号”（fail；提示含“跳号：应为“(二)””；1 条结果）：")
+    assert numbering[at + 1 : at + 3] == ["    │ 一、主要举措和成效", "    │ (一)强化组织领导"]

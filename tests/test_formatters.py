@@ -91,7 +91,7 @@ def test_inputs_are_what_the_tests_assume(results):
 
 
 def test_registry_lists_every_format():
-    assert NAMES == ["json", "jsonl", "csv", "sarif", "junit", "github", "markdown"]
+    assert NAMES[:7] == ["json", "jsonl", "csv", "sarif", "junit", "github", "markdown"] and "concise" in NAMES
     assert all(callable(FORMATTERS[n]) for n in NAMES)
 
 
@@ -417,7 +417,8 @@ def test_terminal_shows_profile_under_header_and_baselined_apart(results):
     baselined = next(f for f in known.findings if f.baselined)
     lines = _terminal(known).splitlines()
     at = lines.index("报告主体类型：乡镇（街道）（检测自主体名称“某某乡”）")
-    assert lines[at - 1].startswith("得分")
+    score_line = next(i for i, line in enumerate(lines) if line.startswith("得分"))
+    assert score_line < at and all("结论" not in line for line in lines[at:])  # right under the verdict
     head = next(i for i, line in enumerate(lines) if line.startswith("问题与修改建议"))
     note = lines.index("基线中已有 1 条（不计为新问题）")
     mentions = [i for i, line in enumerate(lines) if f"{baselined.rule}  {baselined.message}" in line]
@@ -429,4 +430,4 @@ def test_terminal_shows_profile_under_header_and_baselined_apart(results):
 def test_terminal_summary_counts_baselined(results, rules):
     buf = io.StringIO()
     TerminalRenderer(Console(file=buf, width=120, no_color=True, highlight=False)).render_summary(Run([_known(results[1], 2), results[0]], rules))
-    assert buf.getvalue().splitlines()[0].endswith("；基线中已有 2 条（不计为新问题）")
+    assert buf.getvalue().splitlines()[1].endswith("；基线中已有 2 条（不计为新问题）")

@@ -1,12 +1,19 @@
-"""Rule types added for city packs and timing: required-heading, submission-deadline."""
+"""Rule types: one module each (the registry), required-heading, submission-deadline."""
 
+import importlib
+import pkgutil
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from fazhi_audit.api import default_rules_dir
-from fazhi_audit.checks import REGISTRY
+import fazhi_audit.checks as checks_package
+from fazhi_audit.api import Auditor, default_rules_dir
+from fazhi_audit.checks import REGISTRY, RULE_TYPES, refresh
 from fazhi_audit.errors import RuleFileError
+from fazhi_audit.report.explain import explain
+from fazhi_audit.rules.selection import Selection, effective_rules
 from fazhi_audit.ingest.metadata import extract_metadata, parse_signed_date
 from fazhi_audit.ingest.normalize import normalize
 from fazhi_audit.rules.loader import load_rule, load_ruleset
@@ -50,9 +57,157 @@ def city_rule(tmp_path):
 
 
 def run(auditor, rule, text):
-    findings = REGISTRY[rule.type](rule, auditor.parse(text), auditor.context)
+    findings = rule.rule_type.check(rule, auditor.parse(text), auditor.context)
     assert len(findings) == 1
     return findings[0]
+
+
+# --- registry: one module per rule type ------------------------------------------
+
+
+def test_every_type_module_is_named_after_its_type():
+    declared = {}
+    for info in pkgutil.iter_modules(checks_package.__path__):
+        module = importlib.import_module(f"fazhi_audit.checks.{info.name}")
+        if hasattr(module, "RULE_TYPE"):
+            declared[module.RULE_TYPE.name] = info.name
+    assert declared == {name: name.replace("-", "_") for name in RULE_TYPES}
+    assert set(REGISTRY) == set(RULE_TYPES)
+    assert all(REGISTRY[name] is RULE_TYPES[name].check for name in RULE_TYPES)
+
+
+def test_bundled_rules_use_only_registered_types():
+    rules = load_ruleset(default_rules_dir()).rules
+    assert {r.type for r in rules} <= set(RULE_TYPES)
+    assert all(r.rule_type is RULE_TYPES[r.type] for r in rules)
+
+
+NEW_TYPE_MODULE = """\
+from dataclasses import dataclass
+
+from ..rules.common import is_number
+from .common import finding
+from .rule_type import Key, RuleType
+
+
+@dataclass(frozen=True)
+class Params:
+    sentences: int
+
+
+def _parse_sentences(c, data, key, values):
+    if not is_number(data[key]) or data[key] < 1:
+        c.fail(data, key, f"{key} 必须是正整数")
+    return int(data[key])
+
+
+def check(rule, doc, ctx):
+    count = len(doc.sentences)
+    if count >= rule.params.sentences:
+        return [finding(rule, "pass", f"{rule.title}：共 {count} 句")]
+    return [finding(rule, "fail", rule.message.replace("{count}", str(count)))]
+
+
+def explain(rule, vocab):
+    return [f"证据范围：全文；至少 {rule.params.sentences} 句。"]
+
+
+RULE_TYPE = RuleType(
+    name="min-sentences",
+    params=Params,
+    keys=(Key("sentences", _parse_sentences, "最少句数", required=True),),
+    check=check,
+    explain=explain,
+)
+"""
+
+NEW_TYPE_RULE = """\
+id: size.min-sentences
+title: 报告不能过短
+type: min-sentences
+severity: warning
+weight: 1
+sentences: {sentences}
+basis:
+  - doc: 测试用规则
+message: 全文只有 {{count}} 句
+fix: 补充具体内容
+examples:
+  - name: 太短
+    text: 全年审查合同12件。
+    status: fail
+    message: 全文只有 1 句
+"""
+
+
+@pytest.fixture
+def new_type_module(tmp_path):
+    """A rule type added the way a developer adds one: a module in the checks package."""
+    folder = tmp_path / "more_checks"
+    folder.mkdir()
+    (folder / "min_sentences.py").write_text(NEW_TYPE_MODULE, encoding="utf-8")
+    checks_package.__path__.append(str(folder))
+    refresh()
+    yield
+    checks_package.__path__.remove(str(folder))
+    sys.modules.pop("fazhi_audit.checks.min_sentences", None)
+    refresh()
+
+
+def test_a_new_rule_type_is_one_module(new_type_module, auditor, tmp_path):
+    assert "min-sentences" in RULE_TYPES and "min-sentences" in REGISTRY
+    pack = tmp_path / "pack"
+    shutil.copytree(default_rules_dir(), pack)
+    (pack / "size.min-sentences.yaml").write_text(NEW_TYPE_RULE.format(sentences=3), encoding="utf-8")
+    ruleset = load_ruleset(pack)
+    rule = ruleset.get("size.min-sentences")
+    assert rule.params.sentences == 3 and rule.sentences == 3
+    # its own example runs in the harness, its explanation reaches `rules explain`
+    assert [check_example(auditor, rule, ex).ok for ex in rule.examples] == [True]
+    assert "  证据范围：全文；至少 3 句。" in explain(rule, ruleset.vocab)
+    # and the audit runs it like any bundled type
+    result = Auditor(ruleset=ruleset, segmenter=auditor.segmenter).audit_text("某县2023年法治政府建设情况报告\n一、主要举措和成效\n全年审查合同12件。\n", "short.txt")
+    short = next(f for f in result.findings if f.rule == "size.min-sentences")
+    assert (short.status, short.message) == ("fail", "全文只有 2 句")  # the heading is a sentence too
+
+
+def test_a_new_rule_types_keys_are_validated_with_lines(new_type_module, tmp_path):
+    path = tmp_path / "size.min-sentences.yaml"
+    path.write_text(NEW_TYPE_RULE.format(sentences=0), encoding="utf-8")
+    with pytest.raises(RuleFileError) as err:
+        load_rule(path)
+    assert "size.min-sentences.yaml:6" in str(err.value) and "sentences 必须是正整数" in str(err.value)
+    path.write_text(NEW_TYPE_RULE.format(sentences=2).replace("sentences: 2\n", ""), encoding="utf-8")
+    with pytest.raises(RuleFileError, match="min-sentences 规则需要 sentences"):
+        load_rule(path)
+
+
+def test_without_its_module_the_type_is_unknown(tmp_path):
+    path = tmp_path / "size.min-sentences.yaml"
+    path.write_text(NEW_TYPE_RULE.format(sentences=2), encoding="utf-8")
+    with pytest.raises(RuleFileError, match="type 必须是 .* 之一，实为 'min-sentences'"):
+        load_rule(path)
+
+
+# --- profiles apply their note where they change the rule ------------------------
+
+
+def test_profile_note_is_part_of_the_message_when_made(auditor):
+    ruleset = load_ruleset(default_rules_dir())
+    town = next(r for r in effective_rules(ruleset.rules, ruleset.profiles["township"], Selection()) if r.id == "decision.five-step")
+    assert town.profile_note == "乡镇（街道）：乡镇人民政府参照《重大行政决策程序暂行条例》执行（第四十二条）"
+    assert ruleset.get("decision.five-step").profile_note == ""  # the pack itself is untouched
+    failing = run(auditor, town, "一、主要举措和成效\n全年审查合同12件。\n")
+    assert failing.status == "fail" and failing.message.endswith("（乡镇（街道）：乡镇人民政府参照《重大行政决策程序暂行条例》执行（第四十二条））")
+    passing = run(auditor, town, "一、主要举措和成效\n严格执行重大行政决策公众参与、专家论证、风险评估、合法性审查、集体讨论决定五项程序。\n")
+    assert passing.status == "pass" and "乡镇（街道）" not in passing.message
+
+
+def test_profile_changes_type_fields_through_params():
+    ruleset = load_ruleset(default_rules_dir())
+    dept = {r.id: r for r in effective_rules(ruleset.rules, ruleset.profiles["department"], Selection())}
+    assert dept["outline.coverage"].params.min_found == 4 and ruleset.get("outline.coverage").params.min_found == 6
+    assert dept["outline.coverage"].params.items == ruleset.get("outline.coverage").params.items
 
 
 # --- required-heading: loading -------------------------------------------------
@@ -114,8 +269,6 @@ def test_headings_key_only_for_required_heading(tmp_path):
 
 def test_city_directory_can_add_the_rule_to_a_ruleset(tmp_path):
     pack = tmp_path / "pack"
-    import shutil
-
     shutil.copytree(default_rules_dir(), pack)
     write_rule(pack, CITY_RULE.format(extra=""))
     ruleset = load_ruleset(pack)
@@ -279,11 +432,11 @@ def test_disclosure_checks_published_not_signed(auditor):
     rules = load_ruleset(default_rules_dir())
     disclosure, submission = rules.get("meta.disclosure-deadline"), rules.get("meta.submission-deadline")
     doc = auditor.parse(REPORT.format(date="2024年3月15日"), published="2024-03-20")
-    assert REGISTRY[disclosure.type](disclosure, doc, auditor.context)[0].status == "pass"
-    assert REGISTRY[submission.type](submission, doc, auditor.context)[0].status == "fail"
+    assert disclosure.rule_type.check(disclosure, doc, auditor.context)[0].status == "pass"
+    assert submission.rule_type.check(submission, doc, auditor.context)[0].status == "fail"
     late = auditor.parse(REPORT.format(date="2024年2月1日"), published="2024-04-18")
-    assert REGISTRY[disclosure.type](disclosure, late, auditor.context)[0].status == "fail"
-    assert REGISTRY[submission.type](submission, late, auditor.context)[0].status == "pass"
+    assert disclosure.rule_type.check(disclosure, late, auditor.context)[0].status == "fail"
+    assert submission.rule_type.check(submission, late, auditor.context)[0].status == "pass"
 
 
 def test_seeds_have_no_signing_date_so_scores_are_unchanged(auditor):

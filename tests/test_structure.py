@@ -1,10 +1,14 @@
 """Headings, part classification, numbering and metadata on invented texts."""
 
+from datetime import date
+
 import pytest
 
+from fazhi_audit.dates import deadline, iso_date, parse_date
 from fazhi_audit.document import parse_document
 from fazhi_audit.ingest.metadata import find_body
 from fazhi_audit.ingest.normalize import normalize
+from fazhi_audit.numerals import cn_to_int, int_to_cn, read_number
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +104,26 @@ def test_split_title_joined(vocab):
 def test_impossible_published_date_is_ignored():
     norm = normalize("发布时间：2024-02-30 10:00\n发布日期：2024-03-01\n某县2023年度法治政府建设情况报告\n正文。\n")
     assert norm.published == "2024-03-01"
+
+
+@pytest.mark.parametrize(
+    "text,counting,any_form",
+    [("十", 10, 10), ("十二", 12, 12), ("二十六", 26, 26), ("两", 2, 2), ("二〇二四", None, 2024), ("一二", None, 12), ("七", 7, 7), ("百", None, None)],
+)
+def test_chinese_numerals_read_in_one_place(text, counting, any_form):
+    # headings take counting numerals only; dates also write years digit by digit
+    assert cn_to_int(text) == counting
+    assert read_number(text) == any_form
+
+
+@pytest.mark.parametrize("n,text", [(1, "一"), (10, "十"), (15, "十五"), (20, "二十"), (99, "九十九"), (105, "一百〇五")])
+def test_int_to_cn(n, text):
+    assert int_to_cn(n) == text
+    assert read_number(text) == n or n > 99
+
+
+def test_dates_parsed_in_one_place():
+    assert iso_date("二〇二四", "二", "二十六") == "2024-02-26"
+    assert iso_date("2024", "2", "30") is None
+    assert parse_date("发布时间：2024年3月8日 09:30") == "2024-03-08"
+    assert deadline(2024, "04-01") == date(2025, 4, 1)

@@ -26,3 +26,6 @@ def test_traditional_copy_same_verdicts(auditor, tmp_path):
     shown = "".join(e.text for e in evidence)
     assert converter.convert(shown) == shown  # already traditional: shown as the reader wrote it
     assert all(e.match in e.text for e in evidence)
+    simplified = [i.evidence for f in simp_result.findings for i in f.items if i.found and i.evidence]
+    assert [e.line for e in evidence] == [e.line for e in simplified]
+    assert [converter.convert(e.text) for e in simplified] == [e.text for e in evidence]

@@ -1,3 +1,3 @@
 """fazhi-audit: compliance checker for 法治政府建设年度报告."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -15,7 +15,9 @@ from pathlib import Path
 from .checks import REGISTRY, CheckContext
 from .document import Document, parse_document
 from .errors import InputError, UsageError
-from .ingest.readers import RawDocument, read_bytes, read_path
+from .ingest.normalize import normalize_line
+from .ingest.raw import RawDocument
+from .ingest.readers import read_bytes, read_path
 from .matching import PhraseMatcher
 from .nlp import Segmenter, get_segmenter
 from .report.model import ProfileInfo, ReportResult, SectionInfo
@@ -31,12 +33,17 @@ _NOT_THIS_REPORT = re.compile(r"政府信息公开(工作)?年度报告")
 
 
 def default_rules_dir() -> Path:
+    """FAZHI_AUDIT_RULES; else the rules pack installed with the package
+    (setup.py maps rules/ to fazhi_audit/rules_data in the wheel); else rules/
+    of the source checkout, which is where an editable install finds it."""
+    from importlib.resources import files
+
     if os.environ.get(RULES_ENV):
         return Path(os.environ[RULES_ENV])
-    source_tree = Path(__file__).resolve().parents[2] / "rules"
-    if source_tree.is_dir():
-        return source_tree
-    return Path(__file__).resolve().parent / "rules_data"
+    packaged = Path(str(files(__package__) / "rules_data"))
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
 
 
 class Auditor:
@@ -90,11 +97,6 @@ class Auditor:
         findings = []
         for rule in rules:
             found = REGISTRY[rule.type](rule, doc, self.context)
-            adj = profile.rules.get(rule.id)
-            if adj is not None and adj.note:
-                for f in found:
-                    if f.status != "pass":
-                        f.message += f"（{profile.label}：{adj.note}）"
             findings.extend(found)
         value = score(findings, rules)
         reasons = verdict_reasons(findings, value, settings.fail_under)
@@ -113,17 +115,16 @@ class Auditor:
             fail_under=settings.fail_under,
             profile=ProfileInfo(profile.name, profile.label, why),
         )
+        result.text_lines = _text_lines(doc)
         if self.segmenter.warning:
             result.warnings.append(self.segmenter.warning)
         return result
 
     def audit_raw(self, raw: RawDocument, path: str, settings: AuditSettings | None = None) -> ReportResult:
-        doc = self.parse(raw.text, path, raw.published)
+        doc = parse_document(raw, self.ruleset.vocab, path)  # lines keep their origins
         _require_report(doc)
         result = self.audit_document(doc, settings)
         result.warnings.extend(raw.notes)
-        if raw.display_lines or raw.line_labels:
-            restore_original(result, raw)
         return result
 
     def audit_text(self, text: str, path: str = "-", settings: AuditSettings | None = None) -> ReportResult:
@@ -141,28 +142,21 @@ class Auditor:
             return ReportResult(path=str(path), error=str(exc))
 
 
-def restore_original(result: ReportResult, raw: RawDocument) -> None:
-    """Show evidence as the reader sees it: original script, PDF page."""
-    from .ingest.normalize import normalize_line
-
-    lines = raw.text.split("\n")
-    for finding in result.findings:
-        for item in finding.items:
-            ev = item.evidence
-            if ev is None or not 1 <= ev.line <= len(lines):
-                continue
-            if raw.line_labels and ev.line <= len(raw.line_labels):
-                ev.page = raw.line_labels[ev.line - 1]
-            if raw.display_lines and ev.line <= len(raw.display_lines):
-                converted = normalize_line(lines[ev.line - 1])
-                original = normalize_line(raw.display_lines[ev.line - 1])
-                at = converted.find(ev.text)
-                # t2s maps character for character; where it did not, keep the simplified text.
-                if at >= 0 and len(converted) == len(original):
-                    m_at = ev.text.find(ev.match) if ev.match else -1
-                    ev.text = original[at : at + len(ev.text)]
-                    if m_at >= 0:
-                        ev.match = ev.text[m_at : m_at + len(ev.match)]
+def _text_lines(doc: Document) -> list[tuple[int, str, str]]:
+    """(line number, part kind, text as written) per line, for views that show the report."""
+    kinds = ["preamble"] * len(doc.lines)
+    for s in doc.sections:
+        for i in range(s.start, min(s.end, len(kinds))):
+            kinds[i] = s.kind
+    out = []
+    for line, kind in zip(doc.lines, kinds):
+        text = line.text
+        original = line.origin.original
+        if original is not None:  # Traditional script: show it as written, as evidence is shown
+            written = normalize_line(original)
+            text = written if len(written) == len(text) else text
+        out.append((line.number, kind, text))
+    return out
 
 
 def _require_report(doc: Document) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -12,7 +13,7 @@ import typer
 
 from rich.console import Console
 
-from . import __version__
+from . import __version__, cli_text
 from .errors import FazhiAuditError, InputError, RuleFileError, UsageError
 from .exit_codes import ExitCode
 
@@ -50,13 +51,14 @@ IgnoreOpt = typer.Option(None, "--ignore", help="不运行这些规则 id 或前
 RulesOpt = typer.Option(None, "--rules", help="使用其他规则目录（替换内置规则包）")
 FailUnderOpt = typer.Option(None, "--fail-under", min=0, max=100, help="得分低于此值判为不通过（默认 0）")
 JobsOpt = typer.Option(None, "--jobs", "-j", min=0, help="并行进程数（默认 CPU 核数；文件少时串行）")
+TrustOpt = typer.Option(False, "--trust-config", help="也采用被检查目录中的配置文件（默认只读当前目录及其上级的配置或 --config）")
 
 
 @app.command()
 def check(
     paths: list[str] = typer.Argument(..., help="报告文件、目录或通配符；- 表示标准输入"),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="输出格式：text、json、jsonl、csv、sarif、junit、github、markdown（设置了 GITHUB_ACTIONS 时默认 github，否则 text）"),
-    output: Optional[list[str]] = typer.Option(None, "--output", "-o", help="PATH：将 --format 的结果写入文件；FORMAT=PATH：另写一种格式，可重复"),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="输出格式：text、json、jsonl、csv、sarif、junit、github、markdown、html、xlsx（不给时按 --output 的扩展名；否则设置了 GITHUB_ACTIONS 时为 github，其余为 text）"),
+    output: Optional[list[str]] = typer.Option(None, "--output", "-o", help="PATH：写入文件，格式取 --format 或扩展名（.csv .xlsx .html .json .jsonl .sarif .xml .md .txt）；FORMAT=PATH：另写一种格式，可重复"),
     config: Optional[Path] = ConfigOpt,
     no_config: bool = NoConfigOpt,
     profile: Optional[str] = ProfileOpt,
@@ -65,37 +67,101 @@ def check(
     rules: Optional[Path] = RulesOpt,
     fail_under: Optional[float] = FailUnderOpt,
     jobs: Optional[int] = JobsOpt,
+    trust_config: bool = TrustOpt,
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0, help="每份报告的检查时限（秒，默认 60；0 表示不限）：超时的文件记为错误行，其余照常检查"),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件：只有不在基线中的问题才判为不通过"),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="发现问题也以 0 退出（无法读取的输入仍为 3）"),
     statistics: bool = typer.Option(False, "--statistics", help="输出按规则统计的问题数"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="同时列出已满足要求的证据"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="只列出不通过和无法读取的报告，以及汇总"),
+    summary_only: bool = typer.Option(False, "--summary-only", help="只输出汇总（大批量检查时使用）"),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", help="DIR：另为每份报告写出带批注（审查意见）的 Word 文件 DIR/文件名-审查意见.docx"),
+    annotate_author: str = typer.Option("fazhi-audit", "--annotate-author", help="--annotate 所写批注的作者名"),
 ) -> None:
     """检查报告并输出差距报告。"""
     from .report.output import TEXT_FORMAT, write_output
     from .run import run
 
-    fmt = fmt or (GITHUB_FORMAT if os.environ.get("GITHUB_ACTIONS") == "true" else TEXT_FORMAT)
     outputs = _outputs(fmt, output or [])
-    flags = _flags(profile, select, ignore, rules, fail_under, jobs, baseline)
+    flags = _flags(profile, select, ignore, rules, fail_under, jobs, baseline, trust_config=trust_config)
+    flags["timeout"] = timeout
+    if annotate is not None and annotate.exists() and not annotate.is_dir():
+        raise UsageError(f"--annotate {annotate} 不是目录：请给出存放批注文件的目录")
     with ProgressBar() as progress:
-        outcome = run(paths, flags, config=config, isolated=no_config, exit_zero=exit_zero, on_progress=progress)
+        outcome = run(paths, flags, config=config, isolated=no_config, exit_zero=exit_zero, on_progress=progress, outputs=[p for _, p in outputs])
     for out_fmt, path in outputs:
-        write_output(outcome, out_fmt, path, verbose)
+        write_output(outcome, out_fmt, path, verbose, quiet=quiet, summary_only=summary_only)
     if statistics:
         from .report.statistics import render_statistics
 
         stdout_is_text = any(f == TEXT_FORMAT and p is None for f, p in outputs)
         render_statistics(outcome, Console(highlight=False, stderr=not stdout_is_text, no_color=bool(os.environ.get("NO_COLOR"))))
+    if annotate is not None:
+        from .annotate.batch import RulesetsByPath, folder_targets
+
+        machine_stdout = any(f != TEXT_FORMAT and p is None for f, p in outputs)  # keep JSON/SARIF on stdout clean
+        rulesets = RulesetsByPath(flags, config, no_config)
+        _annotate(outcome.results, folder_targets(annotate), rulesets, annotate_author, sys.stderr if machine_stdout else sys.stdout)
     _print_notes(outcome.notes)
     raise typer.Exit(int(outcome.exit_code))
 
 
-def _outputs(fmt: str, values: list[str]) -> list[tuple[str, Optional[Path]]]:
-    """The main format (stdout, or a plain PATH) plus every FORMAT=PATH."""
-    from .report.output import format_names
+@app.command()
+def annotate(
+    path: str = typer.Argument(..., help="一份报告：.docx 写出带批注的副本；.txt/.pdf/.html 生成新的 .docx"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入的 Word 文件（默认：报告旁的“文件名-审查意见.docx”）"),
+    author: str = typer.Option("fazhi-audit", "--author", help="批注的作者名"),
+    config: Optional[Path] = ConfigOpt,
+    no_config: bool = NoConfigOpt,
+    profile: Optional[str] = ProfileOpt,
+    select: Optional[list[str]] = SelectOpt,
+    ignore: Optional[list[str]] = IgnoreOpt,
+    rules: Optional[Path] = RulesOpt,
+    fail_under: Optional[float] = FailUnderOpt,
+    trust_config: bool = TrustOpt,
+) -> None:
+    """检查一份报告，在 Word 文件中每个问题处加批注（审查意见）；原文件不改动。"""
+    from .annotate.batch import RulesetsByPath
+    from .annotate.writer import default_target
+    from .run import run
+
+    if path == "-" or Path(path).is_dir():
+        raise UsageError(f"annotate 只处理一份报告文件（{path} 不是文件）：批量请用 fazhi-audit check 目录 --annotate 输出目录")
+    target = output or default_target(Path(path))
+    if target.suffix.lower() != ".docx":
+        raise UsageError(f"输出文件 {target} 须以 .docx 结尾")
+    flags = _flags(profile, select, ignore, rules, fail_under, None, None, trust_config=trust_config)
+    outcome = run([path], flags, config=config, isolated=no_config, outputs=[target])
+    if len(outcome.results) > 1:  # a wildcard that named several files
+        raise UsageError(f"annotate 只处理一份报告文件（{path} 对应 {len(outcome.results)} 个文件）：批量请用 fazhi-audit check … --annotate 输出目录")
+    for result in outcome.unreadable:
+        print(f"错误：{result.path}：{result.error}", file=sys.stderr)
+    _annotate(outcome.readable, lambda _result: target, RulesetsByPath(flags, config, no_config), author, sys.stdout)
+    _print_notes(outcome.notes)
+    raise typer.Exit(int(outcome.exit_code))
+
+
+def _annotate(results, target_for, rulesets, author: str, stream) -> None:
+    """Write the annotated .docx files, one line each (to `stream`); why a file was left out goes to stderr."""
+    from .annotate.batch import Skipped, annotate_results, written_line
+
+    for done in annotate_results(results, target_for, rulesets, author):
+        if isinstance(done, Skipped):
+            print(f"{done.path}：{done.why}", file=sys.stderr)
+        else:
+            print(written_line(done), file=stream)
+
+
+def _outputs(fmt: Optional[str], values: list[str]) -> list[tuple[str, Optional[Path]]]:
+    """The main format (stdout, or a plain PATH) plus every FORMAT=PATH.
+
+    Without --format the main PATH's extension names the format (-o 结果.csv);
+    a --format that contradicts a known extension is a usage error.
+    """
+    from .report.output import TEXT_FORMAT, check_destination, format_names, formats_for_path
 
     formats = format_names()
-    if fmt not in formats:
+    if fmt is not None and fmt not in formats:
         raise UsageError(f"未知的输出格式 {fmt!r}：可选 {', '.join(formats)}")
     main: Optional[Path] = None
     extra: list[tuple[str, Optional[Path]]] = []
@@ -111,11 +177,20 @@ def _outputs(fmt: str, values: list[str]) -> list[tuple[str, Optional[Path]]]:
             raise UsageError("--output 只能有一个不带格式的 PATH；其他格式请写成 FORMAT=PATH")
         else:
             main = Path(value)
-    return [(fmt, main), *extra]
+    named = formats_for_path(main) if main is not None and str(main) != "-" else ()
+    if fmt is None:
+        fmt = named[0] if named else (GITHUB_FORMAT if os.environ.get("GITHUB_ACTIONS") == "true" else TEXT_FORMAT)
+    elif named and fmt not in named:
+        raise UsageError(f"--format {fmt} 与输出文件 {main} 的扩展名不符（该扩展名对应 {named[0]}）：去掉 --format，或改用相符的文件名")
+    outputs = [(fmt, main), *extra]
+    for out_fmt, path in outputs:
+        check_destination(out_fmt, path)
+    return outputs
 
 
-def _flags(profile, select, ignore, rules, fail_under, jobs, baseline) -> dict:
+def _flags(profile, select, ignore, rules, fail_under, jobs, baseline, *, trust_config: bool = False) -> dict:
     return {
+        "trust-config": trust_config or None,  # read by config.Resolver, not a setting
         "profile": profile,
         "select": _selectors(select),
         "ignore": _selectors(ignore),
@@ -179,13 +254,14 @@ def baseline_create(
     ignore: Optional[list[str]] = IgnoreOpt,
     rules: Optional[Path] = RulesOpt,
     jobs: Optional[int] = JobsOpt,
+    trust_config: bool = TrustOpt,
 ) -> None:
     """检查报告，把当前的全部问题写入基线文件。"""
     from .baseline import write_baseline
 
     from .run import run
 
-    outcome = run(paths, _flags(profile, select, ignore, rules, None, jobs, None), config=config, isolated=no_config, with_baseline=False)
+    outcome = run(paths, _flags(profile, select, ignore, rules, None, jobs, None, trust_config=trust_config), config=config, isolated=no_config, with_baseline=False)
     count = write_baseline(outcome.results, output)
     print(f"已写入基线 {output}：{len(outcome.readable)} 份报告，{count} 条问题")
     _print_notes(outcome.notes)
@@ -206,6 +282,7 @@ def config_show(
     fail_under: Optional[float] = FailUnderOpt,
     jobs: Optional[int] = JobsOpt,
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件"),
+    trust_config: bool = TrustOpt,
 ) -> None:
     """显示对 PATH 生效的设置及每项的来源（默认值、配置文件、按路径覆盖、命令行）。"""
     from rich.markup import escape
@@ -216,7 +293,7 @@ def config_show(
 
     if path != "-" and not Path(path).exists():
         raise UsageError(f"路径不存在：{path}")
-    resolver = Resolver(_flags(profile, select, ignore, rules, fail_under, jobs, baseline), config, isolated=no_config)
+    resolver = Resolver(_flags(profile, select, ignore, rules, fail_under, jobs, baseline, trust_config=trust_config), config, isolated=no_config)
     resolved = resolver.resolve(path)
     ruleset = load_rules_for(resolved)
     check_against_rules(resolved, [r.id for r in ruleset.rules], ruleset.profiles)
@@ -269,34 +346,21 @@ def rules_list(rules: Optional[Path] = RulesOpt, config: Optional[Path] = Config
 @rules_app.command("show")
 def rules_show(rule_id: str = typer.Argument(..., help="规则 id"), rules: Optional[Path] = RulesOpt, config: Optional[Path] = ConfigOpt) -> None:
     """显示一条规则的完整数据：说明、依据、检查项和全部例子。"""
+    from .report.explain import show_lines
+
     rs = _ruleset_for(rules, config)
-    rule = _rule(rs, rule_id)
-    out = Console(highlight=False)
-    out.print(f"[bold]{rule.id}[/bold]  {rule.title}")
-    out.print(f"级别：{rule.severity}    权重：{rule.weight:g}    类型：{rule.type}    文件：{rule.path}")
-    if rule.description:
-        out.print(f"说明：{rule.description}")
-    out.print(f"依据：{rule.basis_text}")
-    if rule.scope:
-        out.print(f"证据范围：{'、'.join(rs.vocab.label(k) for k in rule.scope)}")
-    for item in rule.items:
-        extra = f"；须与“{'/'.join(rule.context)}”同句：{'、'.join(item.weak)}" if item.weak else ""
-        neg = f"；不计：{'、'.join(item.negatives)}" if item.negatives else ""
-        out.print(f"  · {item.name}：{'、'.join(item.phrases)}{extra}{neg}")
-    out.print(f"修改建议：{rule.fix}")
-    for ex in rule.examples:
-        expect = ex.status or ("应找到 " + "、".join(ex.found) if ex.found else "") + (" 不应找到 " + "、".join(ex.not_found) if ex.not_found else "")
-        out.print(f"  例（{expect.strip()}）：{ex.text.strip()[:120]}")
+    for line in show_lines(_rule(rs, rule_id), rs.vocab):
+        print(line)
 
 
 @rules_app.command("explain")
 def rules_explain(rule_id: str = typer.Argument(..., help="规则 id"), rules: Optional[Path] = RulesOpt, config: Optional[Path] = ConfigOpt) -> None:
     """说明一条规则：检查什么、依据、不通过与通过的例子、如何修改。"""
-    from .report.explain import explain
+    from .report.explain import explain, profile_lines
 
     rs = _ruleset_for(rules, config)
     rule = _rule(rs, rule_id)
-    for line in explain(rule, rs.vocab, profile_lines=_profile_lines(rule, rs.profiles)):
+    for line in explain(rule, rs.vocab, profile_lines=profile_lines(rule, rs.profiles, rs.vocab)):
         print(line)
 
 
@@ -309,28 +373,6 @@ def _rule(rs, rule_id: str):
         hint = f"是否要找 {near[0]}？" if near else ""
         raise UsageError(f"没有规则 {rule_id!r}：{hint}运行 fazhi-audit rules list 查看全部规则 id")
     return rule
-
-
-def _profile_lines(rule, profiles) -> list[str]:
-    """How each kind of reporting body is held to the rule."""
-    from .report.formatters._common import SEVERITY_LABEL
-
-    lines = []
-    for p in profiles.values():
-        adj = p.rules.get(rule.id)
-        if adj is not None and not adj.enabled:
-            lines.append(f"{p.label}：不适用")
-            continue
-        parts = [SEVERITY_LABEL.get(adj.severity if adj and adj.severity else rule.severity, rule.severity)]
-        weight = adj.weight if adj and adj.weight is not None else rule.weight
-        parts.append(f"权重 {weight:g}")
-        if adj and adj.deadline:
-            parts.append(f"时限 {adj.deadline}")
-        if adj and adj.min_found:
-            parts.append(f"至少 {adj.min_found} 项")
-        note = f"（{adj.note}）" if adj and adj.note else ""
-        lines.append(f"{p.label}：{'，'.join(parts)}{note}")
-    return lines
 
 
 @rules_app.command("test")
@@ -346,12 +388,16 @@ def rules_test(rules: Optional[Path] = RulesOpt, config: Optional[Path] = Config
         total += 1
         if not outcome.ok:
             failures += 1
-            print(f"✗ {outcome.rule} 例子（第{outcome.line}行）：{outcome.problem}")
+            print(f"✗ {outcome.rule} 例子{outcome.label}：{outcome.problem}")
     print(f"{total - failures} passed, {failures} failed")
     raise typer.Exit(1 if failures else 0)
 
 
 def main() -> None:
+    from . import interrupt
+
+    interrupt.install()  # Ctrl-C and SIGTERM unwind, so that worker processes are stopped
+    cli_text.install()  # help pages, usage lines and usage errors in Chinese
     try:
         code = app(standalone_mode=False)
     except (UsageError, RuleFileError) as exc:
@@ -363,8 +409,10 @@ def main() -> None:
     except FazhiAuditError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         code = ExitCode.USAGE
-    except KeyboardInterrupt:
-        code = 130
+    except (KeyboardInterrupt, interrupt.Interrupted) as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(interrupt.message(signum), file=sys.stderr)
+        code = interrupt.exit_code(signum)
     except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
         code = _click_exit(exc)
     sys.exit(int(code or 0))
@@ -373,7 +421,11 @@ def main() -> None:
 def _click_exit(exc: Exception) -> int:
     """typer vendors click, so match its exceptions by shape, not by class."""
     if hasattr(exc, "format_message"):  # UsageError, BadParameter, NoSuchOption …
-        print(f"用法错误：{exc.format_message()}（运行 fazhi-audit --help 查看用法）", file=sys.stderr)
+        ctx = getattr(exc, "ctx", None)
+        command = ctx.command_path if ctx is not None else "fazhi-audit"
+        if ctx is not None and type(exc).__name__ == "NoArgsIsHelpError":
+            print(ctx.get_usage(), file=sys.stderr)  # nothing was asked: show what can be
+        print(f"用法错误：{cli_text.usage_error(exc)}（运行 {command} --help 查看用法）", file=sys.stderr)
         return ExitCode.USAGE
     if hasattr(exc, "exit_code"):  # typer.Exit
         return exc.exit_code

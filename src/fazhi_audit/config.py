@@ -1,16 +1,27 @@
 """Configuration files: `fazhi-audit.toml`, or `[tool.fazhi-audit]` in pyproject.toml.
 
-Each input uses the nearest configuration found by walking up from its
-folder (like ruff and yamllint), unless --config names one. Precedence,
-lowest first: defaults < the file's top level < its matching [[overrides]]
-(in file order) < command-line flags. Every resolved value remembers its
-source, so `fazhi-audit config show` can explain where it came from.
+Configuration comes from the person running the check, never from the
+files being checked: the reports usually come from other offices, and a
+config placed next to one could ignore the failing rules, exclude it, load
+its own rules or stop the run. So by default every input uses one trusted
+config: --config, else the nearest one found walking up from the current
+directory. Configs in the folders being checked (below the current
+directory, or above an input outside it) are not read; the run notes how
+many were ignored. `--trust-config`, or `trust-nested-config = true` in the
+trusted config, restores per-folder configs: each input then uses the
+nearest config found walking up from its folder (like ruff and yamllint).
+
+Precedence, lowest first: defaults < the file's top level < its matching
+[[overrides]] (in file order) < command-line flags. Every resolved value
+remembers its source, so `fazhi-audit config show` can explain where it
+came from.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +30,7 @@ from typing import Any
 import pathspec
 
 from .errors import UsageError
+from .paths import display_path
 from .report.fingerprint import posix_path
 from .rules.profiles import AUTO, GENERIC
 from .rules.schema import SEVERITIES
@@ -28,6 +40,9 @@ from .settings import AuditSettings
 CONFIG_FILE = "fazhi-audit.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT_SOURCE = "默认"
+MAX_BYTES = 1_000_000  # a config is a few hundred bytes; never read a huge file whole
+TRUST_FLAG = "trust-config"  # flag key: honour configs found in the folders being checked
+TRUST_KEY = "trust-nested-config"  # the same, as a key of the trusted config
 
 # key -> (kind, description of what is allowed); the same table validates and documents.
 TOP_KEYS: dict[str, tuple[str, str]] = {
@@ -42,6 +57,7 @@ TOP_KEYS: dict[str, tuple[str, str]] = {
     "exclude": ("strs", "不检查的文件，gitignore 风格的通配符，相对于配置文件"),
     "baseline": ("file", "基线文件路径，相对于配置文件"),
     "overrides": ("overrides", "按路径覆盖的表数组 [[overrides]]，每项须有 paths"),
+    TRUST_KEY: ("bool", "true 或 false：是否采用被检查目录中的配置文件（只在当前目录及其上级的配置或 --config 中有效）"),
 }
 OVERRIDE_KEYS = ("paths", "profile", "select", "ignore", "severity", "fail-under")
 DEFAULTS: dict[str, Any] = {
@@ -162,6 +178,10 @@ class _Validator:
             if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
                 self.fail(name, f"必须是非负整数，实为 {raw!r}", key)
             return raw
+        if kind == "bool":
+            if not isinstance(raw, bool):
+                self.fail(name, f"必须是 true 或 false，实为 {raw!r}", key)
+            return raw
         raise AssertionError(kind)
 
     def table(self, data: dict, allowed, where: str = "") -> dict[str, Any]:
@@ -197,7 +217,7 @@ def load_config(path: Path) -> ConfigFile:
     """Read and validate one config file; every error names file, line and key."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _read_text(path)
     except FileNotFoundError:
         raise UsageError(f"配置文件不存在：{path}（请检查 --config 的路径）") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -206,6 +226,8 @@ def load_config(path: Path) -> ConfigFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"配置文件 {path} 不是有效的 TOML：{exc}（字符串须加引号，表头形如 [severity]）") from None
+    except RecursionError:  # thousands of nested [[[…]]] arrays
+        raise UsageError(f"配置文件 {path} 嵌套过深，不是有效的配置") from None
     v = _Validator(path, text)
     if path.name == PYPROJECT:
         data = data.get("tool", {}).get("fazhi-audit")
@@ -223,23 +245,43 @@ def load_config(path: Path) -> ConfigFile:
     return ConfigFile(path, values, overrides, exclude, lines)
 
 
+def _read_text(path: Path) -> str:
+    """The file's text, refusing what is not a small regular file (a FIFO would block)."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError("不是普通文件")
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise OSError(f"文件过大（上限 {MAX_BYTES} 字节）")
+    return data.decode("utf-8-sig")
+
+
 def _has_tool_table(pyproject: Path) -> bool:
     try:
-        return "[tool.fazhi-audit" in pyproject.read_text(encoding="utf-8-sig")
+        return "[tool.fazhi-audit" in _read_text(pyproject)
     except (OSError, UnicodeDecodeError):
         return False
+
+
+def _config_in(folder: Path) -> Path | None:
+    """fazhi-audit.toml, or pyproject.toml with a [tool.fazhi-audit] table, in `folder` itself."""
+    candidate = folder / CONFIG_FILE
+    if candidate.is_file():
+        return candidate
+    candidate = folder / PYPROJECT
+    if candidate.is_file() and _has_tool_table(candidate):
+        return candidate
+    return None
 
 
 def find_config_path(start: Path) -> Path | None:
     """The nearest fazhi-audit.toml, or pyproject.toml with [tool.fazhi-audit], at or above `start`."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        candidate = folder / CONFIG_FILE
-        if candidate.is_file():
-            return candidate
-        candidate = folder / PYPROJECT
-        if candidate.is_file() and _has_tool_table(candidate):
-            return candidate
+        found = _config_in(folder)
+        if found is not None:
+            return found
     return None
 
 
@@ -266,27 +308,84 @@ class Resolved:
 
 
 class Resolver:
-    """Resolves settings per input file, caching config files by folder."""
+    """Resolves settings per input file, caching config files by folder.
 
-    def __init__(self, flags: dict[str, Any] | None = None, config_path: str | Path | None = None, isolated: bool = False):
-        self.flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    `cwd` is where the run starts (default: the current directory); configs at
+    or above it, and --config, are trusted. Configs found only by walking up
+    from an input are used just when trusted by the `trust-config` flag or the
+    `trust-nested-config` key; otherwise they are listed in `notes`.
+    """
+
+    def __init__(
+        self,
+        flags: dict[str, Any] | None = None,
+        config_path: str | Path | None = None,
+        isolated: bool = False,
+        *,
+        cwd: str | Path | None = None,
+    ):
+        flags = dict(flags or {})
+        trust_flag = bool(flags.pop(TRUST_FLAG, None))
+        self.flags = {k: v for k, v in flags.items() if v is not None}
         self.isolated = isolated
         self.fixed = load_config(Path(config_path)) if config_path else None
         self._by_folder: dict[Path, ConfigFile | None] = {}
         self._loaded: dict[Path, ConfigFile] = {}
+        self._ignored: dict[Path, None] = {}  # untrusted configs seen, in order
+        self.cwd = _run_root(cwd)
+        self._trusted_dirs = {self.cwd, *self.cwd.parents} if self.cwd else set()
+        self.top: ConfigFile | None = None  # the trusted config found from cwd
+        if self.fixed is None and not isolated and self.cwd is not None:
+            self.top = self._load(find_config_path(self.cwd))
+        trusted = self.fixed or self.top
+        self.trust_nested = trust_flag or bool(trusted and trusted.values.get(TRUST_KEY))
+
+    def _load(self, path: Path | None) -> ConfigFile | None:
+        if path is None:
+            return None
+        if path not in self._loaded:
+            self._loaded[path] = load_config(path)
+        return self._loaded[path]
 
     def config_for(self, path: str) -> ConfigFile | None:
         if self.fixed is not None or self.isolated:
             return self.fixed
-        folder = Path.cwd() if path == "-" else Path(path)
+        if path == "-":
+            return self.top
+        folder = Path(path)
         folder = folder if folder.is_dir() else folder.parent
         folder = folder.resolve()
         if folder not in self._by_folder:
-            found = find_config_path(folder)
-            if found is not None and found not in self._loaded:
-                self._loaded[found] = load_config(found)
-            self._by_folder[folder] = self._loaded[found] if found is not None else None
+            self._by_folder[folder] = self._find(folder)
         return self._by_folder[folder]
+
+    def _find(self, folder: Path) -> ConfigFile | None:
+        if self.trust_nested:
+            return self._load(find_config_path(folder))
+        # Configs between the input and the trusted directories belong to the
+        # folders being checked: note them, never read them.
+        for d in (folder, *folder.parents):
+            if d in self._trusted_dirs:
+                break
+            found = _config_in(d)
+            if found is not None:
+                self._ignored.setdefault(found)
+        return self.top
+
+    @property
+    def ignored_configs(self) -> list[Path]:
+        return list(self._ignored)
+
+    @property
+    def notes(self) -> list[str]:
+        """One line for the whole run when configs in the checked folders were ignored."""
+        if not self._ignored:
+            return []
+        first = display_path(next(iter(self._ignored)))
+        return [
+            f"已忽略被检查目录中的配置文件 {len(self._ignored)} 个（如 {first}）：配置只从当前目录及其上级或 --config 读取；"
+            f"信任这些配置请加 --{TRUST_FLAG}（或在当前目录的配置中写 {TRUST_KEY} = true）"
+        ]
 
     def resolve(self, path: str) -> Resolved:
         values = dict(DEFAULTS)
@@ -294,6 +393,8 @@ class Resolver:
         config = self.config_for(path)
         if config is not None:
             for key, value in config.values.items():
+                if key not in DEFAULTS:  # run-level keys such as trust-nested-config
+                    continue
                 values[key] = value
                 sources[key] = config.source(key)
             rel = config.relative(Path(path)) if path != "-" and not Path(path).is_dir() else None
@@ -320,6 +421,13 @@ class Resolver:
             return False
         rel = config.relative(Path(path))
         return rel is not None and not rel.startswith("../") and config.exclude.match_file(rel)
+
+
+def _run_root(cwd: str | Path | None) -> Path | None:
+    try:
+        return Path(cwd).resolve() if cwd is not None else Path.cwd().resolve()
+    except OSError:  # the current directory was removed: trust no folder
+        return None
 
 
 def check_against_rules(resolved: Resolved, rule_ids: list[str], profiles: dict) -> None:

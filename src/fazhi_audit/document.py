@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .ingest.metadata import Metadata, extract_metadata
 from .ingest.normalize import Line, normalize
+from .ingest.raw import RawDocument
 from .structure.headings import Heading
 from .structure.numbering import NumberingDefect, find_numbering_defects
 from .structure.outline import Section, SectionVocabulary, build_outline
@@ -21,6 +22,8 @@ class Sentence:
     line: int  # original line number
     section: int  # index into Document.sections, -1 for the title block
     kind: str
+    start: int  # where the sentence starts in its line's text
+    source: Line = field(compare=False, repr=False)  # that line, with its origin
 
 
 @dataclass
@@ -43,16 +46,31 @@ class Document:
         """The same, for an original line number."""
         return next((s.kind for s in self.sentences if s.line == number), "preamble")
 
+    def line_numbered(self, number: int) -> Line | None:
+        """The line with this original line number, if the body kept it."""
+        return next((line for line in self.lines if line.number == number), None)
+
     def kinds(self) -> list[str]:
         return [s.kind for s in self.sections if s.kind != "preamble"]
 
 
-def split_sentences(text: str) -> list[str]:
-    return [s for s in (p.strip() for p in _SENTENCE_END.split(text)) if s]
+def sentence_spans(text: str) -> list[tuple[int, str]]:
+    """(start, sentence) for each sentence of a line, stripped of spaces."""
+    out, pos = [], 0
+    for part in _SENTENCE_END.split(text):
+        stripped = part.strip()
+        if stripped:
+            out.append((pos + len(part) - len(part.lstrip()), stripped))
+        pos += len(part)
+    return out
 
 
-def parse_document(raw: str, vocab: SectionVocabulary, path: str = "-", published: str | None = None) -> Document:
-    norm = normalize(raw)
+def parse_document(raw: str | RawDocument, vocab: SectionVocabulary, path: str = "-", published: str | None = None) -> Document:
+    if isinstance(raw, RawDocument):
+        norm = normalize(raw.text, raw.origins)
+        published = published or raw.published
+    else:
+        norm = normalize(raw)
     lines = norm.lines
     meta = extract_metadata(lines)
     body_start = (meta.title_lines[-1] + 1) if meta.title_lines else 0
@@ -60,8 +78,8 @@ def parse_document(raw: str, vocab: SectionVocabulary, path: str = "-", publishe
     sentences = []
     for si, section in enumerate(sections):
         for i in range(section.start, section.end):
-            for s in split_sentences(lines[i].text):
-                sentences.append(Sentence(s, i, lines[i].number, si, section.kind))
+            for start, s in sentence_spans(lines[i].text):
+                sentences.append(Sentence(s, i, lines[i].number, si, section.kind, start, lines[i]))
     numbering = find_numbering_defects(lines, headings, [s for s in sections if s.heading], body_start)
     return Document(
         path=path,

@@ -2,10 +2,9 @@
 
 spacy-pkuseg ships no model and would download one at first use, which fails
 offline.  The PyPI wheel pkuseg==0.0.12 carries a CTB8 model in the old text
-format; spacy-pkuseg converts it on first load into features.msgpack +
-weights.npz *inside the model directory*.  Site-packages may be read-only,
-so we mirror the text files into a user cache directory (symlinks, or copies
-where links are not allowed) and let the conversion happen there, once.
+format; spacy-pkuseg loads features.msgpack + weights.npz.  On first use
+`model_prep` writes those (pruned) into a user cache directory, once, in a
+child process; site-packages is never written to.
 
 The pipeline is built at most once per process (`get_segmenter`).  If no
 model can be had we fall back to character segmentation with a warning.
@@ -16,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import subprocess
 import sys
 import warnings
@@ -24,11 +22,16 @@ from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
+from .cache_lock import cache_lock
+
 MODEL_ENV = "FAZHI_AUDIT_PKUSEG_MODEL"
 CACHE_ENV = "FAZHI_AUDIT_CACHE"
 PRUNE_ENV = "FAZHI_AUDIT_PRUNE"  # drop features with all |w| below this; 0 keeps the full model
 DEFAULT_PRUNE = 0.05
 _CONVERTED = ("features.msgpack", "weights.npz")
+# Measured with benchmarks/bench_first_run.py; README.md quotes the same figure.
+FIRST_RUN_MESSAGE = "首次使用：正在准备分词模型（约 5 秒，仅此一次）……"
+WAITING_MESSAGE = "另一个 fazhi-audit 进程正在准备分词模型，等待其完成……"
 
 
 def cache_root() -> Path:
@@ -57,34 +60,28 @@ def prune_threshold() -> float:
 
 def loadable_model_dir(source: Path, cache: Path) -> Path:
     """The converted (and, by default, pruned) model to load, preparing it once."""
-    full = prepare_model_dir(source, cache)
-    eps = prune_threshold()
-    target = cache / f"{full.name}-pruned-{eps:g}" if eps > 0 else full
-    if _is_converted(target):
-        return target
-    print("首次使用：正在转换分词模型（约 20 秒，仅此一次）……", file=sys.stderr)
-    subprocess.run([sys.executable, "-m", "fazhi_audit.model_prep", str(full), str(target), str(eps)], check=True, capture_output=True)
-    return target
+    return _prepared(source, cache, prune_threshold())
 
 
 def prepare_model_dir(source: Path, cache: Path) -> Path:
-    """A directory spacy-pkuseg can load and write its converted files into."""
-    if _is_converted(source):
+    """The converted, unpruned model (for comparisons and benchmarks)."""
+    return _prepared(source, cache, 0.0)
+
+
+def _prepared(source: Path, cache: Path, eps: float) -> Path:
+    if eps <= 0 and _is_converted(source):
         return source
-    target = cache / f"pkuseg-{source.name}"
+    name = source.name if _is_converted(source) else f"pkuseg-{source.name}"
+    target = cache / (f"{name}-pruned-{eps:g}" if eps > 0 else name)
     if _is_converted(target):
         return target
-    target.mkdir(parents=True, exist_ok=True)
-    for item in source.iterdir():
-        if item.suffix == ".py" or item.is_dir():
-            continue
-        dest = target / item.name
-        if dest.exists() or dest.is_symlink():
-            continue
-        try:
-            dest.symlink_to(item)
-        except OSError:
-            shutil.copy2(item, dest)
+    # One preparation at a time: a second first run waits, then finds the model ready.
+    with cache_lock(cache, waiting_note=WAITING_MESSAGE):
+        if _is_converted(target):
+            return target
+        print(FIRST_RUN_MESSAGE, file=sys.stderr)
+        # A child process, so the memory the preparation touches is freed before auditing.
+        subprocess.run([sys.executable, "-m", "fazhi_audit.model_prep", str(source), str(target), str(eps)], check=True, capture_output=True)
     return target
 
 

@@ -44,6 +44,11 @@ class Run:
 
     def __post_init__(self) -> None:
         from .report.formatters.summary import build_summary
+        from .report.sanitize import clean
+
+        for result in self.results:
+            clean(result)  # no control sequence from a sender reaches any output
+        self.notes = clean(self.notes)
 
         self.summary = build_summary(self.results, self.rules)
         self.exit_code = exit_code_for(self.results, self.exit_zero)
@@ -75,20 +80,23 @@ def run(
     with_baseline: bool = True,
     exit_zero: bool = False,
     on_progress: ProgressCallback | None = None,
+    outputs: list[Path] = (),
 ) -> Run:
     """Audit the reports that `paths` name (files, folders, globs, "-").
 
     `flags` are command-line values by config key (profile, select, ignore,
     rules, fail-under, jobs, baseline); they win over config files.
+    `outputs` are the files the caller will write: naming an input is refused.
     Raises UsageError / RuleFileError when the run cannot start (exit 2).
     """
     from .config import Resolver, check_against_rules
     from .discovery import discover
-    from .runner import Job, audit_all, default_jobs
+    from .runner import DEFAULT_TIMEOUT, Job, audit_all, default_jobs
 
     inputs = discover(paths)
     if not inputs.files:
         raise UsageError("没有找到可检查的报告文件（支持 .txt/.md/.docx/.pdf/.html）")
+    _refuse_overwriting_inputs(inputs.files, outputs)
     resolver = Resolver(flags or {}, config, isolated=isolated)
     files = [f for f in inputs.files if not resolver.excluded(f)]
     notes: list[str] = list(getattr(inputs, "notes", []))
@@ -130,7 +138,10 @@ def run(
         if on_progress:
             on_progress(done, len(jobs), result)
 
-    results = audit_all(jobs, rulesets, workers, on_result=advance)
+    # Reports in the order of their paths, whatever order they were given or finished in.
+    jobs.sort(key=lambda job: Path(job.path).parts)
+    timeout = run_wide.values.get("timeout", DEFAULT_TIMEOUT)  # --timeout; config key "timeout" once config.py has it
+    results = audit_all(jobs, rulesets, workers, on_result=advance, timeout=timeout)
     rules = list({r.id: r for rs in rulesets.values() for r in rs.rules}.values()) or load_rules().rules
 
     stale: list = []
@@ -143,6 +154,17 @@ def run(
         if stale_message(outcome):
             notes.append(stale_message(outcome))
     return Run(results, rules, baseline is not None, stale, inputs.skipped, notes, exit_zero)
+
+
+def _refuse_overwriting_inputs(files: list[str], outputs) -> None:
+    targets = {_same_file_key(p) for p in outputs if p is not None and str(p) != "-"}
+    for f in files:
+        if f != "-" and _same_file_key(f) in targets:
+            raise UsageError(f"输出文件 {f} 也是被检查的报告：请换一个输出路径，以免覆盖报告")
+
+
+def _same_file_key(path) -> str:
+    return str(Path(path).resolve())
 
 
 def load_rules_for(resolved):

@@ -1,15 +1,23 @@
-"""Run every rule's own examples: shared by pytest and `rules test`."""
+"""Run every rule's own examples: shared by pytest and `rules test`.
+
+An example states what running its rule on its text must give: the worst
+status, items found or not, text in a message, the number of findings, the
+part the evidence sits in.  Every stated expectation is checked.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .api import Auditor
-from .checks import REGISTRY
+from .checks.common import part_name
 from .document import Document
+from .report.model import Finding
 from .rules.schema import Example, Rule
-from .structure.outline import Section
+from .structure.outline import Section, SectionVocabulary
+
+_WORST_FIRST = ["fail", "partial", "pass"]
 
 
 @dataclass
@@ -18,6 +26,12 @@ class ExampleOutcome:
     line: int
     ok: bool
     problem: str = ""
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """The example as a failure report names it: “name”（第N行）, or 第N行."""
+        return f"“{self.name}”（第{self.line}行）" if self.name else f"（第{self.line}行）"
 
 
 def example_document(auditor: Auditor, example: Example) -> Document:
@@ -25,16 +39,15 @@ def example_document(auditor: Auditor, example: Example) -> Document:
     if example.section:
         # A bare sentence stands for text inside the named part of a report.
         doc.sections = [Section(example.section, None, 0, len(doc.lines), "default")]
-        doc.sentences = [s.__class__(s.text, s.index, s.line, 0, example.section) for s in doc.sentences]
+        doc.sentences = [replace(s, section=0, kind=example.section) for s in doc.sentences]
     return doc
 
 
-def check_example(auditor: Auditor, rule: Rule, example: Example) -> ExampleOutcome:
-    doc = example_document(auditor, example)
-    findings = REGISTRY[rule.type](rule, doc, auditor.context)
+def example_problems(example: Example, findings: list[Finding], vocab: SectionVocabulary) -> list[str]:
+    """What differs from the example's expectations (empty when it holds)."""
     problems = []
     if example.status:
-        worst = min((f.status for f in findings), key=["fail", "partial", "pass"].index)
+        worst = min((f.status for f in findings), key=_WORST_FIRST.index)
         if worst != example.status:
             problems.append(f"期望 {example.status}，实为 {worst}")
     items = {i.name: i.found for f in findings for i in f.items}
@@ -44,7 +57,22 @@ def check_example(auditor: Auditor, rule: Rule, example: Example) -> ExampleOutc
     for name in example.not_found:
         if items.get(name):
             problems.append(f"不应找到“{name}”但找到了")
-    return ExampleOutcome(rule.id, example.line, not problems, "；".join(problems))
+    if example.message is not None and not any(example.message in f.message for f in findings):
+        problems.append(f"提示中应含“{example.message}”，实为：" + "／".join(f"“{f.message}”" for f in findings))
+    if example.findings is not None and len(findings) != example.findings:
+        problems.append(f"期望 {example.findings} 条结果，实为 {len(findings)} 条")
+    if example.evidence_section is not None:
+        where = [i.evidence.section for f in findings for i in f.items if i.evidence is not None]
+        if example.evidence_section not in where:
+            actual = "、".join(dict.fromkeys(part_name(k, vocab) for k in where)) or "无证据"
+            problems.append(f"证据应位于“{part_name(example.evidence_section, vocab)}”，实为 {actual}")
+    return problems
+
+
+def check_example(auditor: Auditor, rule: Rule, example: Example) -> ExampleOutcome:
+    findings = rule.rule_type.check(rule, example_document(auditor, example), auditor.context)
+    problems = example_problems(example, findings, auditor.context.vocab)
+    return ExampleOutcome(rule.id, example.line, not problems, "；".join(problems), example.name)
 
 
 def run_rule_examples(auditor: Auditor) -> Iterator[ExampleOutcome]:

@@ -1,30 +1,34 @@
-"""One checker per rule type; the registry maps a rule's `type` to it."""
+"""One module per rule type, named after it (required_items.py checks `type: required-items`).
+
+Each type module declares `RULE_TYPE`: its YAML keys and their validation, its
+typed fields, its check function and its explanation (see rule_type.py).
+The other modules are shared helpers: common.py (findings, evidence, wording),
+keys.py (keys several types use), context.py (what a run shares), deadlines.py
+(the two deadline types), registry.py (finds the types).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
-from ..document import Document
-from ..report.model import Finding
-from ..rules.schema import Rule
 from .context import CheckContext
-from .items import check_required_items
-from .structure import check_causes, check_numbering, check_required_sections, check_section_order
-from .headings import check_required_heading
-from .text import check_disclosure_deadline, check_forbidden_patterns, check_submission_deadline
+from .registry import RULE_TYPES, refresh
+from .rule_type import RuleType
 
-Checker = Callable[[Rule, Document, CheckContext], list[Finding]]
 
-REGISTRY: dict[str, Checker] = {
-    "required-sections": check_required_sections,
-    "section-order": check_section_order,
-    "causes": check_causes,
-    "numbering": check_numbering,
-    "required-items": check_required_items,
-    "forbidden-patterns": check_forbidden_patterns,
-    "disclosure-deadline": check_disclosure_deadline,
-    "submission-deadline": check_submission_deadline,
-    "required-heading": check_required_heading,
-}
+class _Checks(Mapping):
+    """type name -> check function, always in step with RULE_TYPES."""
 
-__all__ = ["REGISTRY", "CheckContext"]
+    def __getitem__(self, name: str) -> Callable:
+        return RULE_TYPES[name].check
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(RULE_TYPES)
+
+    def __len__(self) -> int:
+        return len(RULE_TYPES)
+
+
+REGISTRY: Mapping[str, Callable] = _Checks()
+
+__all__ = ["REGISTRY", "RULE_TYPES", "CheckContext", "RuleType", "refresh"]

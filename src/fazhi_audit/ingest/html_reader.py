@@ -8,13 +8,11 @@ per block element.
 
 from __future__ import annotations
 
-import datetime as dt
-import email
 import re
-from email import policy
 
+from ..dates import parse_date
 from ..errors import InputError
-from .readers import RawDocument, decode_text, normalize_newlines
+from .raw import RawDocument, decode_text, normalize_newlines
 
 EMPTY_MESSAGE = "网页中没有找到正文文字：请确认保存的是报告全文页面，或把正文复制为 .txt 后再检查"
 PARSE_MESSAGE = "无法解析网页文件（文件可能已损坏）：请重新保存网页，或把正文复制为 .txt 后再检查"
@@ -45,7 +43,6 @@ _BLOCK_TAGS = {
 _CELL_TAGS = {"td", "th"}
 _PARAGRAPH_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "td", "th", "blockquote", "pre"}
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATE_LABEL = re.compile(r"(?:发布|发表|公开|发文|成文)\s*(?:时间|日期)\s*[:：]?\s*")
 _PUBDATE_META = {
     "pubdate", "publishdate", "publish_date", "publishtime", "firstpublishedtime",
@@ -120,6 +117,9 @@ def _is_mhtml(data: bytes) -> bool:
 def _mhtml_html_part(data: bytes) -> bytes:
     """A .mhtml "web archive" is a MIME message; the page is its text/html part."""
     try:
+        import email  # only saved web archives need the MIME parser
+        from email import policy
+
         message = email.message_from_bytes(data, policy=policy.compat32)
         for part in message.walk():
             if part.get_content_type() == "text/html":
@@ -151,7 +151,7 @@ def _meta_published(soup) -> str | None:
     for meta in soup.find_all("meta"):
         key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
         if key in _PUBDATE_META:
-            date = normalize_date(meta.get("content") or "")
+            date = parse_date(meta.get("content") or "")
             if date:
                 return date
     return None
@@ -159,21 +159,10 @@ def _meta_published(soup) -> str | None:
 
 def _text_published(text: str) -> str | None:
     for label in _DATE_LABEL.finditer(text):
-        date = normalize_date(text[label.end(): label.end() + 40])
+        date = parse_date(text[label.end(): label.end() + 40])
         if date:
             return date
     return None
-
-
-def normalize_date(value: str) -> str | None:
-    """First plausible date in value as YYYY-MM-DD, else None."""
-    match = _DATE.search(value) or re.search(r"((?:19|20)\d{2})(\d{2})(\d{2})", value)
-    if not match:
-        return None
-    try:
-        return dt.date(*(int(group) for group in match.groups())).isoformat()
-    except ValueError:
-        return None
 
 
 def _title(soup) -> str | None:

@@ -4,29 +4,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
+from ..dates import WRITTEN_DATE, date_of
+from ..numerals import CN_NUMERAL_CHARS
 from .normalize import Line
 
 _TITLE_CORE = re.compile(r"法治(政府)?建设")
 _TITLE_END = re.compile(r"(报告|总结|情况)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_HEADING_START = re.compile(r"^([一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+部分)")
+_HEADING_START = re.compile(rf"^([{CN_NUMERAL_CHARS}]+[、.]|\([{CN_NUMERAL_CHARS}]+\)|第[{CN_NUMERAL_CHARS}]+部分)")
 _ADDRESSEE = re.compile(r"[:：]\s*$")
 _MAX_TITLE_SCAN = 6  # titles sit in the first lines after the wrapper
 
 # The signing date (落款日期) closes a report: 2024年2月26日 or 二〇二四年二月二十六日,
 # alone on a line or after the body's name on the same line.
-_CN_DIGIT = "〇○零一二三四五六七八九"
-_CN_DATE_NUM = f"[{_CN_DIGIT}十]{{1,3}}"
-_SIGNED_DATE = re.compile(
-    rf"(?P<y>20\d{{2}}|二[〇○零][{_CN_DIGIT}]{{2}})\s*年\s*"
-    rf"(?P<m>\d{{1,2}}|{_CN_DATE_NUM})\s*月\s*"
-    rf"(?P<d>\d{{1,2}}|{_CN_DATE_NUM})\s*日"
-)
 # A name before the date must read like a reporting body, so "截至 2024年2月26日" is no 落款.
 _SIGNER = r"[^,;:!?。()\s][^,;:!?。()]{0,38}?(?:政府|办事处|委员会|党委|党组|党工委|委|办公室|办|局|厅|署|中心|院|所|队|站)"
-_SIGNED_LINE = re.compile(rf"^(?:{_SIGNER}\s*)?\(?{_SIGNED_DATE.pattern}\)?$")
+_SIGNED_LINE = re.compile(rf"^(?:{_SIGNER}\s*)?\(?{WRITTEN_DATE}\)?$")
 _SIGNED_SCAN = 4  # the date sits in the last lines; after the body's name, maybe before a note
 
 
@@ -101,35 +95,10 @@ def find_year(title: str | None, lines: list[Line]) -> int | None:
     return None
 
 
-def _cn_number(text: str) -> int | None:
-    """Arabic digits, or Chinese numerals as dates write them: 二〇二四, 十二, 二十六."""
-    if text.isdigit():
-        return int(text)
-    digits = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0}
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        if len(tens) > 1 or len(ones) > 1:
-            return None
-        t = digits.get(tens) if tens else 1
-        o = digits.get(ones) if ones else 0
-        return None if t is None or o is None else t * 10 + o
-    if all(ch in digits for ch in text):
-        return int("".join(str(digits[ch]) for ch in text))
-    return None
-
-
 def parse_signed_date(text: str) -> str | None:
     """ISO date when the whole line is a signing date (optionally after a name)."""
     m = _SIGNED_LINE.match(text.strip())
-    if not m:
-        return None
-    y, mo, d = (_cn_number(m.group(g)) for g in ("y", "m", "d"))
-    if y is None or mo is None or d is None:
-        return None
-    try:
-        return date(y, mo, d).isoformat()
-    except ValueError:  # 2月30日 and the like: not a date
-        return None
+    return date_of(m) if m else None
 
 
 def find_signed(lines: list[Line], body_start: int = 0) -> tuple[str | None, int | None]:

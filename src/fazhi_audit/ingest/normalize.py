@@ -3,7 +3,8 @@
 Reports arrive with full-width and half-width punctuation mixed (（一） next
 to (二)), with portal boilerplate above and below the body, and with blank
 lines everywhere.  Everything downstream works on `NormalizedText.lines`,
-each of which remembers the 1-based line number of the original text so
+each of which carries its LineOrigin (line number, page, original script,
+.docx paragraph) and can map its characters back to the reader's line, so
 that findings point at what the user sees.
 """
 
@@ -11,18 +12,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from ..dates import ARABIC_DATE, date_of
+from .raw import LineOrigin
 
 # NFKC folds full-width ASCII, （）and the full-width comma/colon/semicolon to
 # their ASCII forms, which is what the heading and sentence patterns expect.
 # Brackets NFKC leaves alone are folded by hand to one form.
 _EXTRA_FOLD = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "﹝": "[", "﹞": "]", "\u3000": " ", "\xa0": " "})
 
-_DATE = r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 # Most specific label first: a page may show 生成日期 and 发布时间 together.
 _PUBLISHED_LABELS = [
-    re.compile(label + r"\s*[:：]?\s*" + _DATE)
+    re.compile(label + r"\s*[:：]?\s*" + ARABIC_DATE)
     for label in (r"发布(?:时间|日期)", r"(?:发文|成文|生成)日期", r"日期")
 ]
 
@@ -49,7 +51,20 @@ _MAX_BOILERPLATE_LEN = 90
 @dataclass(frozen=True)
 class Line:
     text: str  # normalised text
-    number: int  # 1-based line number in the original text
+    origin: LineOrigin  # where the line came from
+    raw: str = field(compare=False, repr=False)  # the reader's line before normalising
+
+    @property
+    def number(self) -> int:
+        """1-based line number in the original, as the user counts lines."""
+        return self.origin.line
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Where text[start:end] sits in the reader's line (None if it cannot be told)."""
+        columns = fold_map(self.raw)
+        if columns is None or not 0 <= start < end <= len(columns):
+            return None
+        return columns[start], columns[end - 1] + 1
 
 
 @dataclass
@@ -65,6 +80,32 @@ def normalize_line(text: str) -> str:
     return text.strip()
 
 
+def fold_map(raw: str) -> list[int] | None:
+    """For each character of normalize_line(raw), the index in raw it came from.
+
+    Folding one character at a time gives the same text as normalize_line for
+    everything but combining sequences (NFKC composes across characters); for
+    those the map is unknown and None is returned rather than a wrong one.
+    """
+    chars: list[str] = []
+    source: list[int] = []
+    for i, ch in enumerate(raw):
+        for folded in unicodedata.normalize("NFKC", ch).translate(_EXTRA_FOLD):
+            chars.append(folded)
+            source.append(i)
+    text = "".join(chars)
+    # collapse runs of spaces/tabs to their first character, then strip
+    keep = [True] * len(text)
+    for run in re.finditer(r"[ \t]{2,}", text):
+        keep[run.start() + 1 : run.end()] = [False] * (run.end() - run.start() - 1)
+    text = "".join(ch if ch != "\t" else " " for ch, k in zip(text, keep) if k)
+    source = [s for s, k in zip(source, keep) if k]
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    source = source[lead : lead + len(text)]
+    return source if text == normalize_line(raw) else None
+
+
 def is_boilerplate(text: str) -> bool:
     if not text or len(text) > _MAX_BOILERPLATE_LEN:
         return False
@@ -75,23 +116,28 @@ def find_published(lines: list[str]) -> str | None:
     for pattern in _PUBLISHED_LABELS:
         for text in lines:
             m = pattern.search(text)
-            if m:
-                try:
-                    return date(*(int(g) for g in m.groups())).isoformat()
-                except ValueError:  # 2024-02-30 and the like: not a date
-                    continue
+            found = date_of(m) if m else None  # 2024-02-30 and the like are no date
+            if found:
+                return found
     return None
 
 
-def normalize(raw: str) -> NormalizedText:
-    raw = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+def normalize(raw: str, origins: list[LineOrigin] | None = None) -> NormalizedText:
+    """Normalised, non-empty lines of raw; origins (one per line) default to line numbers."""
+    if origins is None:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    originals = raw.split("\n")
+    if origins is None:
+        origins = [LineOrigin(number) for number in range(1, len(originals) + 1)]
+    elif len(origins) != len(originals):
+        raise ValueError(f"{len(origins)} origins for {len(originals)} lines")
     kept: list[Line] = []
     removed: list[Line] = []
-    for number, original in enumerate(raw.split("\n"), start=1):
+    for original, origin in zip(originals, origins):
         text = normalize_line(original)
         if not text:
             continue
-        (removed if is_boilerplate(text) else kept).append(Line(text, number))
+        (removed if is_boilerplate(text) else kept).append(Line(text, origin, original))
     # Only boilerplate lines may carry the date: body text mentions many dates.
     published = find_published([line.text for line in removed])
     return NormalizedText(lines=kept, published=published, removed=removed)

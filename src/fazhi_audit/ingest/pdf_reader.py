@@ -10,7 +10,7 @@ import warnings
 from contextlib import contextmanager
 
 from ..errors import InputError
-from .readers import RawDocument
+from .raw import LineOrigin, RawDocument
 
 NO_TEXT_MESSAGE = "无文本层，请提供可复制文字的 PDF 或 Word 原件"
 CORRUPT_MESSAGE = "无法打开 PDF 文件（文件可能已损坏或下载不完整）：请重新导出 PDF 或提供 Word 原件"
@@ -36,14 +36,14 @@ def read_pdf(data: bytes) -> RawDocument:
         reader = _open(data)
         pages = _page_texts(reader)
     lines: list[str] = []
-    labels: list[str] = []
-    for number, text in enumerate(pages, start=1):
+    origins: list[LineOrigin] = []
+    for page, text in enumerate(pages, start=1):
         for line in _page_lines(text):
             lines.append(line)
-            labels.append(f"第{number}页")
+            origins.append(LineOrigin(len(lines), page=f"第{page}页"))
     if not lines:
         raise InputError(NO_TEXT_MESSAGE)
-    return RawDocument(text="\n".join(lines), source_format="pdf", line_labels=labels)
+    return RawDocument(text="\n".join(lines), source_format="pdf", origins=origins)
 
 
 def _open(data: bytes):
@@ -123,10 +123,11 @@ def _normalize_ideographs(text: str) -> str:
 
 @contextmanager
 def _quiet_pypdf():
-    # pypdf logs recoverable syntax problems as warnings; they are not the user's concern
+    # pypdf logs recoverable problems as warnings and errors (an unknown font
+    # encoding is an "error" it works around); they are not the user's concern
     logger = logging.getLogger("pypdf")
     previous = logger.level
-    logger.setLevel(logging.ERROR)
+    logger.setLevel(logging.CRITICAL)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -3,7 +3,7 @@
 Rules and lexicons are written in Simplified Chinese; a report published in
 Traditional script (HK/Macao/Taiwan portals, or a converted copy) would miss
 every keyword.  We convert line by line so line numbers stay valid, and keep
-the original lines for display.
+each original line on its LineOrigin, so evidence is shown as written.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import dataclasses
 import re
 from functools import lru_cache
 
-from .readers import RawDocument
+from .raw import RawDocument
 
 CONVERTED_NOTE = "已将繁体转换为简体进行检查"
 # share of CJK characters that t2s changes: Simplified reports score ~0%,
@@ -52,12 +52,14 @@ def convert_if_traditional(doc: RawDocument) -> RawDocument:
     """Return doc converted to Simplified when it is mostly Traditional."""
     if not is_traditional(doc.text):
         return doc
-    original = doc.text.split("\n")
-    converted = [to_simplified(line) for line in original]
-    display = doc.display_lines if doc.display_lines and len(doc.display_lines) == len(original) else original
+    lines = doc.text.split("\n")
+    origins = [
+        origin if origin.original is not None else dataclasses.replace(origin, original=line)
+        for origin, line in zip(doc.line_origins(), lines)
+    ]
     return dataclasses.replace(
         doc,
-        text="\n".join(converted),
-        display_lines=list(display),
+        text="\n".join(to_simplified(line) for line in lines),
+        origins=origins,
         notes=[*doc.notes, CONVERTED_NOTE],
     )

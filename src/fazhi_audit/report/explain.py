@@ -1,18 +1,22 @@
-"""`rules explain ID`: one rule in plain Chinese, for the clerk who must satisfy it.
+"""`rules explain ID` and `rules show ID`: one rule in plain Chinese.
 
-What it checks and where evidence may sit, its basis, how much it weighs,
-one failing and one passing example from the rule's own `examples`, and how
-to fix.  Returns plain lines (no markup), so the CLI can print them as they
-are and tests can read them.
+`explain` is for the clerk who must satisfy the rule: what it checks and
+where evidence may sit (the rule type's own words), its basis, how much it
+weighs, how each kind of reporting body is held to it, one failing and one
+passing example from the rule's own `examples`, and how to fix.  `show_lines`
+is the rule's complete data.  Both return plain lines (no markup), so the
+CLI prints them as they are and tests can read them.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..matching import GAP
+from ..checks.common import part_name
+from ..rules.profiles import Profile
 from ..rules.schema import Example, Rule
 from ..structure.outline import SectionVocabulary
+from .formatters._common import SEVERITY_LABEL
 
 SEVERITY_LABELS = {"error": "错误（不满足即判为不通过）", "warning": "警告（按权重扣分）", "info": "提示（按权重扣分，供参考）"}
 # YAML folds a multi-line Chinese description with spaces between the lines.
@@ -61,121 +65,32 @@ def _basis_line(basis) -> str:
 
 def readable(template: str, rule: Rule) -> str:
     """A message or fix with its {placeholders} in words, or their fixed values."""
+    fixed = rule.rule_type.placeholders(rule)
 
     def word(m: re.Match) -> str:
         key = m.group(1)
-        if key == "deadline":
-            month, day = (int(x) for x in rule.deadline.split("-"))
-            return f"次年{month}月{day}日"
-        if key == "missing" and rule.type == "required-heading" and rule.headings:
-            return rule.headings[0]
-        return f"〈{_PLACEHOLDERS.get(key, key)}〉"
+        return fixed.get(key) or f"〈{_PLACEHOLDERS.get(key, key)}〉"
 
     return re.sub(r"\{(\w+)\}", word, template)
 
 
 def _fix(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     lines = [readable(rule.fix, rule)]
-    if "{missing}" in rule.fix and rule.type == "required-items":
-        lines.append(f"（〈缺少的项目〉指检查时未找到的项目，可能是：{'、'.join(i.name for i in rule.items)}）")
-    elif "{missing}" in rule.fix and rule.type == "required-sections":
-        lines.append(f"（〈缺少的项目〉指检查时未找到的部分，可能是：{_labels(rule.sections, vocab)}）")
+    hint = rule.rule_type.fix_hint(rule, vocab) if "{missing}" in rule.fix else None
+    if hint:
+        lines.append(hint)
     elif "{found}" in rule.fix:
         lines.append("（〈发现的内容〉指检查结果中列出的原文）")
     return lines
-
-
-def _phrases(phrases) -> str:
-    return "、".join(p.replace(GAP, "……") for p in phrases)
-
-
-def _labels(kinds, vocab: SectionVocabulary) -> str:
-    return "、".join(f"“{vocab.label(k)}”" for k in kinds)
 
 
 def _what(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     lines = []
     if rule.description:
         lines.append(_FOLD_SPACE.sub("", rule.description))
-    lines += _WHAT_BY_TYPE.get(rule.type, lambda r, v: [])(rule, vocab)
+    lines += rule.rule_type.explain(rule, vocab)
     lines.append(f"不满足时提示：{readable(rule.message, rule)}")
     return lines
-
-
-def _what_items(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    lines = [f"证据范围：只认{_labels(rule.scope, vocab)}部分中、写成已经做了的表述；只在其他部分出现、或写成问题和计划（如“有待”“下一步”）的不计入。"]
-    if rule.min_found:
-        lines.append(f"共 {len(rule.items)} 项，找到其中 {rule.min_found} 项以上即为通过。")
-    else:
-        lines.append(f"逐项检查以下 {len(rule.items)} 项，每缺一项扣相应的分：" if len(rule.items) > 1 else "检查以下内容：")
-    gapped = False
-    for item in rule.items:
-        parts = [f"· {item.name}：认可的说法有 {_phrases(item.phrases)}"]
-        if item.weak:
-            parts.append(f"须与“{'”“'.join(rule.context)}”等词同句出现才计入的说法有 {_phrases(item.weak)}")
-        if item.negatives:
-            parts.append(f"不计入的近似说法有 {_phrases(item.negatives)}")
-        gapped = gapped or any(GAP in p for p in (*item.phrases, *item.weak))
-        lines.append("；".join(parts))
-    if gapped:
-        lines.append("“……”表示前后两部分可以相隔几个字（在同一分句内）。")
-    lines.append(f"允许个别错别字（相似度不低于 {rule.threshold:g}），但差异处构成另一个词语的不算。")
-    return lines
-
-
-def _what_sections(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    return [f"证据范围：报告的一级标题。须单列的部分：{_labels(rule.sections, vocab)}；只在其他部分的小标题或正文中提到的不算单列。"]
-
-
-def _what_order(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    return [f"证据范围：报告的一级标题。规定的顺序：{'→'.join(vocab.label(k) for k in vocab.canonical_order)}。"]
-
-
-def _what_causes(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    return [
-        f"证据范围：{_labels(['shortcomings'], vocab)}部分的正文（只在标题中写“原因”的为部分满足）。",
-        f"表示原因分析的词语：{_phrases(rule.cues)}",
-    ]
-
-
-def _what_numbering(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    return ["证据范围：全文各级标题（一、（一）1.（1））和段内“一是、二是……”；每处跳号、重号或未编号的小标题单独列出。"]
-
-
-def _what_patterns(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    where = f"{_labels(rule.scope, vocab)}部分" if rule.scope else "全文（含标题）"
-    return [f"证据范围：{where}。", "查找的写法（正则表达式）：" + "  ".join(p.pattern for p in rule.patterns)]
-
-
-def _what_disclosure(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    month, day = (int(x) for x in rule.deadline.split("-"))
-    return [f"证据范围：网页上显示的发布日期（发布时间、发布日期等）；应早于报告年度次年{month}月{day}日。页面没有发布日期时不检查、不计分。"]
-
-
-def _what_submission(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    month, day = (int(x) for x in rule.deadline.split("-"))
-    return [f"证据范围：报告末尾的落款日期（如“2024年2月26日”“二〇二四年二月二十六日”，可在单位名称之后）；应早于报告年度次年{month}月{day}日。正文中的日期不算；没有落款日期时不检查、不计分。"]
-
-
-def _what_heading(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    where = "报告的一级标题（各部分的标题）" if rule.level == "top" else "报告任一级别的标题"
-    return [
-        f"证据范围：{where}；只在正文中提到{'或只作为下级标题' if rule.level == 'top' else ''}的不算。",
-        f"标题中应出现以下说法之一：{_phrases(rule.headings)}（允许个别错别字，相似度不低于 {rule.threshold:g}）。",
-    ]
-
-
-_WHAT_BY_TYPE = {
-    "required-items": _what_items,
-    "required-sections": _what_sections,
-    "section-order": _what_order,
-    "causes": _what_causes,
-    "numbering": _what_numbering,
-    "forbidden-patterns": _what_patterns,
-    "disclosure-deadline": _what_disclosure,
-    "submission-deadline": _what_submission,
-    "required-heading": _what_heading,
-}
 
 
 def pick_examples(rule: Rule) -> tuple[Example | None, Example | None]:
@@ -217,3 +132,56 @@ def _example(example: Example, rule: Rule, vocab: SectionVocabulary, passed: boo
     else:
         out.append("结果：" + ("通过" if passed else "不通过"))
     return out
+
+
+def profile_lines(rule: Rule, profiles: dict[str, Profile], vocab: SectionVocabulary) -> list[str]:
+    """How each kind of reporting body is held to the rule."""
+    lines = []
+    for p in profiles.values():
+        adj = p.rules.get(rule.id)
+        if adj is not None and not adj.enabled:
+            lines.append(f"{p.label}：不适用")
+            continue
+        parts = [SEVERITY_LABEL.get(adj.severity if adj and adj.severity else rule.severity, rule.severity)]
+        weight = adj.weight if adj and adj.weight is not None else rule.weight
+        parts.append(f"权重 {weight:g}")
+        for key, value in adj.params if adj else ():
+            declared = rule.rule_type.key(key)
+            parts.append(f"{declared.label if declared else key} {rule.rule_type.words(key, value, vocab)}")
+        note = f"（{adj.note}）" if adj and adj.note else ""
+        lines.append(f"{p.label}：{'，'.join(parts)}{note}")
+    return lines
+
+
+def show_lines(rule: Rule, vocab: SectionVocabulary) -> list[str]:
+    """The rule's complete data: common fields, the type's keys, every example."""
+    out = [f"{rule.id}  {rule.title}", f"级别：{rule.severity}    权重：{rule.weight:g}    类型：{rule.type}    文件：{rule.path}"]
+    if rule.description:
+        out.append(f"说明：{_FOLD_SPACE.sub('', rule.description)}")
+    out.append(f"依据：{rule.basis_text}")
+    for label, value in rule.rule_type.show(rule.params, vocab):
+        out += f"{label}：{value}".split("\n")  # a list value (items) is one line per entry
+    out.append(f"提示：{rule.message}")
+    out.append(f"修改建议：{rule.fix}")
+    for ex in rule.examples:
+        name = f"“{ex.name}”" if ex.name else ""
+        section = f"位于“{part_name(ex.section, vocab)}”；" if ex.section else ""
+        text = [line.strip() for line in ex.text.strip().splitlines()]
+        head = f"  例{name}（{section}{_expectations(ex, vocab)}）："
+        out += [head + text[0]] if len(text) == 1 else [head, *(f"    │ {line}" for line in text)]
+    return out
+
+
+def _expectations(example: Example, vocab: SectionVocabulary) -> str:
+    parts = [example.status] if example.status else []
+    if example.found:
+        parts.append("应找到 " + "、".join(example.found))
+    if example.not_found:
+        parts.append("不应找到 " + "、".join(example.not_found))
+    if example.message is not None:
+        parts.append(f"提示含“{example.message}”")
+    if example.findings is not None:
+        parts.append(f"{example.findings} 条结果")
+    if example.evidence_section is not None:
+        parts.append(f"证据位于“{part_name(example.evidence_section, vocab)}”")
+    return "；".join(parts)

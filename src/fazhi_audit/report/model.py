@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..paths import display_path
+
 
 @dataclass
 class Evidence:
@@ -13,11 +15,18 @@ class Evidence:
     similarity: float  # 0-100
     match: str = ""  # the matched words inside text
     page: str | None = None  # PDF inputs: the page the line is on
+    paragraph: int | None = None  # .docx inputs: the source paragraph (see ingest.raw.LineOrigin)
+    offsets: tuple[int, int] | None = None  # .docx inputs: [start, end) of text within that paragraph's text
 
     def to_json(self) -> dict:
         out = {"text": self.text, "line": self.line, "section": self.section, "similarity": self.similarity, "match": self.match}
+        # optional keys appear only when known, so plain-text reports keep schema 1 output unchanged
         if self.page:
             out["page"] = self.page
+        if self.paragraph is not None:
+            out["paragraph"] = self.paragraph
+        if self.offsets is not None:
+            out["offsets"] = list(self.offsets)
         return out
 
 
@@ -61,6 +70,8 @@ class Finding:
         }
         if self.baselined:
             out["baselined"] = True
+        if not self.scored:
+            out["scored"] = False  # not checked or not applicable: left out of the score
         return out
 
 
@@ -100,6 +111,13 @@ class ReportResult:
     profile: ProfileInfo | None = None  # which kind of reporting body the rules were tuned for
     fail_under: float = 0  # the score threshold this report was judged against (not serialised)
     reasons: list[str] = field(default_factory=list)  # why it fails (scoring.verdict_reasons); empty when it passes
+    # The body as the reader sees it, for the HTML view: (line number, part kind, text) per line.
+    # Not serialised; None when the result was not built from a parsed document.
+    text_lines: list[tuple[int, str, str]] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # A file name that is not valid UTF-8 (zips made on Windows) must not break any output.
+        self.path = display_path(self.path)
 
     def to_json(self) -> dict:
         out = {

@@ -7,6 +7,7 @@ never leaves half a report behind.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -21,27 +22,76 @@ if TYPE_CHECKING:
     from ..run import Run
 
 TEXT_FORMAT = "text"
+_NO_WRAP = 100_000  # console width for plain text: wide enough that rich never wraps
 STDOUT = "-"
-# Formats that are bytes, not text (written with write_bytes).
-BINARY_FORMATS: set[str] = set()
+
+# File name endings that name a format: `-o 结果.csv` needs no --format.
+# Each maps to the formats such a file may hold (the first is the one chosen);
+# GitHub annotations are plain lines, so a .txt file may hold them too.
+EXTENSION_FORMATS: dict[str, tuple[str, ...]] = {
+    ".sarif.json": ("sarif",),  # before .json: the longer ending decides
+    ".csv": ("csv",),
+    ".xlsx": ("xlsx",),
+    ".html": ("html",),
+    ".htm": ("html",),
+    ".json": ("json",),
+    ".jsonl": ("jsonl",),
+    ".ndjson": ("jsonl",),
+    ".sarif": ("sarif",),
+    ".xml": ("junit",),
+    ".md": ("markdown",),
+    ".markdown": ("markdown",),
+    ".txt": ("text", "github"),
+    ".log": ("text", "github"),
+}
 
 
 def format_names() -> list[str]:
-    from .formatters import FORMATTERS
+    from .formatters import BINARY_FORMATTERS, FORMATTERS
 
-    return [TEXT_FORMAT, *FORMATTERS]
+    return [TEXT_FORMAT, *FORMATTERS, *BINARY_FORMATTERS]
 
 
-def render_text(run: Run, fmt: str, stream: IO[str], verbose: bool = False, *, terminal: bool = False) -> None:
+def is_binary(fmt: str) -> bool:
+    from .formatters import BINARY_FORMATTERS
+
+    return fmt in BINARY_FORMATTERS
+
+
+def formats_for_path(path: Path) -> tuple[str, ...]:
+    """The formats a file with this name may hold; empty when its ending names none."""
+    name = path.name.lower()
+    for ending, formats in EXTENSION_FORMATS.items():
+        if name.endswith(ending) and len(name) > len(ending):
+            return formats
+    return ()
+
+
+def check_destination(fmt: str, path: Path | None) -> None:
+    """Refuse, before any work is done, to write a binary format to a terminal."""
+    if is_binary(fmt) and _is_stdout(path) and sys.stdout.isatty():
+        raise UsageError(f"{fmt} 是二进制格式，请用 -o 文件.{fmt} 写入文件")
+
+
+def _is_stdout(path: Path | None) -> bool:
+    return path is None or str(path) == STDOUT
+
+
+def render_text(run: Run, fmt: str, stream: IO[str], verbose: bool = False, *, terminal: bool = False, quiet: bool = False, summary_only: bool = False) -> None:
     """Write the run in `fmt` to a text stream (stdout when `terminal`)."""
     if fmt == TEXT_FORMAT:
         from .terminal import TerminalRenderer
 
-        if terminal:
-            console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
-        else:
-            console = Console(file=stream, no_color=True, width=100, highlight=False)
-        TerminalRenderer(console, verbose).render_run(run)
+        console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR"))) if terminal else None
+        if console is not None and console.is_terminal:
+            TerminalRenderer(console, verbose, quiet, summary_only).render_run(run)
+            return
+        # Files, pipes and logs: plain text, never hard-wrapped (grep and editors
+        # wrap for themselves), no trailing spaces from table padding.
+        buf = io.StringIO()
+        plain = Console(file=buf, no_color=True, width=_NO_WRAP, highlight=False, force_terminal=False, color_system=None)
+        TerminalRenderer(plain, verbose, quiet, summary_only).render_run(run)
+        stream.write("".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines()))
         return
     from .formatters import FORMATTERS
 
@@ -49,10 +99,25 @@ def render_text(run: Run, fmt: str, stream: IO[str], verbose: bool = False, *, t
     stream.write(text if text.endswith("\n") else text + "\n")
 
 
-def write_output(run: Run, fmt: str, path: Path | None, verbose: bool = False) -> None:
-    """stdout when path is None or "-"; else an atomic write of the whole file."""
-    if path is None or str(path) == STDOUT:
-        render_text(run, fmt, sys.stdout, verbose, terminal=True)
+def render_bytes(run: Run, fmt: str) -> bytes:
+    from .formatters import BINARY_FORMATTERS
+
+    return BINARY_FORMATTERS[fmt](run)
+
+
+def write_output(run: Run, fmt: str, path: Path | None, verbose: bool = False, **view) -> None:
+    """stdout when path is None or "-"; else an atomic write of the whole file.
+
+    `view` (quiet, summary_only) narrows the text report."""
+    binary = is_binary(fmt)
+    if _is_stdout(path):
+        if binary:
+            check_destination(fmt, path)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(render_bytes(run, fmt))  # piped or redirected: the bytes as they are
+            sys.stdout.buffer.flush()
+        else:
+            render_text(run, fmt, sys.stdout, verbose, terminal=True, **view)
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,9 +125,13 @@ def write_output(run: Run, fmt: str, path: Path | None, verbose: bool = False) -
     except OSError as exc:
         raise UsageError(f"无法写入输出文件 {path}：{exc.strerror or exc}（请检查路径和写权限）") from None
     try:
-        # Excel only detects UTF-8 in a CSV file by its BOM.
-        with open(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="", errors="surrogateescape") as fh:
-            render_text(run, fmt, fh, verbose)
+        if binary:
+            with open(fd, "wb") as fh:
+                fh.write(render_bytes(run, fmt))
+        else:
+            # Excel only detects UTF-8 in a CSV file by its BOM.
+            with open(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="", errors="surrogateescape") as fh:
+                render_text(run, fmt, fh, verbose, **view)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, path)
     except OSError as exc:

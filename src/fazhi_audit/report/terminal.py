@@ -15,7 +15,17 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .formatters._common import BASELINED_LABEL, baseline_note, baselined_count, baselined_problems, new_problems, profile_line
+from .formatters._common import (
+    BASELINED_LABEL,
+    baseline_note,
+    baselined_count,
+    baselined_problems,
+    new_problems,
+    not_checked,
+    partly_met,
+    problem_order,
+    profile_line,
+)
 from .model import Evidence, Finding, ReportResult
 
 if TYPE_CHECKING:
@@ -35,14 +45,18 @@ REQUIRED_PARTS = ("achievements", "shortcomings", "first_responsible", "plans", 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 STATUS_MARKS = {"pass": ("✓", "green"), "partial": ("◐", "yellow"), "fail": ("✗", "red")}
+NOT_CHECKED_MARK = ("○", "dim")
+SUMMARY_HEADING = "==== 汇总 ===="
 _EVIDENCE_CHARS = 60
 
 
 class TerminalRenderer:
-    def __init__(self, console: Console, verbose: bool = False):
+    def __init__(self, console: Console, verbose: bool = False, quiet: bool = False, summary_only: bool = False):
         self.console = console
         self.plain = not console.is_terminal or console.no_color
         self.verbose = verbose
+        self.quiet = quiet  # only failing or unreadable reports, then the summary
+        self.summary_only = summary_only
 
     def render(self, result: ReportResult) -> None:
         c = self.console
@@ -53,7 +67,7 @@ class TerminalRenderer:
         c.print(self._header(result))
         c.print(self._parts(result))
         c.print(self._rule_table(result))
-        gaps = new_problems(result)
+        gaps = sorted(new_problems(result), key=problem_order)
         if gaps:
             c.print(Text("问题与修改建议", style="bold"))
             for f in gaps:
@@ -75,27 +89,38 @@ class TerminalRenderer:
 
     def render_run(self, run: Run) -> None:
         """Every report in input order, then the batch summary."""
-        for r in run.results:
-            self.render(r)
+        if not self.summary_only:
+            for r in run.results:
+                if self.quiet and r.passed and not r.error:
+                    continue
+                self.render(r)
         self.render_summary(run)
 
     def render_summary(self, run: Run) -> None:
         """After a batch: reports ranked by score, and the most-missed rules."""
         results = run.results
-        if len(results) < 2:
+        if len(results) < 2 and not (self.quiet or self.summary_only):
             return
         summary = run.summary
         c = self.console
         known = baselined_count(results)
         note = f"；{baseline_note(known)}" if known else ""
+        c.print(Text(SUMMARY_HEADING, style="bold"))
         c.print(Text(f"汇总：共 {summary['reports']} 份，通过 {summary['passed']}，不通过 {summary['failed']}，无法读取 {summary['unreadable']}{note}", style="bold"))
+        unreadable = [r for r in results if r.error]
+        if unreadable:
+            c.print(Text(f"无法读取的文件（{len(unreadable)} 个）", style="bold red"))
+            for r in unreadable:
+                c.print(Text(f"  ✗ {r.path}：{r.error}"), soft_wrap=True)
+        for dup in summary.get("duplicates", []):
+            c.print(Text(f"注意：{dup['body']} {dup['year']} 年度的报告出现 {len(dup['paths'])} 次：{'、'.join(dup['paths'])}", style="yellow"), soft_wrap=True)
         ranking = Table(box=None if self.plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for col in ("得分", "结论", "单位", "文件"):
             ranking.add_column(col, overflow="fold")
         for row in summary["ranking"]:
             ranking.add_row(str(row["score"]), "通过" if row["passed"] else "不通过", row.get("body") or "", row["path"])
         c.print(ranking)
-        missed = Table(title="最常缺失的要求", box=None if self.plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        missed = Table(title="最常缺失的要求", title_justify="left", box=None if self.plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for col in ("规则", "级别", "缺失份数", "占比"):
             missed.add_column(col, overflow="fold")
         for row in summary["rules"]:
@@ -104,7 +129,10 @@ class TerminalRenderer:
         c.print(missed)
 
     def _header(self, r: ReportResult):
-        verdict = Text("✓ 通过", style="bold green") if r.passed else Text("✗ 不通过", style="bold red")
+        if r.passed:
+            verdict = Text("✓ 通过", style="bold green")
+        else:
+            verdict = Text("✗ 不通过" + (f"（{'；'.join(r.reasons)}）" if r.reasons else ""), style="bold red")
         lines = Text()
         lines.append(f"文件  {r.path}\n")
         lines.append(f"单位  {r.body or '（未识别）'}    年度  {r.year or '（未识别）'}    发布  {r.published or '（未显示）'}\n")
@@ -137,7 +165,7 @@ class TerminalRenderer:
     def _rule_table(self, r: ReportResult) -> Table:
         table = Table(box=None if self.plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
         table.add_column("", no_wrap=True)
-        table.add_column("规则", overflow="fold", max_width=28)
+        table.add_column("规则", overflow="fold", max_width=None if self.plain else 28)
         table.add_column("级别", no_wrap=True)
         table.add_column("结果", overflow="fold")
         seen = set()
@@ -148,12 +176,18 @@ class TerminalRenderer:
             group = [x for x in r.findings if x.rule == f.rule]
             worst = min(group, key=lambda x: ["fail", "partial", "pass"].index(x.status))
             mark, style = STATUS_MARKS[worst.status]
-            if len(group) > 1:
+            if not_checked(worst):
+                mark, style = NOT_CHECKED_MARK
+                summary = f"未检查：{worst.message}"
+            elif len(group) > 1:
                 summary = f"{len(group)} 处问题"
             elif worst.items and len(worst.items) > 1:
                 found = sum(1 for i in worst.items if i.found)
                 missing = [i.name for i in worst.items if not i.found]
                 summary = f"{found}/{len(worst.items)}" + (f"，缺：{'、'.join(missing)}" if missing else "")
+                if partly_met(worst):
+                    mark, style = STATUS_MARKS["partial"]
+                    summary = f"{found}/{len(worst.items)}（已达到要求），缺：{'、'.join(missing)}"
             else:
                 summary = "符合" if worst.status == "pass" else worst.message
             unresolved = [x for x in group if x.status != "pass"]

@@ -9,28 +9,27 @@ deadlines differ. A profile only lists what differs from the rule files.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
-from ..errors import RuleFileError
-from .loader import _basis, _Checker
-from .schema import DEADLINE_PATTERN, SEVERITIES, Basis
+from .common import Checker
+from .schema import Basis, Rule
 from .yaml_lines import load_yaml
 
 GENERIC = "generic"
 AUTO = "auto"
 PROFILE_KEYS = {"name", "label", "order", "description", "detect", "basis", "rules"}
-ADJUST_KEYS = {"severity", "weight", "deadline", "min_found", "enabled", "note"}
+COMMON_ADJUST_KEYS = {"severity", "weight", "enabled", "note"}  # type-specific keys: those a rule type marks adjustable
 
 
 @dataclass(frozen=True)
 class Adjustment:
     severity: str | None = None
     weight: float | None = None
-    deadline: str | None = None
-    min_found: int | None = None
     enabled: bool = True
     note: str = ""  # why the rule applies differently, shown with the finding
+    params: tuple[tuple[str, Any], ...] = ()  # type-specific fields changed (deadline, min_found …)
     line: int = 0
 
 
@@ -52,8 +51,9 @@ class Profile:
 GENERIC_PROFILE = Profile(GENERIC, "通用", 99, "不按报告主体类型调整，规则文件原样适用")
 
 
-def load_profile(path: Path) -> Profile:
-    c = _Checker(path)
+def load_profile(path: Path, rules_by_id: dict[str, Rule]) -> Profile:
+    """One profile file, each adjustment checked against the rule it adjusts."""
+    c = Checker(path)
     data = c.mapping(load_yaml(path), "画像文件")
     c.keys(data, PROFILE_KEYS, {"name", "label", "detect", "rules"}, "画像")
     name = data["name"]
@@ -63,57 +63,52 @@ def load_profile(path: Path) -> Profile:
         c.fail(data, "name", f"name {name!r} 必须与文件名 {path.stem!r} 一致")
     detect = c.regexes(data, "detect")
     rules = c.mapping(data["rules"], "rules")
+    adjustable = {k.name for r in rules_by_id.values() for k in r.rule_type.keys if k.adjustable}
+    adjustments = {}
+    for rule_id in rules:
+        rule = rules_by_id.get(rule_id)
+        if rule is None:
+            c.fail(rules, rule_id, f"画像调整了不存在的规则 {rule_id!r}")
+        adjustments[rule_id] = _adjustment(c, rules, rule, COMMON_ADJUST_KEYS | adjustable)
     return Profile(
         name=name,
         label=str(data["label"]),
         order=int(data.get("order", 50)),
         description=str(data.get("description", "")).strip(),
         detect=detect,
-        basis=_basis(c, data) if "basis" in data else (),
-        rules={rid: _adjustment(c, rules, rid) for rid in rules},
+        basis=c.basis(data) if "basis" in data else (),
+        rules=adjustments,
         path=str(path),
     )
 
 
-def _adjustment(c: _Checker, rules, rule_id: str) -> Adjustment:
-    spec = c.mapping(rules[rule_id], f"rules.{rule_id}")
-    c.keys(spec, ADJUST_KEYS, set(), f"rules.{rule_id} ")
-    if "severity" in spec and spec["severity"] not in SEVERITIES:
-        c.fail(spec, "severity", f"severity 必须是 {', '.join(SEVERITIES)} 之一")
-    weight = spec.get("weight")
-    if weight is not None and (not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0):
-        c.fail(spec, "weight", "weight 必须是非负数")
-    deadline = spec.get("deadline")
-    if deadline is not None and not DEADLINE_PATTERN.fullmatch(str(deadline)):
-        c.fail(spec, "deadline", "deadline 必须形如 MM-DD，如 03-01")
-    min_found = spec.get("min_found")
-    if min_found is not None and (not isinstance(min_found, int) or isinstance(min_found, bool) or min_found < 1):
-        c.fail(spec, "min_found", "min_found 必须是正整数")
-    enabled = spec.get("enabled", True)
-    if not isinstance(enabled, bool):
-        c.fail(spec, "enabled", "enabled 必须是 true 或 false")
+def _adjustment(c: Checker, rules, rule: Rule, allowed: set[str]) -> Adjustment:
+    spec = c.mapping(rules[rule.id], f"rules.{rule.id}")
+    c.keys(spec, allowed, set(), f"rules.{rule.id} ")
+    params = []
+    current = {f.name: getattr(rule.params, f.name) for f in fields(rule.params)}
+    for key in sorted(set(spec) - COMMON_ADJUST_KEYS):
+        declared = rule.rule_type.key(key)
+        if declared is None or not declared.adjustable:
+            own = sorted(k.name for k in rule.rule_type.keys if k.adjustable)
+            c.fail(spec, key, f"规则 {rule.id}（{rule.type}）没有可由画像调整的 {key}" + (f"；可调整：{', '.join(own)}" if own else ""))
+        # The rule type's own validation, read against the rule (min_found ≤ its items).
+        params.append((key, declared.parse(c, spec, key, current)))
     return Adjustment(
-        severity=spec.get("severity"),
-        weight=float(weight) if weight is not None else None,
-        deadline=str(deadline) if deadline is not None else None,
-        min_found=min_found,
-        enabled=enabled,
+        severity=c.severity(spec) if "severity" in spec else None,
+        weight=c.weight(spec) if "weight" in spec else None,
+        enabled=c.flag(spec, "enabled") if "enabled" in spec else True,
         note=str(spec.get("note", "")).strip(),
-        line=rules.key_lines.get(rule_id, 0),
+        params=tuple(params),
+        line=rules.key_lines.get(rule.id, 0),
     )
 
 
-def load_profiles(directory: Path, rules_by_id: dict) -> dict[str, Profile]:
+def load_profiles(directory: Path, rules_by_id: dict[str, Rule]) -> dict[str, Profile]:
     """All profiles in `directory`, checked against the rules they adjust."""
     out: dict[str, Profile] = {}
     for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
-        profile = load_profile(path)
-        for rule_id, adj in profile.rules.items():
-            rule = rules_by_id.get(rule_id)
-            if rule is None:
-                raise RuleFileError(str(path), adj.line, f"画像调整了不存在的规则 {rule_id!r}")
-            if adj.min_found is not None and adj.min_found > len(rule.items):
-                raise RuleFileError(str(path), adj.line, f"min_found 不能超过规则 {rule_id} 的检查项数 {len(rule.items)}")
+        profile = load_profile(path, rules_by_id)
         out[profile.name] = profile
     return dict(sorted(out.items(), key=lambda kv: (kv[1].order, kv[0])))
 

@@ -1,45 +1,33 @@
-"""The rule schema: which keys a rule file may have, and what they mean."""
+"""The rule schema: what every rule file has, whatever its type.
+
+Type-specific keys, their validation and their typed fields are declared by
+the rule type's own module under `checks/` (see checks/rule_type.py); a
+`Rule` carries them in `params`.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..structure.outline import SECTION_KINDS
+
+if TYPE_CHECKING:
+    from ..checks.rule_type import RuleType
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-RULE_TYPES = (
-    "required-sections",
-    "section-order",
-    "causes",
-    "numbering",
-    "required-items",
-    "forbidden-patterns",
-    "disclosure-deadline",
-    "submission-deadline",
-    "required-heading",
-)
 ID_PATTERN = re.compile(r"^[a-z]+(\.[a-z0-9-]+)+$")
-DEADLINE_PATTERN = re.compile(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")  # MM-DD of the next year
+SCOPE_KINDS = set(SECTION_KINDS) | {"preamble"}  # parts a rule may look in, or an example stand in
 
-# keys every rule has, and keys each type adds
+# keys every rule has, whatever its type
 COMMON_KEYS = {"id", "title", "type", "severity", "weight", "basis", "message", "fix", "examples", "description"}
 REQUIRED_KEYS = {"id", "title", "type", "severity", "weight", "basis", "message", "fix", "examples"}
-TYPE_KEYS = {
-    "required-sections": {"sections"},
-    "section-order": set(),
-    "causes": {"cues"},
-    "numbering": set(),
-    "required-items": {"items", "scope", "context", "min_found", "threshold"},
-    "forbidden-patterns": {"patterns", "scope"},
-    "disclosure-deadline": {"deadline"},
-    "submission-deadline": {"deadline"},
-    "required-heading": {"headings", "level", "threshold"},
-}
-# required-heading: which headings count ("top" = the report's top-level parts only)
-HEADING_LEVELS = ("top", "any")
-ITEM_KEYS = {"name", "phrases", "weak", "not"}
 BASIS_KEYS = {"doc", "article", "verified", "note"}
-EXAMPLE_KEYS = {"text", "section", "status", "found", "not_found", "note"}
+# an example's text and what running the rule on it must give
+EXAMPLE_KEYS = {"name", "text", "section", "note", "status", "found", "not_found", "message", "findings", "evidence_section"}
+EXAMPLE_EXPECTATIONS = ("status", "found", "not_found", "message", "findings", "evidence_section")
 STATUSES = ("pass", "partial", "fail")
 
 
@@ -56,51 +44,57 @@ class Basis:
 
 
 @dataclass(frozen=True)
-class Item:
-    name: str
-    phrases: tuple[str, ...]  # canonical name first
-    weak: tuple[str, ...] = ()  # count only with a context term in the sentence
-    negatives: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Example:
     text: str
-    section: str | None = None
-    status: str | None = None
+    section: str | None = None  # the part of a report the text stands for
+    status: str | None = None  # the worst status of the rule's findings
     found: tuple[str, ...] = ()
     not_found: tuple[str, ...] = ()
     line: int = 0
+    name: str = ""
+    note: str = ""
+    message: str | None = None  # text some finding's message contains
+    findings: int | None = None  # how many findings the rule gives
+    evidence_section: str | None = None  # the part some evidence sits in
+
+
+@dataclass
+class Cues:
+    """Words that make a clause a problem (有待) or a plan (下一步), from the vocabulary."""
+
+    deficit: tuple[str, ...]
+    plan: tuple[str, ...]
 
 
 @dataclass
 class Rule:
     id: str
     title: str
-    type: str
+    rule_type: RuleType  # the module under checks/ that validates, checks and explains it
     severity: str
     weight: float
     basis: tuple[Basis, ...]
     message: str
     fix: str
     examples: tuple[Example, ...]
+    params: Any = None  # the type's typed fields (an instance of rule_type.params)
     path: str = ""
     description: str = ""
-    sections: tuple[str, ...] = ()
-    cues: tuple[str, ...] = ()
-    items: tuple[Item, ...] = ()
-    scope: tuple[str, ...] = ()
-    context: tuple[str, ...] = ()
-    min_found: int | None = None
-    threshold: float = 85.0
-    patterns: tuple[re.Pattern, ...] = ()
-    deadline: str = "04-01"
-    headings: tuple[str, ...] = ()  # required-heading: phrases one heading must carry
-    level: str = "top"
+    profile_note: str = ""  # set by a profile; shown after every non-pass message
+
+    @property
+    def type(self) -> str:
+        return self.rule_type.name
 
     @property
     def basis_text(self) -> str:
         return "、".join(b.cite() for b in self.basis)
 
-    def phrases(self) -> list[str]:
-        return [p for it in self.items for p in (*it.phrases, *it.weak)]
+    def __getattr__(self, name: str):
+        # Type-specific fields read through: rule.deadline is rule.params.deadline.
+        if name.startswith("_") or name in ("params", "rule_type"):
+            raise AttributeError(name)
+        params = self.__dict__.get("params")
+        if params is None or not hasattr(params, name):
+            raise AttributeError(name)
+        return getattr(params, name)

@@ -1,10 +1,10 @@
-"""Which rules run, and how: profile adjustments, then select/ignore, then severity overrides."""
+"""Which rules run, and how: profile adjustments (with the profile's note), then select/ignore, then severity overrides."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .profiles import Profile
+from .profiles import Adjustment, Profile
 from .schema import Rule
 
 
@@ -35,14 +35,23 @@ def effective_rules(rules: list[Rule], profile: Profile | None, selection: Selec
             continue
         if any(selector_matches(s, rule.id) for s in selection.ignore):
             continue
-        changes = {}
-        if adj is not None:
-            for key in ("severity", "weight", "deadline", "min_found"):
-                value = getattr(adj, key)
-                if value is not None:
-                    changes[key] = value
+        changes = _profile_changes(rule, profile, adj) if adj is not None else {}
         for sel, severity in selection.severity:
             if selector_matches(sel, rule.id):
                 changes["severity"] = severity
         out.append(replace(rule, **changes) if changes else rule)
     return out
+
+
+def _profile_changes(rule: Rule, profile: Profile, adj: Adjustment) -> dict:
+    changes = {}
+    if adj.severity is not None:
+        changes["severity"] = adj.severity
+    if adj.weight is not None:
+        changes["weight"] = adj.weight
+    if adj.params:
+        changes["params"] = replace(rule.params, **dict(adj.params))
+    if adj.note:
+        # Findings carry it in their message from the start (checks/common.finding).
+        changes["profile_note"] = f"{profile.label}：{adj.note}"
+    return changes

@@ -6,10 +6,10 @@ Text is already NFKC-normalised, so （一） arrives as (一) and 1． as 1.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..ingest.normalize import Line
-from .numerals import CN_NUMERAL_CHARS, cn_to_int
+from ..numerals import CN_NUMERAL_CHARS, cn_to_int
 
 _CN = f"[{CN_NUMERAL_CHARS}]{{1,3}}"
 # (level, style name, pattern); the style tells runs of siblings apart.
@@ -36,6 +36,7 @@ class Heading:
     text: str  # title without the marker
     index: int  # index into the normalised lines
     line: int  # original line number
+    source: Line = field(compare=False, repr=False)  # the line it stands on, with its origin
 
     @property
     def label(self) -> str:
@@ -58,17 +59,26 @@ def heading_title(rest: str) -> str:
     return title[:_MAX_HEADING_CHARS].strip()
 
 
-def parse_heading(line: Line, index: int) -> Heading | None:
+def _marker(text: str) -> tuple[int, str, re.Match[str]] | None:
+    """Level, style and match of the numbering marker a heading line opens with."""
     for level, style, pattern in _MARKERS:
-        m = pattern.match(line.text)
-        if not m:
-            continue
-        rest = line.text[m.end():]
-        if not rest.strip():
-            return None
-        number = cn_to_int(m.group("num"))
-        return Heading(level, style, number, m.group(0).strip(), heading_title(rest), index, line.number)
+        m = pattern.match(text)
+        if m:
+            return (level, style, m) if text[m.end():].strip() else None
     return None
+
+
+def is_heading(text: str) -> bool:
+    return _marker(text) is not None
+
+
+def parse_heading(line: Line, index: int) -> Heading | None:
+    found = _marker(line.text)
+    if found is None:
+        return None
+    level, style, m = found
+    number = cn_to_int(m.group("num"))
+    return Heading(level, style, number, m.group(0).strip(), heading_title(line.text[m.end():]), index, line.number, line)
 
 
 def find_headings(lines: list[Line], start: int = 0) -> list[Heading]:
@@ -80,10 +90,17 @@ def find_headings(lines: list[Line], start: int = 0) -> list[Heading]:
     return out
 
 
-def find_inline_items(line: Line, index: int) -> list[InlineItem]:
-    items = []
-    for m in _INLINE.finditer(line.text):
+def _inline_numbers(text: str):
+    """(number, match) of each 一是/二是… item opening in text."""
+    for m in _INLINE.finditer(text):
         n = cn_to_int(m.group("num"))
         if n is not None:
-            items.append(InlineItem(n, m.group(0), index, line.number, m.start()))
-    return items
+            yield n, m
+
+
+def has_inline_items(text: str) -> bool:
+    return next(_inline_numbers(text), None) is not None
+
+
+def find_inline_items(line: Line, index: int) -> list[InlineItem]:
+    return [InlineItem(n, m.group(0), index, line.number, m.start()) for n, m in _inline_numbers(line.text)]

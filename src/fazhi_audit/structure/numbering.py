@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from ..ingest.normalize import Line
-from .headings import Heading, find_inline_items, parse_heading
-from .numerals import int_to_cn
+from ..numerals import int_to_cn
+from .headings import Heading, find_inline_items, has_inline_items, is_heading, parse_heading
 
 
 @dataclass(frozen=True)
@@ -97,14 +97,14 @@ _OPENS_LIST = re.compile(r"^(一是|1\s*[.、]|\(1\))")
 
 
 def _heading_shaped(text: str) -> bool:
-    return 6 <= len(text) <= 40 and not text.endswith(":") and "如下" not in text and not find_inline_items(Line(text, 0), 0)
+    return 6 <= len(text) <= 40 and not text.endswith(":") and "如下" not in text and not has_inline_items(text)
 
 
 def _introduces_block(text: str, following: str) -> bool:
     """A heading opens a list, or (without a full stop) sits over a paragraph."""
     if _OPENS_LIST.match(following):
         return True
-    return not text.endswith(("。", ";", "!", "?")) and len(following) > 40 and parse_heading(Line(following, 0), 0) is None
+    return not text.endswith(("。", ";", "!", "?")) and len(following) > 40 and not is_heading(following)
 
 
 def unnumbered_defects(lines: list[Line], headings: list[Heading], sections) -> list[NumberingDefect]:

@@ -97,7 +97,7 @@ def _unnumbered_part_heading(line: Line, index: int, vocab: SectionVocabulary) -
     kind, score = classify_heading(text, vocab)
     cleaned = _clean(text, vocab)
     if kind and any(fuzz.ratio(a, cleaned) >= 90 for k in vocab.kinds if k.name == kind for a in k.headings):
-        return Heading(1, "none", None, "", text, index, line.number)
+        return Heading(1, "none", None, "", text, index, line.number, line)
     return None
 
 

@@ -1,20 +1,36 @@
-"""Output formats. Each is a pure function of one `Run`: render(run) -> str.
+"""Output formats. Each is a pure function of one `Run`.
 
-The terminal/plain-text view lives in report/terminal.py; these are the
-machine- and CI-facing formats.
+FORMATTERS render text (render(run) -> str); BINARY_FORMATTERS render a
+file's bytes (render(run) -> bytes) and can only be written to a file.
+The terminal/plain-text view lives in report/terminal.py.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from . import csv_format, github, json_format, jsonl, junit, markdown, sarif
+from . import concise, csv_format, github, json_format, jsonl, junit, markdown, sarif
 from .summary import build_summary
 
 if TYPE_CHECKING:
     from ...run import Run
 
 Renderer = Callable[["Run"], str]
+BinaryRenderer = Callable[["Run"], bytes]
+
+
+# Jinja2 and openpyxl load only when their format is asked for: every run lists the formats.
+def _html(run: Run) -> str:
+    from . import html
+
+    return html.render(run)
+
+
+def _xlsx(run: Run) -> bytes:
+    from . import xlsx
+
+    return xlsx.render(run)
+
 
 FORMATTERS: dict[str, Renderer] = {
     "json": json_format.render,
@@ -24,7 +40,12 @@ FORMATTERS: dict[str, Renderer] = {
     "junit": junit.render,
     "github": github.render,
     "markdown": markdown.render,
+    "html": _html,
+    "concise": concise.render,
+}
+BINARY_FORMATTERS: dict[str, BinaryRenderer] = {
+    "xlsx": _xlsx,
 }
 NAMES: list[str] = list(FORMATTERS)
 
-__all__ = ["FORMATTERS", "NAMES", "Renderer", "build_summary"]
+__all__ = ["BINARY_FORMATTERS", "FORMATTERS", "NAMES", "BinaryRenderer", "Renderer", "build_summary"]

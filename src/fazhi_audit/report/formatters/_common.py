@@ -57,6 +57,33 @@ def verdict(result: ReportResult) -> str:
     return "通过" if result.passed else "不通过"
 
 
+def verdict_with_reason(result: ReportResult) -> str:
+    """`不通过：未满足“…”（错误）；得分 58 低于 60` — the verdict and why, in one line."""
+    text = verdict(result)
+    if result.reasons and not result.passed:
+        text += "：" + "；".join(result.reasons)
+    return text
+
+
+def problem_order(finding: Finding) -> tuple:
+    """Errors first, then warnings, then hints; within a level by position in the report."""
+    line = finding_line(finding)
+    return (-_SEVERITY_ORDER.get(finding.severity, 0), line if line is not None else 10**9, finding.rule)
+
+
+_SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+
+
+def not_checked(finding: Finding) -> bool:
+    """A rule that could not run or does not apply (no date, 本年度未作出重大行政决策 …)."""
+    return not finding.scored
+
+
+def partly_met(finding: Finding) -> bool:
+    """Passing overall, but with some items missing (e.g. 纲要 coverage 6/10)."""
+    return finding.status == "pass" and finding.scored and any(not i.found for i in finding.items)
+
+
 def first_evidence(finding: Finding) -> Evidence | None:
     return next((i.evidence for i in finding.items if i.evidence), None)
 

@@ -43,12 +43,12 @@ def _missing(result: ReportResult) -> str:
 def row(result: ReportResult) -> list:
     profile = _cell(result.profile.label) if result.profile else ""
     if result.error:
-        return [result.path, "", "", "", verdict(result), "", "", "", "", _cell(result.error), "", profile]
+        return [_cell(result.path), "", "", "", verdict(result), "", "", "", "", _cell(result.error), "", profile]
     counts = {"error": 0, "warning": 0, "info": 0}
     for f in new_problems(result):
         counts[f.severity] = counts.get(f.severity, 0) + 1
     return [
-        result.path,
+        _cell(result.path),  # a file may be named "=cmd|…" too
         _cell(result.body),
         result.year if result.year is not None else "",
         result.score,

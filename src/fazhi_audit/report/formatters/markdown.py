@@ -21,9 +21,11 @@ MAX_RULES = 15  # rows of the "most often missing" table
 
 
 def cell(text: object) -> str:
-    # Table cells: a pipe or newline would break the row; '<' could start HTML.
+    # Table cells: a pipe or newline would break the row; '<' could start HTML;
+    # '[' and ']' could make a link or an image (![x](url)) out of report text.
     s = "" if text is None else str(text)
-    return s.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\r", " ").replace("\n", " ")
+    s = s.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
+    return s.replace("\r", " ").replace("\n", " ")
 
 
 def _report_table(results: list[ReportResult]) -> list[str]:

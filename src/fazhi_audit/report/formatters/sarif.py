@@ -44,11 +44,17 @@ def artifact_uri(path: str) -> str:
     return quote(p, safe="/")  # non-ASCII file names must be percent-encoded in a URI
 
 
+def rule_name(rule_id: str) -> str:
+    """SARIF wants a readable `name` that differs from the opaque `id` (SARIF1001):
+    decision.five-step -> DecisionFiveStep."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", rule_id) if part) or "Rule"
+
+
 def _descriptor(rule_id: str, title: str, severity: str, description: str, fix: str, basis: str) -> dict:
     help_text = template_text(fix) + ("\n依据：" + basis if basis else "")
     return {
         "id": rule_id,
-        "name": rule_id,
+        "name": rule_name(rule_id),
         "shortDescription": {"text": title},
         "fullDescription": {"text": description or title},
         "help": {"text": help_text or title},

@@ -41,4 +41,14 @@ def build_summary(results: list[ReportResult], rules: list[Rule] | None = None) 
         "baselined": baselined_count(results),  # problems already in the baseline file
         "ranking": [{"path": r.path, "body": r.body, "score": r.score, "passed": r.passed} for r in ranking],
         "rules": table,
+        "duplicates": duplicates(readable),
     }
+
+
+def duplicates(readable: list[ReportResult]) -> list[dict]:
+    """The same body and year submitted more than once (e.g. a .docx and a .pdf of one report)."""
+    groups: dict[tuple[str, int], list[str]] = {}
+    for r in readable:
+        if r.body and r.year:
+            groups.setdefault((r.body, r.year), []).append(r.path)
+    return [{"body": body, "year": year, "paths": paths} for (body, year), paths in sorted(groups.items()) if len(paths) > 1]

@@ -1,4 +1,4 @@
-"""Input formats: encodings, .docx numbering, PDF text layers, portal HTML, Traditional script."""
+"""Input readers (not output formatters): encodings, .docx numbering, PDF text layers, portal HTML, Traditional script."""
 
 from __future__ import annotations
 
@@ -15,16 +15,20 @@ except ImportError:  # running from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import docx
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
 from pypdf import PdfWriter
 
+from fazhi_audit.dates import parse_date
 from fazhi_audit.errors import InputError
-from fazhi_audit.ingest.docx_reader import format_number, read_docx
-from fazhi_audit.ingest.html_reader import normalize_date, read_html
+from fazhi_audit.ingest.docx_numbering import format_number
+from fazhi_audit.ingest.docx_reader import read_docx
+from fazhi_audit.ingest.html_reader import read_html
 from fazhi_audit.ingest.pdf_reader import NO_TEXT_MESSAGE, read_pdf
-from fazhi_audit.ingest.readers import RawDocument, decode_text, read_bytes, read_path
+from fazhi_audit.ingest.raw import LineOrigin, RawDocument, decode_text
+from fazhi_audit.ingest.readers import read_bytes, read_path
 from fazhi_audit.ingest.script import CONVERTED_NOTE, convert_if_traditional
+
+from docx_build import add_chinese_numbering, docx_bytes, numbered
+from pdf_build import ascii_pdf, cjk_pdf
 
 PARAGRAPH = (
     "关于2023年度法治政府建设情况的报告\r\n"
@@ -68,7 +72,7 @@ def test_read_path_decodes_a_gb18030_txt_file(tmp_path):
     doc = read_path(path)
     assert doc.text == EXPECTED
     assert doc.source_format == "txt"
-    assert doc.display_lines is None
+    assert doc.origins is None  # a plain file: line i is line i + 1
 
 
 def _zip_bytes() -> bytes:
@@ -113,63 +117,17 @@ def test_unsupported_suffix_keeps_its_message(tmp_path):
 
 # ---------------------------------------------------------------- .docx
 
-W_NUMBERING_ID = 90
-
-
-def _add_chinese_numbering(document) -> None:
-    """Real Word list: ilvl 0 "%1、" and ilvl 1 "（%2）", both chineseCounting."""
-    numbering = document.part.numbering_part.element
-    abstract = parse_xml(
-        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{W_NUMBERING_ID}">'
-        '<w:multiLevelType w:val="multilevel"/>'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
-        '<w:lvlText w:val="%1、"/><w:lvlJc w:val="left"/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
-        '<w:lvlText w:val="（%2）"/><w:lvlJc w:val="left"/></w:lvl>'
-        "</w:abstractNum>"
-    )
-    # schema order: every abstractNum precedes the first num
-    first_num = numbering.find(f'{{{numbering.nsmap["w"]}}}num')
-    if first_num is not None:
-        first_num.addprevious(abstract)
-    else:
-        numbering.append(abstract)
-    numbering.append(
-        parse_xml(
-            f'<w:num {nsdecls("w")} w:numId="{W_NUMBERING_ID}">'
-            f'<w:abstractNumId w:val="{W_NUMBERING_ID}"/></w:num>'
-        )
-    )
-
-
-def _numbered(document, text: str, ilvl: int):
-    paragraph = document.add_paragraph(text)
-    paragraph._p.get_or_add_pPr().append(
-        parse_xml(
-            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/>'
-            f'<w:numId w:val="{W_NUMBERING_ID}"/></w:numPr>'
-        )
-    )
-    return paragraph
-
-
-def _docx_bytes(document) -> bytes:
-    buf = io.BytesIO()
-    document.save(buf)
-    return buf.getvalue()
-
-
 def test_docx_automatic_numbering_is_restored(tmp_path):
     document = docx.Document()
-    _add_chinese_numbering(document)
+    add_chinese_numbering(document)
     document.add_paragraph("关于2023年度法治政府建设情况的报告")
-    _numbered(document, "主要举措", 0)
-    _numbered(document, "强化组织领导", 1)
-    _numbered(document, "完善制度体系", 1)
-    _numbered(document, "存在的不足", 0)
-    _numbered(document, "法治宣传不够深入", 1)
+    numbered(document, "主要举措", 0)
+    numbered(document, "强化组织领导", 1)
+    numbered(document, "完善制度体系", 1)
+    numbered(document, "存在的不足", 0)
+    numbered(document, "法治宣传不够深入", 1)
     path = tmp_path / "numbered.docx"
-    path.write_bytes(_docx_bytes(document))
+    path.write_bytes(docx_bytes(document))
 
     doc = read_path(path)
 
@@ -189,7 +147,7 @@ def test_docx_numbering_inherited_from_paragraph_style():
     # the default template's "List Number" style carries numPr (decimal "%1.")
     document.add_paragraph("第一项工作", style="List Number")
     document.add_paragraph("第二项工作", style="List Number")
-    lines = read_docx(_docx_bytes(document)).text.split("\n")
+    lines = read_docx(docx_bytes(document)).text.split("\n")
     assert lines == ["1.第一项工作", "2.第二项工作"]
 
 
@@ -201,7 +159,7 @@ def test_docx_paragraphs_and_tables_in_body_order():
         for cell, value in zip(row.cells, values):
             cell.text = value
     document.add_paragraph("表格之后的段落")
-    lines = read_docx(_docx_bytes(document)).text.split("\n")
+    lines = read_docx(docx_bytes(document)).text.split("\n")
     assert lines == [
         "表格之前的段落",
         "指标\t2022年\t2023年",
@@ -247,93 +205,22 @@ def test_number_formats(n, fmt, expected):
 # ---------------------------------------------------------------- PDF
 
 
-def _build_pdf(objects: list[bytes]) -> bytes:
-    """Serialise objects 1..n (object 1 = catalog) with a correct xref table."""
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-def _stream(data: bytes) -> bytes:
-    return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
-
-
-def _page(contents_ref: int, font_ref: int) -> bytes:
-    return (
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (font_ref, contents_ref)
-    )
-
-
-def _ascii_pdf(pages: list[list[str]]) -> bytes:
-    """Text-layer PDF in the standard Helvetica font, one Tj per line."""
-    kids = b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(len(pages)))
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % len(pages),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    for i, lines in enumerate(pages):
-        shown = b" ".join(b"(" + line.encode("ascii") + b") Tj T*" for line in lines)
-        objects.append(_page(5 + 2 * i, 3))
-        objects.append(_stream(b"BT /F1 12 Tf 14 TL 72 720 Td " + shown + b" ET"))
-    return _build_pdf(objects)
-
-
-def _cjk_pdf(lines: list[tuple[int, str]]) -> bytes:
-    """One page of CJK text (y, text) in an Identity-H font with a ToUnicode map."""
-    chars = sorted({ch for _, text in lines for ch in text})
-    cid = {ch: i + 1 for i, ch in enumerate(chars)}
-    cmap = (
-        b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-        b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-        b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
-        + b"%d beginbfchar\n" % len(chars)
-        + b"\n".join(b"<%04X> <%04X>" % (cid[ch], ord(ch)) for ch in chars)
-        + b"\nendbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
-    )
-    shown = b" ".join(
-        b"BT /F1 12 Tf 1 0 0 1 72 %d Tm <" % y + b"".join(b"%04X" % cid[ch] for ch in text) + b"> Tj ET"
-        for y, text in lines
-    )
-    return _build_pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            _page(4, 5),
-            _stream(shown),
-            b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H "
-            b"/DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
-            b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun "
-            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
-            _stream(cmap),
-        ]
-    )
-
-
 def test_pdf_text_layer_lines_are_labelled_by_page(tmp_path):
     path = tmp_path / "report.pdf"
-    path.write_bytes(_ascii_pdf([["Annual report on law-based government", "Part one"], ["Part two"]]))
+    path.write_bytes(ascii_pdf([["Annual report on law-based government", "Part one"], ["Part two"]]))
     doc = read_path(path)
     assert doc.source_format == "pdf"
     assert doc.text.split("\n") == ["Annual report on law-based government", "Part one", "Part two"]
-    assert doc.line_labels == ["第1页", "第1页", "第2页"]
+    assert [o.page for o in doc.origins] == ["第1页", "第1页", "第2页"]
+    assert [o.line for o in doc.origins] == [1, 2, 3]
 
 
 def test_pdf_cjk_text_in_reading_order_without_page_number_furniture():
     # drawn bottom-up, with a Kangxi-radical "⼀" some fonts map 一 to
-    data = _cjk_pdf([(60, "- 1 -"), (600, "（一）强化组织领导。"), (650, "\u2f00、主要举措"), (720, "法治政府建设年度报告")])
+    data = cjk_pdf([(60, "- 1 -"), (600, "（一）强化组织领导。"), (650, "\u2f00、主要举措"), (720, "法治政府建设年度报告")])
     doc = read_pdf(data)
     assert doc.text.split("\n") == ["法治政府建设年度报告", "一、主要举措", "（一）强化组织领导。"]
-    assert doc.line_labels == ["第1页"] * 3
+    assert [o.page for o in doc.origins] == ["第1页"] * 3
 
 
 def test_pdf_without_text_layer_is_rejected_with_exact_message():
@@ -347,7 +234,7 @@ def test_pdf_without_text_layer_is_rejected_with_exact_message():
 
 
 def test_password_protected_pdf_is_rejected():
-    writer = PdfWriter(clone_from=io.BytesIO(_ascii_pdf([["secret"]])))
+    writer = PdfWriter(clone_from=io.BytesIO(ascii_pdf([["secret"]])))
     writer.encrypt(user_password="open-sesame", owner_password="owner")
     buf = io.BytesIO()
     writer.write(buf)
@@ -356,14 +243,14 @@ def test_password_protected_pdf_is_rejected():
 
 
 def test_pdf_with_empty_user_password_is_read():
-    writer = PdfWriter(clone_from=io.BytesIO(_ascii_pdf([["Printable only"]])))
+    writer = PdfWriter(clone_from=io.BytesIO(ascii_pdf([["Printable only"]])))
     writer.encrypt(user_password="", owner_password="owner")
     buf = io.BytesIO()
     writer.write(buf)
     assert read_pdf(buf.getvalue()).text == "Printable only"
 
 
-@pytest.mark.parametrize("data", [_ascii_pdf([["cut short"]])[:150], b"%PDF-1.7\ngarbage", b"not a pdf at all"])
+@pytest.mark.parametrize("data", [ascii_pdf([["cut short"]])[:150], b"%PDF-1.7\ngarbage", b"not a pdf at all"])
 def test_corrupt_pdf_is_an_input_error(data):
     with pytest.raises(InputError, match="PDF"):
         read_bytes(data, ".pdf")
@@ -471,8 +358,8 @@ def test_html_without_text_is_an_input_error():
         ("", None),
     ],
 )
-def test_normalize_date(value, expected):
-    assert normalize_date(value) == expected
+def test_parse_date(value, expected):
+    assert parse_date(value) == expected
 
 
 # ---------------------------------------------------------------- Traditional script
@@ -484,26 +371,27 @@ SIMPLIFIED = "关于2023年度法治政府建设情况的报告\n一、主要举
 def test_traditional_text_is_converted_line_by_line():
     doc = read_bytes(TRADITIONAL.encode("utf-8"), ".txt")
     assert doc.text == SIMPLIFIED
-    assert doc.display_lines == TRADITIONAL.split("\n")
-    assert len(doc.display_lines) == len(doc.text.split("\n"))
+    assert [o.original for o in doc.origins] == TRADITIONAL.split("\n")
+    assert [o.line for o in doc.origins] == [1, 2, 3, 4]
     assert doc.notes == [CONVERTED_NOTE] == ["已将繁体转换为简体进行检查"]
 
 
 def test_big5_traditional_text_is_decoded_and_converted():
     doc = read_bytes(TRADITIONAL.encode("big5"), ".txt")
     assert doc.text == SIMPLIFIED
-    assert doc.display_lines[0] == "關於2023年度法治政府建設情況的報告"
+    assert doc.origins[0].original == "關於2023年度法治政府建設情況的報告"
 
 
 def test_traditional_conversion_keeps_pdf_page_labels():
-    doc = RawDocument(text="法治政府建設\n依法行政報告", source_format="pdf", line_labels=["第1页", "第2页"])
+    origins = [LineOrigin(1, page="第1页"), LineOrigin(2, page="第2页")]
+    doc = RawDocument(text="法治政府建設\n依法行政報告", source_format="pdf", origins=origins)
     converted = convert_if_traditional(doc)
     assert converted.text == "法治政府建设\n依法行政报告"
-    assert converted.line_labels == ["第1页", "第2页"]
-    assert converted.display_lines == ["法治政府建設", "依法行政報告"]
+    assert [o.page for o in converted.origins] == ["第1页", "第2页"]
+    assert [o.original for o in converted.origins] == ["法治政府建設", "依法行政報告"]
 
 
 def test_simplified_text_is_returned_unchanged():
     doc = RawDocument(text=SIMPLIFIED)
     assert convert_if_traditional(doc) is doc
-    assert doc.display_lines is None and doc.notes == []
+    assert doc.origins is None and doc.notes == []

@@ -1,0 +1,77 @@
+"""Annotated copies for the reports of a run: what `annotate` and `check --annotate DIR` write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..report.model import ReportResult
+from .writer import DEFAULT_AUTHOR, AnnotationSummary, annotate_path, default_target
+
+STDIN = "-"
+
+
+@dataclass
+class Skipped:
+    path: str
+    why: str  # one Chinese line
+
+
+class RulesetsByPath:
+    """The rule set each input was judged by (config overrides may differ per path), loaded once per pack."""
+
+    def __init__(self, flags: dict, config=None, isolated: bool = False):
+        from ..config import Resolver
+
+        self.resolver = Resolver(flags, config, isolated=isolated)
+        self.loaded: dict = {}
+
+    def __call__(self, path: str):
+        from ..run import load_rules_for
+
+        resolved = self.resolver.resolve(path)
+        if resolved.rules_key not in self.loaded:
+            self.loaded[resolved.rules_key] = load_rules_for(resolved)
+        return self.loaded[resolved.rules_key]
+
+
+def annotate_results(
+    results: list[ReportResult],
+    target_for: Callable[[ReportResult], Path],
+    ruleset_for: Callable[[str], object],
+    author: str = DEFAULT_AUTHOR,
+) -> Iterator[AnnotationSummary | Skipped]:
+    """Write one annotated .docx per readable report; say why for each one left out."""
+    for result in results:
+        if result.error:
+            yield Skipped(result.path, f"无法读取，未生成批注文件：{result.error}")
+        elif result.path == STDIN or not Path(result.path).is_file():
+            yield Skipped(result.path, "不是磁盘上的文件（如标准输入），未生成批注文件")
+        else:
+            ruleset = ruleset_for(result.path)
+            yield annotate_path(Path(result.path), result, target_for(result), author, rules=ruleset.rules, vocab=ruleset.vocab)
+
+
+def folder_targets(folder: Path) -> Callable[[ReportResult], Path]:
+    """DIR/<stem>-审查意见.docx per report; a stem seen before gets -2, -3 … so no file overwrites another."""
+    used: set[str] = set()
+
+    def target_for(result: ReportResult) -> Path:
+        target = default_target(Path(result.path), folder)
+        stem, n = target.stem, 1
+        while target.name in used:
+            n += 1
+            target = target.with_name(f"{stem}-{n}.docx")
+        used.add(target.name)
+        return target
+
+    return target_for
+
+
+def written_line(summary: AnnotationSummary) -> str:
+    """One line per file written, in Chinese."""
+    line = f"已写入批注文件 {summary.target}：批注 {summary.comments} 条（总体意见 1 条，问题 {summary.problems} 条）"
+    if summary.generated:
+        line += f"；原文件 {summary.source.name} 不是 Word 文件，已根据提取的文字生成新的 .docx"
+    return line

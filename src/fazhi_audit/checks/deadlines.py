@@ -1,0 +1,42 @@
+"""What disclosure-deadline and submission-deadline share: a date against MM-DD of the next year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..document import Document
+from ..report.model import Evidence, Finding, ItemResult
+from ..rules.schema import Rule
+from .common import deadline_words, fill, finding
+
+DEFAULT_DEADLINE = "04-01"
+
+
+@dataclass(frozen=True)
+class Params:
+    deadline: str = DEFAULT_DEADLINE  # MM-DD of the year after the report's year
+
+
+def deadline_finding(rule: Rule, doc: Document, when: str, what: str, evidence: Evidence | None = None) -> list[Finding]:
+    """Is `when` (an ISO date) before the rule's MM-DD of report year + 1?
+
+    The rule type decides which date is checked: `what` names it (发布日期 for
+    disclosure-deadline, 落款日期 for submission-deadline).  Any date before the
+    deadline passes, however early: a report dated before its year ended is a
+    different defect (premature), not a late one.
+    """
+    month, day = (int(x) for x in rule.params.deadline.split("-"))
+    deadline = date(doc.meta.year + 1, month, day)
+    label = f"{deadline.year}年{month}月{day}日"
+    items = [ItemResult(what, date.fromisoformat(when) < deadline, evidence)] if evidence else []
+    line = evidence.line if evidence else None
+    values = {"date": when, "published": when, "signed": when, "deadline": label}
+    if date.fromisoformat(when) >= deadline:
+        return [finding(rule, "fail", fill(rule.message, **values), line=line, items=items, values=values)]
+    done = f"{when} 发布" if what == "发布日期" else f"{what} {when}"
+    return [finding(rule, "pass", f"{rule.title}：{done}，早于 {label}", line=line, items=items)]
+
+
+def placeholders(rule: Rule) -> dict[str, str]:
+    return {"deadline": deadline_words(rule.params.deadline)}

@@ -1,0 +1,63 @@
+"""YAML keys that several rule types share: scope, threshold, deadline, phrase lists."""
+
+from __future__ import annotations
+
+import re
+
+from ..rules.common import Checker, is_number, normalized
+from ..rules.schema import SCOPE_KINDS
+from ..rules.yaml_lines import LinedDict
+from ..structure.outline import SectionVocabulary
+from .common import deadline_words
+from .rule_type import Key
+
+DEADLINE_PATTERN = re.compile(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")  # MM-DD of the next year
+DEFAULT_THRESHOLD = 85.0
+
+
+def parse_strings(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[str, ...]:
+    return c.strings(data, key, data[key])
+
+
+def parse_phrases(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[str, ...]:
+    """Phrases folded like report text, so （ in a rule matches ( in a report."""
+    return normalized(c.strings(data, key, data[key]))
+
+
+def parse_regexes(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[re.Pattern, ...]:
+    return c.regexes(data, key)
+
+
+def parse_scope(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[str, ...]:
+    kinds = c.strings(data, key, data[key])
+    for kind in kinds:
+        if kind not in SCOPE_KINDS:
+            c.fail(data, key, f"{key} 中未知的部分类型 {kind!r}；允许：{', '.join(sorted(SCOPE_KINDS))}")
+    return kinds
+
+
+def parse_threshold(c: Checker, data: LinedDict, key: str, values: dict) -> float:
+    value = data[key]
+    if not is_number(value) or not 50 <= value <= 100:
+        c.fail(data, key, f"{key} 必须是 50–100 之间的数")
+    return float(value)
+
+
+def parse_deadline(c: Checker, data: LinedDict, key: str, values: dict) -> str:
+    value = str(data[key])
+    if not DEADLINE_PATTERN.fullmatch(value):
+        c.fail(data, key, f"{key} 必须形如 MM-DD（次年的月-日），如 04-01")
+    return value
+
+
+def show_deadline(deadline: str, vocab: SectionVocabulary) -> str:
+    return deadline_words(deadline)
+
+
+def show_parts(kinds, vocab: SectionVocabulary) -> str:
+    return "、".join(vocab.label(k) for k in kinds) or "全文"
+
+
+SCOPE = Key("scope", parse_scope, "证据范围", show=show_parts)
+THRESHOLD = Key("threshold", parse_threshold, "相似度下限")
+DEADLINE = Key("deadline", parse_deadline, "时限", adjustable=True, show=show_deadline)

@@ -1,0 +1,77 @@
+"""The command line speaks Chinese: help pages, usage lines and usage errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from rich.cells import cell_len
+
+from fazhi_audit.cli import app
+from fazhi_audit.cli_text import translate_help, wrap_text
+
+ENGLISH = ("Usage", "Options", "Arguments", "Commands", "Show this message", "[required]", "[default", "<list[str]>", "<bool>", "<str>", "<path>", "Missing", "No such", "Possible", "Error")
+
+
+def _commands():
+    import typer.main
+
+    root = typer.main.get_command(app)
+    stack = [((), root)]
+    while stack:
+        path, cmd = stack.pop()
+        yield path
+        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+            stack.append(((*path, name), sub))
+
+
+def _cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, text=True, timeout=300, env=env)
+
+
+@pytest.mark.parametrize("path", list(_commands()), ids=lambda p: " ".join(p) or "fazhi-audit")
+def test_every_help_page_is_chinese_whole_and_fits_80_columns(path):
+    import os
+
+    proc = _cli(*path, "--help", env={**os.environ, "COLUMNS": "80"})
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.startswith("用法：")
+    for word in ENGLISH:
+        assert word not in out, (word, out)
+    assert "…" not in out  # nothing cut off
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+
+
+def test_no_arguments_shows_usage_and_a_reason():
+    proc = _cli()
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0].startswith("用法：") and lines[1].startswith("用法错误：没有给出子命令（可用：") and "check" in lines[1]
+
+
+@pytest.mark.parametrize(
+    "args, reason",
+    [
+        (["check"], "缺少参数"),
+        (["check", "x.txt", "--bogus"], "没有选项 --bogus"),
+        (["check", "x.txt", "--jobs", "abc"], "--jobs 的取值无效：应为整数"),
+        (["check", "x.txt", "--format"], "选项 --format 需要一个取值"),
+        (["nosuch"], "没有命令 'nosuch'"),
+    ],
+)
+def test_usage_errors_are_one_chinese_reason(args, reason):
+    proc = _cli(*args)
+    assert proc.returncode == 2
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("用法错误：") and reason in last, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_translation_and_wrapping_units():
+    assert translate_help("Usage: x [OPTIONS] {paths}...\n\nOptions:\n  --jobs <int range>  n  [x>=0]\n  --help  Show this message and exit.") == "用法：x [选项] paths...\n\n选项：\n  --jobs 整数  n  [≥0]\n  --help  显示本帮助并退出。"
+    wrapped = wrap_text("报告主体类型：auto（按名称识别）、generic、township、county、department", width=30)
+    assert all(cell_len(line) <= 30 for line in wrapped.splitlines())
+    assert "".join(wrapped.split()) == "报告主体类型：auto（按名称识别）、generic、township、county、department".replace(" ", "")
+    assert "town\nship" not in wrapped  # an English word is never split

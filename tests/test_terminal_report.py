@@ -1,0 +1,149 @@
+"""The terminal report as a person reads it: order, verdict, marks, batch summary, plain output."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from fazhi_audit.report.formatters import concise
+from fazhi_audit.report.formatters._common import problem_order
+from fazhi_audit.report.model import Finding, ItemResult, ReportResult
+from fazhi_audit.report.output import render_text
+from fazhi_audit.report.terminal import TerminalRenderer
+from fazhi_audit.run import Run
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+
+
+def _finding(rule, severity, status="fail", line=None, **kw) -> Finding:
+    return Finding(rule=rule, title=rule, severity=severity, status=status, message=f"{rule} 的问题", line=line, **kw)
+
+
+def _plain(run: Run, **view) -> str:
+    buf = io.StringIO()
+    render_text(run, "text", buf, **view)
+    return buf.getvalue()
+
+
+def test_problems_are_ordered_by_severity_then_position():
+    findings = [_finding("a.info", "info", line=3), _finding("b.warn", "warning", line=9), _finding("c.err", "error", line=40), _finding("d.warn", "warning", line=2), _finding("e.err", "error")]
+    ordered = [f.rule for f in sorted(findings, key=problem_order)]
+    assert ordered == ["c.err", "e.err", "d.warn", "b.warn", "a.info"]
+
+
+def test_terminal_lists_the_failing_error_before_hints(auditor):
+    result = auditor.audit_path(SEEDS[2])  # any seed that fails on an error-level rule
+    errors = [f for f in result.findings if f.severity == "error" and f.status != "pass"]
+    assert errors, "the test needs a report that fails on an error-level rule"
+    out = _plain(Run([result], auditor.ruleset.rules))
+    gaps = out[out.index("问题与修改建议") :]
+    first_error = min(gaps.index(f"[错误] {f.rule}") for f in errors)
+    hints = [gaps.index(f"[提示] {f.rule}") for f in result.findings if f.severity == "info" and f.status != "pass" and not f.baselined]
+    assert hints and first_error < min(hints)
+
+
+def test_verdict_says_why(auditor):
+    result = auditor.audit_path(SEEDS[2])
+    assert not result.passed and result.reasons
+    out = _plain(Run([result], auditor.ruleset.rules))
+    header = next(line for line in out.splitlines() if "结论" in line)
+    assert "不通过（" in header and "（错误）" in header
+    low = replace(result, passed=False, reasons=["得分 58 低于 60"])
+    assert "得分 58 低于 60" in _plain(Run([low], auditor.ruleset.rules))
+
+
+def test_a_pass_never_hides_an_unmet_error(auditor):
+    for path in SEEDS:
+        r = auditor.audit_path(path)
+        unmet = [f for f in r.findings if f.severity == "error" and f.status == "fail"]
+        assert not (r.passed and unmet), path.name
+
+
+def test_unchecked_rules_and_partly_met_rules_have_their_own_marks():
+    unchecked = _finding("meta.disclosure-deadline", "warning", status="pass", scored=False)
+    unchecked.message = "未能确定发布日期，未检查公开时限"
+    partial = _finding("outline.coverage", "info", status="pass", items=[ItemResult("甲", True), ItemResult("乙", False)])
+    result = ReportResult(path="r.txt", title="某镇2024年法治政府建设年度报告", passed=True, findings=[unchecked, partial])
+    out = _plain(Run([result], []))
+    row = next(line for line in out.splitlines() if "meta.disclosure-deadline" in line)
+    assert row.startswith("○") and "未检查：未能确定发布日期" in row and "✓" not in row
+    row = next(line for line in out.splitlines() if "outline.coverage" in line)
+    assert row.startswith("◐") and "缺：乙" in row
+
+
+def test_plain_output_is_neither_wrapped_nor_padded(auditor):
+    result = auditor.audit_path(SEEDS[0])
+    out = _plain(Run([result], auditor.ruleset.rules))
+    lines = out.splitlines()
+    assert all(line == line.rstrip() for line in lines)
+    assert max(len(line) for line in lines) > 80  # long lines are left whole
+    for f in result.findings:  # every rule id stays on one line
+        assert any(f.rule in line for line in lines), f.rule
+
+
+def test_batch_summary_lists_unreadable_files_and_duplicates(auditor):
+    a = auditor.audit_path(SEEDS[0])
+    b = replace(a, path="copy/" + Path(a.path).name.replace(".txt", ".pdf"))
+    bad = ReportResult(path="broken.docx", error="文件已损坏：请重新导出")
+    run = Run([a, bad, b], auditor.ruleset.rules)
+    assert run.summary["duplicates"] == [{"body": a.body, "year": a.year, "paths": [a.path, b.path]}]
+    out = _plain(run)
+    summary = out[out.index("==== 汇总 ====") :]
+    assert "无法读取的文件（1 个）" in summary and "broken.docx：文件已损坏" in summary
+    assert f"{a.body} {a.year} 年度的报告出现 2 次" in summary
+
+
+def test_quiet_and_summary_only(auditor):
+    results = [auditor.audit_path(p) for p in SEEDS]
+    assert any(r.passed for r in results) and not all(r.passed for r in results)
+    run = Run(results, auditor.ruleset.rules)
+    quiet = _plain(run, quiet=True)
+    for r in results:
+        assert (f"文件  {r.path}" in quiet) == (not r.passed)
+    only = _plain(run, summary_only=True)
+    assert only.startswith("==== 汇总 ====") and "文件  " not in only
+
+
+def test_concise_is_one_line_per_problem(auditor):
+    results = [auditor.audit_path(p) for p in SEEDS[:2]] + [ReportResult(path="x.docx", error="无法读取")]
+    lines = concise.render(Run(results, auditor.ruleset.rules)).splitlines()
+    expected = sum(1 for r in results[:2] for f in r.findings if f.status != "pass") + 1
+    assert len(lines) == expected
+    for line in lines:
+        path, lineno, rest = line.split(":", 2)
+        assert int(lineno) >= 1 and rest.startswith(" [") and "\n" not in rest
+
+
+def test_output_that_names_an_input_is_refused(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(SEEDS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    before = report.read_bytes()
+    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", str(report), "-o", f"json={report}"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "也是被检查的报告" in proc.stderr
+    assert report.read_bytes() == before
+
+
+@pytest.mark.parametrize("flag", ["--quiet", "--summary-only"])
+def test_cli_view_flags(flag):
+    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", *map(str, SEEDS), flag], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert "==== 汇总 ====" in proc.stdout
+    shown = proc.stdout.count("文件  ")
+    assert (shown == 0) if flag == "--summary-only" else (0 < shown < len(SEEDS))
+
+
+def test_control_sequences_from_a_sender_never_reach_an_output(tmp_path):
+    name = tmp_path / "esc\x1b[31m.txt"
+    name.write_text("某县2024年法治政府建设年度报告\x1b]0;pwned\x07\n一、主要举措和成效\n我县坚持法治\x1b[2J政府建设。\n", encoding="utf-8")
+    for fmt in ("text", "json", "csv", "markdown", "concise", "github"):
+        proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", str(name), "-f", fmt], capture_output=True, timeout=300)
+        assert proc.returncode in (0, 1, 3), (fmt, proc.stderr)
+        assert b"\x1b" not in proc.stdout and b"\x07" not in proc.stdout, fmt
