@@ -29,11 +29,11 @@ VIEWPORT = {"width": 1400, "height": 1000}
 FILLER = "本乡持续推进依法行政各项工作，落实年度工作要点，工作总体平稳有序。\n" * 60
 LONG_BAD = BAD.replace("二、存在的问题", FILLER + "二、存在的问题")
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="需要 Debian 的 chromium：apt-get install chromium fonts-noto-cjk")
-
-
 @pytest.fixture(scope="module")
 def browser():
+    from conftest import require_tool
+
+    require_tool(str(CHROMIUM), "Debian 的 chromium：apt-get install chromium fonts-noto-cjk")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -75,3 +75,21 @@ def test_translation_and_wrapping_units():
     assert all(cell_len(line) <= 30 for line in wrapped.splitlines())
     assert "".join(wrapped.split()) == "报告主体类型：auto（按名称识别）、generic、township、county、department".replace(" ", "")
     assert "town\nship" not in wrapped  # an English word is never split
+
+
+@pytest.mark.parametrize("command", [["rules", "list"], ["config", "show"]])
+def test_listings_are_readable_at_80_columns(command):
+    import os
+
+    proc = _cli(*command, env={**os.environ, "COLUMNS": "80"})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    assert "…" not in proc.stdout
+    for word in ("error", "warning", " info "):
+        assert word not in proc.stdout
+    if command[0] == "rules":
+        from fazhi_audit.run import load_rules
+
+        for rule in load_rules().rules:  # every id whole, on one line
+            assert any(rule.id in line.split() for line in lines), rule.id

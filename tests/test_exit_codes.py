@@ -78,12 +78,14 @@ SCENARIOS = {
     "所有文件都被配置 `exclude` 排除": lambda r: _config(r, 'exclude = ["bad.txt"]\n', "bad.txt"),
     "用法错误（未知选项、未知输出格式、参数越界）": lambda r: ["good.txt", "--no-such-option"],
     "路径不存在": lambda r: ["missing.txt"],
+    "没有可检查的报告（空目录、目录中只有不支持的文件）": lambda r: (r / "empty-dir").mkdir() or ["empty-dir"],
     "规则文件或画像文件无效": lambda r: ["good.txt", "--rules", "rules"],
     "配置文件无效（语法、未知的键、取值不允许）": lambda r: _config(r, 'profile = "town"\n', "good.txt"),
     "基线文件无效": lambda r: (r / "base.json").write_text("{", encoding="utf-8") and ["good.txt", "--baseline", "base.json"],
     "输入无法读取或不是报告（空文件、二进制、无法解码、不支持的格式）": lambda r: ["empty.txt"],
     "既有无法读取的输入又有不通过的报告（3 优先于 1；`--exit-zero` 不改变 3）": lambda r: ["bad.txt", "empty.txt", "--exit-zero"],
     "有文件检查超时（`--timeout`）或其检查进程意外退出": lambda r: [slow_report(r / "slow.txt").name, "good.txt", "--timeout", "1"],
+    "有文件超过上限（`--max-bytes`；.docx 压缩包的文件数、解压后大小或压缩比；提取出的字数；PDF 页数）": lambda r: ["good.txt", "bad.txt", "--max-bytes", "100"],
 }
 
 # Rows whose scenario is a signal sent to a running batch: tests/test_robust_batch.py

@@ -143,7 +143,7 @@ def test_show_lists_every_type_key_and_example():
     lines = show_lines(rule, RULESET.vocab)
     assert lines[0] == "decision.five-step  重大行政决策五项法定程序"
     assert "证据范围：主要举措和成效、党政主要负责人履行推进法治建设第一责任人职责情况" in lines
-    assert "语境词：决策、重大事项、三重一大、议事规则" in lines and "相似度下限：85" in lines
+    assert "语境词：决策、重大事项、三重一大、议事规则、方案、草案、实施前、形成前" in lines and "相似度下限：85" in lines
     for item in rule.items:
         assert any(line.startswith(f"  · {item.name}：{item.phrases[0]}") for line in lines), item.name
     for example in rule.examples:

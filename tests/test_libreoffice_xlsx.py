@@ -6,12 +6,9 @@ Needs LibreOffice Calc (Debian: libreoffice-calc-nogui; the Writer package alone
 from __future__ import annotations
 
 import csv
-import shutil
 import subprocess
 from dataclasses import replace
-from pathlib import Path
 
-import pytest
 
 from fazhi_audit.report.formatters import BINARY_FORMATTERS
 from fazhi_audit.report.formatters.xlsx import SHEETS
@@ -20,15 +17,14 @@ from fazhi_audit.run import Run
 
 from test_output_html import BAD, GOOD  # the same two small reports
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 FORMULA_BODY = "=cmd|' /C calc'!A0"
 # CSV filter: comma, double quote, UTF-8 (76), from row 1, …, -1 = every sheet to its own file (LibreOffice ≥ 7.2).
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="需要 LibreOffice Calc：apt-get install libreoffice-calc-nogui")
-
-
 def test_libreoffice_opens_every_sheet(auditor, tmp_path):
+    from conftest import require_tool
+
+    soffice = require_tool(("soffice", "libreoffice"), "LibreOffice Calc：apt-get install libreoffice-calc-nogui")
     good = auditor.audit_text(GOOD, "reports/a_good.txt")
     bad = auditor.audit_text(BAD, "reports/b_bad.txt")
     hostile = replace(bad, path="reports/d_formula.txt", body=FORMULA_BODY)
@@ -37,7 +33,7 @@ def test_libreoffice_opens_every_sheet(auditor, tmp_path):
     book.write_bytes(BINARY_FORMATTERS["xlsx"](Run([good, bad, hostile, empty], auditor.ruleset.rules)))
     profile = tmp_path / "lo-profile"  # its own profile: no lock clash with a running LibreOffice
     proc = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", CSV_FILTER, "--outdir", str(tmp_path / "out"), str(book)],
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", CSV_FILTER, "--outdir", str(tmp_path / "out"), str(book)],
         capture_output=True,
         text=True,
         timeout=300,

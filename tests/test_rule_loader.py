@@ -108,7 +108,7 @@ def test_min_found_is_checked_against_the_items(rules_copy):
 
 def test_weak_phrases_need_context(rules_copy):
     path = rules_copy / "decision.five-step.yaml"
-    _edit(path, "context: [决策, 重大事项, 三重一大, 议事规则]\n", "")
+    _edit(path, "context: [决策, 重大事项, 三重一大, 议事规则, 方案, 草案, 实施前, 形成前]\n", "")
     assert "使用了 weak 短语的规则需要 context" in _error(rules_copy)
 
 

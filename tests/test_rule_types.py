@@ -446,3 +446,14 @@ def test_seeds_have_no_signing_date_so_scores_are_unchanged(auditor):
         result = auditor.audit_path(path)
         f = next(f for f in result.findings if f.rule == "meta.submission-deadline")
         assert not f.scored, path.name
+
+
+def test_rule_sets_pickle_for_worker_processes():
+    # spawn-started workers (macOS, Windows, the web server) receive rule sets by pickling
+    import pickle
+
+    from fazhi_audit.run import load_rules
+
+    rules = load_rules()
+    again = pickle.loads(pickle.dumps(rules))
+    assert [r.id for r in again.rules] == [r.id for r in rules.rules]

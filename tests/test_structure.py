@@ -89,6 +89,10 @@ def test_boilerplate_removed_and_date_kept():
         ("中共某某县甲镇委员会 甲镇人民政府关于2023年法治政府建设工作报告", "某某县甲镇"),
         ("乙县人民政府关于2024年度法治政府建设情况的报告", "乙县人民政府"),
         ("2023年度丙县司法局法治政府建设工作报告", "丙县司法局"),
+        ("某市卫生健康委员会2024年法治政府建设情况报告", "某市卫生健康委员会"),
+        ("丁县发展和改革委员会关于2024年度法治政府建设情况的报告", "丁县发展和改革委员会"),
+        ("中共戊镇党委 戊镇人民政府2024年法治政府建设情况报告", "戊镇"),
+        ("中共大柳镇委员会大柳镇人民政府关于2023年法治政府建设工作报告", "大柳镇"),
     ],
 )
 def test_body_from_title(title, body):
@@ -127,3 +131,17 @@ def test_dates_parsed_in_one_place():
     assert iso_date("2024", "2", "30") is None
     assert parse_date("发布时间：2024年3月8日 09:30") == "2024-03-08"
     assert deadline(2024, "04-01") == date(2025, 4, 1)
+
+
+@pytest.mark.parametrize("year,kind", [(2024, "plans"), (2025, "extra")])
+def test_a_plain_heading_dated_the_next_year_is_the_plans_part(vocab, year, kind):
+    text = f"某县{year}年度法治政府建设情况报告\n一、主要举措和成效\n正文内容。\n二、2025年重点工作\n加强队伍建设。\n"
+    assert parse_document(text, vocab).kinds()[-1] == kind
+
+
+def test_unnumbered_part_headings_close_the_runs_beneath_them(vocab):
+    # (一) restarts under each plain part heading: no repeat, and the parts are found
+    text = "某县2024年度法治政府建设情况报告\n主要举措和成效\n(一)强化领导。正文。\n(二)规范执法。正文。\n存在的不足和原因\n(一)力量不足。原因在于编制有限。\n"
+    doc = parse_document(text, vocab)
+    assert doc.kinds() == ["achievements", "shortcomings"] and doc.numbering == []
+    assert [h.level for h in doc.headings if not h.marker] == [1, 1]

@@ -147,3 +147,32 @@ def test_control_sequences_from_a_sender_never_reach_an_output(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", str(name), "-f", fmt], capture_output=True, timeout=300)
         assert proc.returncode in (0, 1, 3), (fmt, proc.stderr)
         assert b"\x1b" not in proc.stdout and b"\x07" not in proc.stdout, fmt
+
+
+def test_docx_locations_name_part_heading_and_paragraph(auditor, tmp_path):
+    import docx
+
+    from fazhi_audit.report.location import location_text
+
+    d = docx.Document()
+    for text in ("某县司法局2024年法治政府建设情况报告", "一、主要举措和成效", "（一）严格规范执法", "全面落实行政执法公示制度。本年度办理案件XX件。", "二、存在的不足和原因", "执法力量不足，究其原因在于编制少。"):
+        d.add_paragraph(text)
+    path = tmp_path / "r.docx"
+    d.save(path)
+    result = auditor.audit_path(path)
+    assert result.source_format == "docx"
+    placeholder = next(f for f in result.findings if f.rule == "quality.placeholder" and f.status != "pass")
+    ev = placeholder.items[0].evidence
+    where = location_text(ev, "docx")
+    assert where == "主要举措和成效 › (一)严格规范执法 · 第4段"  # Word has no line numbers: part, sub-heading, paragraph
+    data = result.to_json()
+    found = [i["evidence"] for f in data["findings"] for i in f["items"] if i["evidence"] and i["evidence"]["text"] == ev.text]
+    assert found and found[0]["location"] == where and found[0]["paragraph"] == 3
+    assert "第4段" in _plain(Run([result], auditor.ruleset.rules)) and "第4行" not in _plain(Run([result], auditor.ruleset.rules))
+
+
+def test_text_reports_keep_line_numbers(auditor):
+    result = auditor.audit_path(SEEDS[0])
+    assert result.source_format == "txt" and "format" not in result.to_json()
+    out = _plain(Run([result], auditor.ruleset.rules))
+    assert "段" not in "".join(line for line in out.splitlines() if line.strip().startswith("第"))

@@ -8,16 +8,18 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 import re
 import sys
 from pathlib import Path
 
 from .checks import REGISTRY, CheckContext
+from .checks.context import PreviousReport
 from .document import Document, parse_document
 from .errors import InputError, UsageError
 from .ingest.normalize import normalize_line
 from .ingest.raw import RawDocument
-from .ingest.readers import read_bytes, read_path
+from .ingest.readers import read_path, read_stream
 from .matching import PhraseMatcher
 from .nlp import Segmenter, get_segmenter
 from .report.model import ProfileInfo, ReportResult, SectionInfo
@@ -94,9 +96,12 @@ class Auditor:
         settings = settings or self.settings
         profile, why = self.choose_profile(doc, settings)
         rules = self.rules_for(profile, settings.selection)
+        context = self.context
+        if settings.previous:  # last year's report of this body, for quality.carry-over
+            context = replace(context, previous=PreviousReport(path=settings.previous))
         findings = []
         for rule in rules:
-            found = REGISTRY[rule.type](rule, doc, self.context)
+            found = REGISTRY[rule.type](rule, doc, context)
             findings.extend(found)
         value = score(findings, rules)
         reasons = verdict_reasons(findings, value, settings.fail_under)
@@ -124,6 +129,7 @@ class Auditor:
         doc = parse_document(raw, self.ruleset.vocab, path)  # lines keep their origins
         _require_report(doc)
         result = self.audit_document(doc, settings)
+        result.source_format = raw.source_format
         result.warnings.extend(raw.notes)
         return result
 
@@ -132,11 +138,12 @@ class Auditor:
 
     def audit_path(self, path: str | Path, settings: AuditSettings | None = None) -> ReportResult:
         """Audit one file; an unreadable input becomes a result with `error` set."""
+        limits = (settings or self.settings).limits
         try:
             if str(path) == "-":
-                raw = read_bytes(sys.stdin.buffer.read(), ".txt")
+                raw = read_stream(sys.stdin.buffer, ".txt", limits)
             else:
-                raw = read_path(Path(path))
+                raw = read_path(Path(path), limits)
             return self.audit_raw(raw, str(path), settings)
         except InputError as exc:
             return ReportResult(path=str(path), error=str(exc))

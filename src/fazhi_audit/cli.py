@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
 import sys
 from pathlib import Path
@@ -21,7 +20,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 rules_app = typer.Typer(no_args_is_help=True, help="查看和测试规则")
 app.add_typer(rules_app, name="rules")
 
-GITHUB_FORMAT = "github"
 
 
 def _version(value: bool) -> None:
@@ -69,7 +67,9 @@ def check(
     jobs: Optional[int] = JobsOpt,
     trust_config: bool = TrustOpt,
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0, help="每份报告的检查时限（秒，默认 60；0 表示不限）：超时的文件记为错误行，其余照常检查"),
+    max_bytes: Optional[str] = typer.Option(None, "--max-bytes", help="单个文件的大小上限（默认 20MB；可写 50MB、500KB 或字节数）：超过上限的文件记为错误行，其余照常检查"),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件：只有不在基线中的问题才判为不通过"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="上一年度报告：一个文件（只检查一份报告时），或其所在目录（按单位名称和年度查找同一单位上一年度的报告），用于检查照搬上年报告（quality.carry-over）"),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="发现问题也以 0 退出（无法读取的输入仍为 3）"),
     statistics: bool = typer.Option(False, "--statistics", help="输出按规则统计的问题数"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="同时列出已满足要求的证据"),
@@ -85,8 +85,12 @@ def check(
     outputs = _outputs(fmt, output or [])
     flags = _flags(profile, select, ignore, rules, fail_under, jobs, baseline, trust_config=trust_config)
     flags["timeout"] = timeout
+    flags["max-bytes"] = max_bytes
+    flags["previous"] = str(previous) if previous else None
     if annotate is not None and annotate.exists() and not annotate.is_dir():
         raise UsageError(f"--annotate {annotate} 不是目录：请给出存放批注文件的目录")
+    from .report.progress import ProgressBar
+
     with ProgressBar() as progress:
         outcome = run(paths, flags, config=config, isolated=no_config, exit_zero=exit_zero, on_progress=progress, outputs=[p for _, p in outputs])
     for out_fmt, path in outputs:
@@ -153,39 +157,9 @@ def _annotate(results, target_for, rulesets, author: str, stream) -> None:
 
 
 def _outputs(fmt: Optional[str], values: list[str]) -> list[tuple[str, Optional[Path]]]:
-    """The main format (stdout, or a plain PATH) plus every FORMAT=PATH.
+    from .report.output import plan_outputs
 
-    Without --format the main PATH's extension names the format (-o 结果.csv);
-    a --format that contradicts a known extension is a usage error.
-    """
-    from .report.output import TEXT_FORMAT, check_destination, format_names, formats_for_path
-
-    formats = format_names()
-    if fmt is not None and fmt not in formats:
-        raise UsageError(f"未知的输出格式 {fmt!r}：可选 {', '.join(formats)}")
-    main: Optional[Path] = None
-    extra: list[tuple[str, Optional[Path]]] = []
-    for value in values:
-        name, sep, target = value.partition("=")
-        if sep and name in formats:
-            if not target:
-                raise UsageError(f"--output {value} 缺少文件路径：写成 FORMAT=PATH，如 sarif=fazhi-audit.sarif")
-            extra.append((name, None if target == "-" else Path(target)))
-        elif sep and re.fullmatch(r"[a-z]+", name):
-            raise UsageError(f"--output {value}：未知的输出格式 {name!r}；可选 {', '.join(formats)}")
-        elif main is not None:
-            raise UsageError("--output 只能有一个不带格式的 PATH；其他格式请写成 FORMAT=PATH")
-        else:
-            main = Path(value)
-    named = formats_for_path(main) if main is not None and str(main) != "-" else ()
-    if fmt is None:
-        fmt = named[0] if named else (GITHUB_FORMAT if os.environ.get("GITHUB_ACTIONS") == "true" else TEXT_FORMAT)
-    elif named and fmt not in named:
-        raise UsageError(f"--format {fmt} 与输出文件 {main} 的扩展名不符（该扩展名对应 {named[0]}）：去掉 --format，或改用相符的文件名")
-    outputs = [(fmt, main), *extra]
-    for out_fmt, path in outputs:
-        check_destination(out_fmt, path)
-    return outputs
+    return plan_outputs(fmt, values, github_actions=os.environ.get("GITHUB_ACTIONS") == "true")
 
 
 def _flags(profile, select, ignore, rules, fail_under, jobs, baseline, *, trust_config: bool = False) -> dict:
@@ -206,35 +180,49 @@ def _print_notes(notes: list[str]) -> None:
         print(note, file=sys.stderr)
 
 
-class ProgressBar:
-    """A rich progress bar on stderr, only when stderr is a terminal and files are many.
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址：默认只有本机能打开；0.0.0.0 对局域网开放（会打印警告）"),
+    port: int = typer.Option(8765, "--port", min=1, max=65535, help="端口"),
+    open_browser: bool = typer.Option(False, "--open", help="启动后用默认浏览器打开页面"),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64, help="检查进程数（默认 2，不超过 CPU 核数；每个约占 400 MB 内存）"),
+    max_file_mb: float = typer.Option(20, "--max-file-mb", min=0.1, help="每个上传文件的大小上限（MB）"),
+    max_files: int = typer.Option(100, "--max-files", min=1, help="一次最多上传的文件数"),
+    max_total_mb: float = typer.Option(200, "--max-total-mb", min=0.1, help="一次上传的总大小上限（MB）"),
+    keep_minutes: float = typer.Option(30, "--keep-minutes", min=1, help="检查结果在内存中保存的时间（分钟），之后自动清除"),
+    timeout: float = typer.Option(60, "--timeout", min=0, help="每份报告的检查时限（秒；0 表示不限）"),
+) -> None:
+    """启动网页版：在浏览器中上传报告（或粘贴全文）检查，下载差距报告、Excel 和带批注的 Word 稿。
 
-    Used as the run layer's progress callback: called with (done, total, result).
+    \b
+    本机自查（默认只监听 127.0.0.1，别的计算机打不开）：
+      fazhi-audit serve --open
+    单位内网的检查机，供各乡镇提交前自查：
+      fazhi-audit serve --host 0.0.0.0 --port 8765
+    Linux 上用 systemd 服务常驻，Windows 上用命令行或计划任务启动，
+    示例见 README“网页版”一节。单位有反向代理（nginx 等）时保持
+    --host 127.0.0.1，由代理对外提供 HTTPS 和登录。
+
+    \b
+    上传的文件检查后即删除；结果只在内存中保存 --keep-minutes 分钟，
+    只有上传者的浏览器能打开。程序调用：POST /api/check（multipart
+    字段 files，可多个；可选 profile）返回与 --format json 相同的 JSON；
+    GET /healthz 在分词模型加载完成后返回 200。
     """
+    from .web.server import serve as run_server
+    from .web.settings import ServeSettings, default_workers
 
-    def __init__(self):
-        self.bar = None
-        self.task = None
-        self.console = Console(stderr=True)
-
-    def __enter__(self) -> "ProgressBar":
-        return self
-
-    def __call__(self, done: int, total: int, _result) -> None:
-        if total < 2 or not self.console.is_terminal:
-            return
-        if self.bar is None:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.bar = Progress(TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=self.console, transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("check", total=total)
-        self.bar.update(self.task, completed=done)
-
-    def __exit__(self, *exc) -> bool:
-        if self.bar:
-            self.bar.stop()
-        return False
+    settings = ServeSettings(
+        host=host,
+        port=port,
+        workers=workers or default_workers(),
+        max_file_mb=max_file_mb,
+        max_files=max_files,
+        max_total_mb=max(max_total_mb, max_file_mb),
+        ttl_minutes=keep_minutes,
+        timeout=timeout,
+    )
+    run_server(settings, open_browser)
 
 
 baseline_app = typer.Typer(no_args_is_help=True, help="基线：记录现有问题，之后只对新问题判不通过")
@@ -286,6 +274,7 @@ def config_show(
 ) -> None:
     """显示对 PATH 生效的设置及每项的来源（默认值、配置文件、按路径覆盖、命令行）。"""
     from rich.markup import escape
+    from rich import box
     from rich.table import Table
 
     from .config import SHOWN_KEYS, Resolver, check_against_rules
@@ -298,14 +287,17 @@ def config_show(
     ruleset = load_rules_for(resolved)
     check_against_rules(resolved, [r.id for r in ruleset.rules], ruleset.profiles)
     out = Console(highlight=False)
-    where = resolved.config.path if resolved.config else "未找到（使用默认值；可在报告目录或其上级放置 fazhi-audit.toml）"
+    where = resolved.config.path if resolved.config else "未找到（使用默认值；可在当前目录或其上级放置 fazhi-audit.toml，或用 --config 指定）"
     out.print(escape(f"配置文件：{where}"))
-    table = Table("键", "值", "来源")
+    table = Table("键", "值", "来源", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.columns[0].no_wrap = True
     for name in SHOWN_KEYS:
         table.add_row(name, escape(_show_value(name, resolved[name], ruleset)), escape(resolved.sources[name]))
     out.print(table)
     if resolver.excluded(path):
         out.print(escape(f"{path} 被配置 exclude 排除，不会检查"))
+    for note in getattr(resolver, "notes", []):
+        out.print(escape(note))
 
 
 def _show_value(key: str, value, ruleset) -> str:
@@ -334,13 +326,9 @@ def _ruleset_for(rules: Optional[Path], config: Optional[Path] = None, no_config
 @rules_app.command("list")
 def rules_list(rules: Optional[Path] = RulesOpt, config: Optional[Path] = ConfigOpt) -> None:
     """列出全部规则（含配置 extend-rules 中的扩展规则）。"""
-    from rich.table import Table
+    from .report.explain import rules_table
 
-    rs = _ruleset_for(rules, config)
-    table = Table("规则", "名称", "级别", "权重", "类型")
-    for r in rs.rules:
-        table.add_row(r.id, r.title, r.severity, f"{r.weight:g}", r.type)
-    Console(highlight=False).print(table)
+    Console(highlight=False).print(rules_table(_ruleset_for(rules, config).rules))
 
 
 @rules_app.command("show")

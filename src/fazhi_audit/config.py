@@ -35,6 +35,7 @@ from .report.fingerprint import posix_path
 from .rules.profiles import AUTO, GENERIC
 from .rules.schema import SEVERITIES
 from .rules.selection import Selection, unknown_selectors
+from .limits import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Limits, parse_size
 from .settings import AuditSettings
 
 CONFIG_FILE = "fazhi-audit.toml"
@@ -56,6 +57,8 @@ TOP_KEYS: dict[str, tuple[str, str]] = {
     "jobs": ("jobs", "非负整数：并行进程数，0 表示 CPU 核数"),
     "exclude": ("strs", "不检查的文件，gitignore 风格的通配符，相对于配置文件"),
     "baseline": ("file", "基线文件路径，相对于配置文件"),
+    "timeout": ("seconds", "非负的秒数：每份报告的检查时限，超时的文件记为错误行；0 表示不限（默认 60）"),
+    "max-bytes": ("size", "单个文件的大小上限：字节数或带单位的大小，如 20MB、500KB（默认 20MB）；超过上限的文件记为错误行"),
     "overrides": ("overrides", "按路径覆盖的表数组 [[overrides]]，每项须有 paths"),
     TRUST_KEY: ("bool", "true 或 false：是否采用被检查目录中的配置文件（只在当前目录及其上级的配置或 --config 中有效）"),
 }
@@ -71,6 +74,8 @@ DEFAULTS: dict[str, Any] = {
     "jobs": 0,
     "exclude": (),
     "baseline": None,
+    "max-bytes": DEFAULT_MAX_BYTES,
+    "timeout": DEFAULT_TIMEOUT,
 }
 SHOWN_KEYS = tuple(DEFAULTS)  # what `config show` lists, in this order
 
@@ -178,6 +183,15 @@ class _Validator:
             if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
                 self.fail(name, f"必须是非负整数，实为 {raw!r}", key)
             return raw
+        if kind == "seconds":
+            if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw < 0:
+                self.fail(name, f"必须是非负的秒数，实为 {raw!r}", key)
+            return float(raw)
+        if kind == "size":
+            try:
+                return parse_size(raw, key)
+            except UsageError:
+                self.fail(name, f"必须是正的字节数或带单位的大小（如 20MB），实为 {raw!r}", key)
         if kind == "bool":
             if not isinstance(raw, bool):
                 self.fail(name, f"必须是 true 或 false，实为 {raw!r}", key)
@@ -304,7 +318,8 @@ class Resolved:
         profile = self.values["profile"]
         source = "" if profile == AUTO else self.sources["profile"]
         selection = Selection(tuple(self.values["select"]), tuple(self.values["ignore"]), tuple(self.values["severity"]))
-        return AuditSettings(profile, source, selection, float(self.values["fail-under"]))
+        limits = Limits.scaled(parse_size(self.values["max-bytes"]))  # the flag arrives as given, e.g. "50MB"
+        return AuditSettings(profile, source, selection, float(self.values["fail-under"]), limits=limits)
 
 
 class Resolver:

@@ -24,6 +24,7 @@ class Sentence:
     kind: str
     start: int  # where the sentence starts in its line's text
     source: Line = field(compare=False, repr=False)  # that line, with its origin
+    heading: str = ""  # the nearest heading above it inside its part, as written (e.g. "（二）严格规范执法")
 
 
 @dataclass
@@ -74,12 +75,17 @@ def parse_document(raw: str | RawDocument, vocab: SectionVocabulary, path: str =
     lines = norm.lines
     meta = extract_metadata(lines)
     body_start = (meta.title_lines[-1] + 1) if meta.title_lines else 0
-    sections, headings = build_outline(lines, body_start, vocab)
+    sections, headings = build_outline(lines, body_start, vocab, meta.year)
     sentences = []
+    heading_at = {h.index: h.label for h in headings}
     for si, section in enumerate(sections):
+        nearest = ""
+        own = section.heading.index if section.heading else -1
         for i in range(section.start, section.end):
+            if i != own:  # the part's own heading is named by the part already
+                nearest = heading_at.get(i, nearest)  # one pass: headings are met in order
             for start, s in sentence_spans(lines[i].text):
-                sentences.append(Sentence(s, i, lines[i].number, si, section.kind, start, lines[i]))
+                sentences.append(Sentence(s, i, lines[i].number, si, section.kind, start, lines[i], nearest))
     numbering = find_numbering_defects(lines, headings, [s for s in sections if s.heading], body_start)
     return Document(
         path=path,

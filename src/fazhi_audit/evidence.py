@@ -20,6 +20,7 @@ def evidence_at(
     similarity: float,
     match: str = "",
     start: int | None = None,
+    heading: str = "",
 ) -> Evidence:
     """Evidence for `text` standing at `start` in source.text.
 
@@ -29,7 +30,7 @@ def evidence_at(
     shown as given.
     """
     origin = source.origin
-    evidence = Evidence(text, origin.line, section, similarity, match, page=origin.page)
+    evidence = Evidence(text, origin.line, section, similarity, match, page=origin.page, heading=heading or None)
     if start is None:
         start = source.text.find(text)
     if not text or start < 0 or source.text[start : start + len(text)] != text:

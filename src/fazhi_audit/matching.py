@@ -25,7 +25,7 @@ from .nlp import Segmenter
 _CLAUSE_SPLIT = re.compile(r"[,:;。!?]")
 MIN_FUZZY_LEN = 4  # shorter phrases must match exactly
 GAP = "…"  # in a phrase: up to MAX_GAP characters of the same clause
-MAX_GAP = 12
+MAX_GAP = 16
 
 
 @dataclass(frozen=True)
@@ -52,17 +52,56 @@ def _phrase_profile(phrase: str, threshold: float) -> tuple[float, tuple[str, ..
     return required_similarity(phrase, threshold), bigrams, max(1, len(bigrams) - 2)
 
 
-def clause_of(text: str, start: int, end: int) -> str:
-    """The comma-delimited clause holding text[start:end]."""
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """[left, right) of the comma-delimited clause holding text[start:end]."""
     left = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, start)), default=0)
     right = _CLAUSE_SPLIT.search(text, end)
-    return text[left : right.start() if right else len(text)]
+    return left, right.start() if right else len(text)
+
+
+def clause_of(text: str, start: int, end: int) -> str:
+    """The comma-delimited clause holding text[start:end]."""
+    left, right = clause_bounds(text, start, end)
+    return text[left:right]
+
+
+_LEAD_CLAUSE_ENDS = ("的", "前", "时")  # 拟作出吊销许可证决定的，/ 作出决定前，/ 现场检查时，
+
+
+def subject_span(text: str, start: int, end: int) -> str:
+    """The clause of text[start:end], with the clause before it when that one
+    leads in (拟作出较大数额罚款决定的，由法制员审核): the lead clause then
+    names what the clause is about."""
+    left, right = clause_bounds(text, start, end)
+    if left >= 2 and text[left - 1] == ",":
+        lead_left, _ = clause_bounds(text, left - 1, left - 1)
+        lead = text[lead_left : left - 1]
+        if lead.endswith(_LEAD_CLAUSE_ENDS):
+            return text[lead_left:right]
+    return text[left:right]
 
 
 class PhraseMatcher:
     def __init__(self, segmenter: Segmenter, threshold: float = 85.0):
         self.segmenter = segmenter
         self.threshold = threshold
+
+    def find_all(self, phrase: str, text: str, threshold: float | None = None):
+        """Every non-overlapping hit of phrase in text, left to right."""
+        pos = 0
+        while pos < len(text):
+            hit = self.find(phrase, text[pos:], threshold)
+            if hit is None:
+                return
+            yield Hit(hit.start + pos, hit.end + pos, hit.similarity)
+            pos += max(hit.end, 1)
+
+    def find_exact(self, phrase: str, text: str) -> Hit | None:
+        """phrase as written (gaps allowed), no slips: for statements a slip could negate."""
+        if GAP in phrase:
+            return self._find_gapped(phrase, text)
+        pos = text.find(phrase)
+        return Hit(pos, pos + len(phrase), 100.0) if pos >= 0 else None
 
     def find(self, phrase: str, text: str, threshold: float | None = None) -> Hit | None:
         if GAP in phrase:
@@ -124,6 +163,10 @@ class PhraseMatcher:
                 return None
             best = (score, start, end)
         score, s2, e2 = best
+        if _CLAUSE_SPLIT.search(text, s2, e2):
+            return None  # a slip never spans two clauses (执法公示 is not in ",执法公信力")
+        if any(a <= s2 and e2 <= b and b - a > e2 - s2 for a, b, _ in spans):
+            return None  # half of a longer word: 法性审核 inside 合法性审核 is not 法制审核
         if self.segmenter.lexicon and self._differs_by_real_word(phrase, text[s2:e2], s2, spans):
             return None
         return Hit(s2, e2, round(score, 1))

@@ -17,6 +17,7 @@ import io
 import os
 import subprocess
 import sys
+import tempfile
 import warnings
 from functools import lru_cache
 from importlib.util import find_spec
@@ -29,6 +30,9 @@ CACHE_ENV = "FAZHI_AUDIT_CACHE"
 PRUNE_ENV = "FAZHI_AUDIT_PRUNE"  # drop features with all |w| below this; 0 keeps the full model
 DEFAULT_PRUNE = 0.05
 _CONVERTED = ("features.msgpack", "weights.npz")
+# Starts every warning about falling back to character segmentation, so the run
+# layer can say it once on stderr instead of only inside each report.
+FALLBACK_MARK = "分词模型不可用："
 # Measured with benchmarks/bench_first_run.py; README.md quotes the same figure.
 FIRST_RUN_MESSAGE = "首次使用：正在准备分词模型（约 5 秒，仅此一次）……"
 WAITING_MESSAGE = "另一个 fazhi-audit 进程正在准备分词模型，等待其完成……"
@@ -75,6 +79,7 @@ def _prepared(source: Path, cache: Path, eps: float) -> Path:
     target = cache / (f"{name}-pruned-{eps:g}" if eps > 0 else name)
     if _is_converted(target):
         return target
+    _require_writable(cache)  # before the first-run message: an unwritable cache is said once, as a warning
     # One preparation at a time: a second first run waits, then finds the model ready.
     with cache_lock(cache, waiting_note=WAITING_MESSAGE):
         if _is_converted(target):
@@ -83,6 +88,15 @@ def _prepared(source: Path, cache: Path, eps: float) -> Path:
         # A child process, so the memory the preparation touches is freed before auditing.
         subprocess.run([sys.executable, "-m", "fazhi_audit.model_prep", str(source), str(target), str(eps)], check=True, capture_output=True)
     return target
+
+
+def _require_writable(cache: Path) -> None:
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=cache):
+            pass
+    except OSError as exc:
+        raise OSError(f"分词模型缓存目录 {cache} 无法写入（{exc.strerror or exc}）；可用环境变量 {CACHE_ENV} 指定可写的目录") from None
 
 
 class Segmenter:
@@ -99,7 +113,7 @@ class Segmenter:
     def _load(self, model_dir, user_words: list[str]) -> None:
         source = Path(model_dir) if model_dir else (Path(os.environ[MODEL_ENV]) if os.environ.get(MODEL_ENV) else bundled_model_dir())
         if source is None or not source.is_dir():
-            self.warning = "未找到 pkuseg 分词模型（请安装 pkuseg==0.0.12 或设置 FAZHI_AUDIT_PKUSEG_MODEL），已改用逐字切分，模糊匹配可能不够准确"
+            self.warning = FALLBACK_MARK + "未找到 pkuseg 分词模型（请安装 pkuseg==0.0.12 或设置 FAZHI_AUDIT_PKUSEG_MODEL），已改用逐字切分，模糊匹配可能不够准确"
             return
         try:
             target = loadable_model_dir(source, cache_root())
@@ -119,7 +133,7 @@ class Segmenter:
             post = getattr(nlp.tokenizer.pkuseg_seg, "postprocesser", None)
             self.lexicon = (_read_lexicon(target), getattr(post, "other_words", set()))
         except Exception as exc:  # any failure here must degrade, not abort
-            self.warning = f"分词模型加载失败（{type(exc).__name__}: {exc}），已改用逐字切分，模糊匹配可能不够准确"
+            self.warning = FALLBACK_MARK + f"分词模型加载失败（{type(exc).__name__}: {exc}），已改用逐字切分，模糊匹配可能不够准确"
             self._nlp = None
             self.mode = "char"
 

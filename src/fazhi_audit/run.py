@@ -13,7 +13,7 @@ formatter; none of them repeats any of this.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ class Run:
     skipped: int = 0  # files passed over during discovery (not reports by extension)
     notes: list[str] = field(default_factory=list)  # one-line remarks for stderr
     exit_zero: bool = False
+    previous: list[tuple[str, str | None]] = field(default_factory=list)  # --previous: (report, last year's report or None)
     version: str = __version__
     summary: dict = field(init=False)
     exit_code: ExitCode = field(init=False)
@@ -50,7 +51,7 @@ class Run:
             clean(result)  # no control sequence from a sender reaches any output
         self.notes = clean(self.notes)
 
-        self.summary = build_summary(self.results, self.rules)
+        self.summary = build_summary(self.results, self.rules, self.previous)
         self.exit_code = exit_code_for(self.results, self.exit_zero)
 
     @property
@@ -81,21 +82,25 @@ def run(
     exit_zero: bool = False,
     on_progress: ProgressCallback | None = None,
     outputs: list[Path] = (),
+    rule_cache: dict | None = None,
 ) -> Run:
     """Audit the reports that `paths` name (files, folders, globs, "-").
 
     `flags` are command-line values by config key (profile, select, ignore,
     rules, fail-under, jobs, baseline); they win over config files.
     `outputs` are the files the caller will write: naming an input is refused.
+    `rule_cache`: rule sets loaded before, by rules key; run() reuses them and
+    adds those it loads (a long-running server passes one dict: each pack is read once).
     Raises UsageError / RuleFileError when the run cannot start (exit 2).
     """
     from .config import Resolver, check_against_rules
     from .discovery import discover
-    from .runner import DEFAULT_TIMEOUT, Job, audit_all, default_jobs
+    from .runner import Job, audit_all, default_jobs
 
     inputs = discover(paths)
     if not inputs.files:
-        raise UsageError("没有找到可检查的报告文件（支持 .txt/.md/.docx/.pdf/.html）")
+        skipped = "；".join(getattr(inputs, "notes", []))
+        raise UsageError("没有找到可检查的报告文件（支持 .txt/.md/.docx/.pdf/.html）" + (f"：{skipped}" if skipped else ""))
     _refuse_overwriting_inputs(inputs.files, outputs)
     resolver = Resolver(flags or {}, config, isolated=isolated)
     files = [f for f in inputs.files if not resolver.excluded(f)]
@@ -107,6 +112,7 @@ def run(
 
     # Load and validate every rule set before any work, so a bad rule or
     # config file fails fast with exit 2.
+    last_year = LastYear(resolver.resolve(files[0]).values.get("previous") if files else None, files)
     rulesets: dict = {}
     checked: set = set()
     jobs = []
@@ -114,11 +120,16 @@ def run(
         resolved = resolver.resolve(f)
         key = resolved.rules_key
         if key not in rulesets:
-            rulesets[key] = load_rules_for(resolved)
+            cache = rule_cache if rule_cache is not None else {}
+            if key not in cache:
+                cache[key] = load_rules_for(resolved)
+            rulesets[key] = cache[key]
         settings = resolved.audit_settings()
         if (key, settings) not in checked:
             check_against_rules(resolved, [r.id for r in rulesets[key].rules], rulesets[key].profiles)
             checked.add((key, settings))
+        if resolved.values.get("previous"):
+            settings = replace(settings, previous=last_year.settle(f))
         jobs.append(Job(f, settings, key))
     notes.extend(getattr(resolver, "notes", []))
 
@@ -140,10 +151,15 @@ def run(
 
     # Reports in the order of their paths, whatever order they were given or finished in.
     jobs.sort(key=lambda job: Path(job.path).parts)
-    timeout = run_wide.values.get("timeout", DEFAULT_TIMEOUT)  # --timeout; config key "timeout" once config.py has it
+    timeout = run_wide["timeout"]  # --timeout, else the config's timeout (default 60 s)
     results = audit_all(jobs, rulesets, workers, on_result=advance, timeout=timeout)
     rules = list({r.id: r for rs in rulesets.values() for r in rs.rules}.values()) or load_rules().rules
 
+    from .nlp import FALLBACK_MARK
+
+    fallback = sorted({w for r in results for w in r.warnings if w.startswith(FALLBACK_MARK)})
+    if fallback:  # scores differ without the model: say so once, where the person running it looks
+        notes.insert(0, f"警告：{fallback[0]}（影响 {sum(1 for r in results if fallback[0] in r.warnings)} 份报告的得分）")
     stale: list = []
     if baseline is not None:
         from .baseline import apply_baseline, stale_message, summary_message
@@ -153,7 +169,47 @@ def run(
         notes.append(summary_message(outcome))
         if stale_message(outcome):
             notes.append(stale_message(outcome))
-    return Run(results, rules, baseline is not None, stale, inputs.skipped, notes, exit_zero)
+    return Run(results, rules, baseline is not None, stale, inputs.skipped, notes, exit_zero, previous=last_year.pairs)
+
+
+class LastYear:
+    """--previous: a file (for the one report checked) or a folder searched by body and year.
+
+    Resolved here, before the audit, so the summary can say which reports had
+    a previous one; a report with none found gets the folder, so that its
+    finding says what was looked for.
+    """
+
+    def __init__(self, given: str | None, files: list[str]):
+        self.given = given
+        self.pairs: list[tuple[str, str | None]] = []
+        if not given:
+            return
+        from .ingest.readers import SUPPORTED_HINT, SUPPORTED_SUFFIXES
+
+        path = Path(given)
+        if not path.exists():
+            raise UsageError(f"--previous 路径不存在：{given}")
+        if path.is_file():
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                raise UsageError(f"--previous {given} 不是支持的报告文件（{SUPPORTED_HINT}）")
+            if len(files) > 1:
+                raise UsageError(f"--previous 给出的是一个文件，只能用于检查一份报告（本次 {len(files)} 份）：检查多份报告时请给出上一年度报告所在的目录")
+
+    def settle(self, report: str) -> str:
+        """What the audit of `report` gets as its previous report: a file, or the folder when none was found."""
+        from . import previous
+
+        assert self.given
+        if Path(self.given).is_file():
+            self.pairs.append((report, self.given))
+            return self.given
+        if report == "-":  # standard input is read once, by the audit: it looks the folder up itself
+            return self.given
+        ident = previous.identify(report)
+        found = previous.find_previous(self.given, ident.body, ident.year, exclude=report) if ident else None
+        self.pairs.append((report, found))
+        return found or self.given
 
 
 def _refuse_overwriting_inputs(files: list[str], outputs) -> None:

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from pebble import ProcessExpired, ProcessPool
 
 from .api import Auditor
+from .limits import DEFAULT_TIMEOUT  # seconds per file; 0 or None: no limit
 from .nlp import ensure_converted
 from .report.model import ReportResult
 from .rules.loader import RuleSet
 from .settings import AuditSettings
 
 SERIAL_BELOW = 4  # start-up of a worker costs about one model load
-DEFAULT_TIMEOUT = 60.0  # seconds per file; 0 or None: no limit
 _POOL_ROUNDS = 2  # a pool that breaks as a whole (workers dying before any task) is rebuilt once
 
 

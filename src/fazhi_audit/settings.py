@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .limits import Limits
 from .rules.profiles import AUTO
 from .rules.selection import Selection
 
@@ -18,3 +19,7 @@ class AuditSettings:
     profile_source: str = ""  # where a fixed profile came from, for the report
     selection: Selection = field(default_factory=Selection)
     fail_under: float = 0
+    # Last year's report of the same body (a file), or a folder to find it in by body and year;
+    # None: quality.carry-over does not apply.
+    previous: str | None = None
+    limits: Limits = field(default_factory=Limits)

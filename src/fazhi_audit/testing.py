@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from .api import Auditor
 from .checks.common import part_name
+from .checks.context import PreviousReport
 from .document import Document
 from .report.model import Finding
 from .rules.schema import Example, Rule
@@ -70,7 +71,10 @@ def example_problems(example: Example, findings: list[Finding], vocab: SectionVo
 
 
 def check_example(auditor: Auditor, rule: Rule, example: Example) -> ExampleOutcome:
-    findings = rule.rule_type.check(rule, example_document(auditor, example), auditor.context)
+    context = auditor.context
+    if example.previous is not None:  # last year's report, for rules that compare the two
+        context = replace(context, previous=PreviousReport(text=example.previous))
+    findings = rule.rule_type.check(rule, example_document(auditor, example), context)
     problems = example_problems(example, findings, auditor.context.vocab)
     return ExampleOutcome(rule.id, example.line, not problems, "；".join(problems), example.name)
 

@@ -19,17 +19,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from ..ingest.docx_numbering import W
-from ..ingest.docx_reader import paragraph_text
+from ..ingest.docx_reader import element_text
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _PROPERTIES = (f"{W}pPr", f"{W}rPr")
 
 
 def _text_of(element) -> str:
-    """The text `element` adds to its paragraph, read exactly as the reader reads it."""
-    holder = OxmlElement("w:p")
-    holder.append(copy.deepcopy(element))
-    return paragraph_text(holder)
+    """The text `element` adds to its paragraph, read exactly as the reader reads it (in its place:
+    whether a run shows depends on its paragraph, cell and styles)."""
+    return element_text(element)
 
 
 class _Child:

@@ -48,7 +48,7 @@ def overall(result: ReportResult, generated_from: str | None = None) -> str:
         lines.append(profile_line(result))
     for f in result.findings:
         if not_checked(f):
-            lines.append(f"未检查：{f.title}——{f.message}")
+            lines.append(f"{'不适用' if f.not_applicable else '未检查'}：{f.title}——{f.message}")
     if generated_from:
         lines.append(f"说明：原文件 {generated_from} 不是 Word 文件，本文件由其提取的文字生成，各级标题已设为 Word 标题样式")
     return "\n".join(lines)

@@ -26,14 +26,16 @@ class Params:
 
 
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
-    parts = [s for s in doc.sections if s.kind == "shortcomings"]
+    parts = [(i, s) for i, s in enumerate(doc.sections) if s.kind == "shortcomings"]
     if not parts:
         return [finding(rule, "fail", "未找到“存在的不足”部分，无法核对原因分析")]
+    # sentences by part index, grouped once: a report may have hundreds of parts
+    by_part: dict[int, list] = {}
+    for s in doc.sentences:
+        by_part.setdefault(s.section, []).append(s)
     heading_hit = None
-    for part in parts:
-        for s in doc.sentences:
-            if s.section != doc.sections.index(part):
-                continue
+    for index, part in parts:
+        for s in by_part.get(index, ()):
             cue = next((c for c in rule.params.cues if c in s.text), None)
             if cue is None:
                 continue
@@ -46,7 +48,8 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
         s, cue = heading_hit
         ev = sentence_evidence(s, 100.0, cue)
         return [finding(rule, "partial", "标题写有“原因”，但正文未见原因分析", line=s.line, items=[ItemResult(ITEM, False, ev, "仅见于标题")])]
-    line = parts[0].heading.line if parts[0].heading else None
+    first = parts[0][1]
+    line = first.heading.line if first.heading else None
     return [finding(rule, "fail", rule.message, line=line, items=[ItemResult(ITEM, False)])]
 
 

@@ -51,7 +51,7 @@ def fill(template: str, **values) -> str:
 
 
 def sentence_evidence(sentence: Sentence, similarity: float, match: str) -> Evidence:
-    return evidence_at(sentence.source, sentence.text, sentence.kind, similarity, match, sentence.start)
+    return evidence_at(sentence.source, sentence.text, sentence.kind, similarity, match, sentence.start, sentence.heading)
 
 
 def heading_evidence(heading: Heading, kind: str, similarity: float, match: str) -> Evidence:

@@ -4,6 +4,19 @@ A mention counts as evidence only when it sits in a section the rule scopes
 (usually 主要举措和成效 / 第一责任人) and its clause is not phrased as a
 problem or a promise.  Other mentions are kept to explain the verdict:
 "仅见于下一年度安排" is more useful to a clerk than a bare ✗.
+
+A phrase belongs to its subject.  `phrases` name the practice with its
+subject (重大执法决定法制审核) and count alone.  `weak` phrases are short forms
+or descriptions of its content (法制审核, 公示, 征集…意见): they count only
+when their clause names one of the item's `subject` words (执法, 处罚决定 …),
+or when their sentence has one of the rule's `context` words (决策, 方案 …).
+`not` lists near misses of another subject (规范性文件, 权责清单 …); a clause
+holding one is no mention at all.
+
+A report may say the rule does not apply to it (本年度未作出重大行政决策);
+the rule's `not_applicable` statements are looked for, and when one is found
+and the rule is not met, the finding is "not applicable": left out of the
+score, with the statement as its evidence.
 """
 
 from __future__ import annotations
@@ -12,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from ..document import Document, Sentence
 from ..ingest.normalize import normalize_line
-from ..matching import GAP, Hit, clause_of
+from ..matching import GAP, Hit, clause_of, subject_span
 from ..report.model import Evidence, Finding, ItemResult
 from ..rules.common import Checker, normalized
 from ..rules.schema import Rule
@@ -20,10 +33,12 @@ from ..rules.yaml_lines import LinedDict
 from ..structure.outline import SectionVocabulary
 from .common import fill, finding, part_labels, phrase_list, sentence_evidence
 from .context import CheckContext
-from .keys import DEFAULT_THRESHOLD, SCOPE, THRESHOLD, parse_strings
+from .keys import DEFAULT_THRESHOLD, SCOPE, THRESHOLD, parse_phrases, parse_strings
 from .rule_type import Key, RuleType
 
-ITEM_KEYS = {"name", "phrases", "weak", "not"}
+ITEM_KEYS = {"name", "phrases", "weak", "subject", "not"}
+NOT_APPLICABLE_PREFIX = "报告说明本年度不适用"  # how a not-applicable finding's message opens
+NOT_APPLICABLE_ITEM = "不适用说明"  # the item that carries the report's own statement as evidence
 
 _WHERE = {
     "plans": "仅见于下一年度安排，不能作为已落实的依据",
@@ -40,8 +55,9 @@ _WHERE = {
 class Item:
     name: str
     phrases: tuple[str, ...]  # canonical name first
-    weak: tuple[str, ...] = ()  # count only with a context term in the sentence
+    weak: tuple[str, ...] = ()  # count only with a subject word in the clause or a context word in the sentence
     negatives: tuple[str, ...] = ()
+    subject: tuple[str, ...] = ()  # words naming the item's subject (执法, 处罚决定 …)
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,7 @@ class Params:
     context: tuple[str, ...] = ()  # words that let a weak phrase count in their sentence
     min_found: int | None = None  # pass with this many items (default: all)
     threshold: float = DEFAULT_THRESHOLD
+    not_applicable: tuple[str, ...] = ()  # statements by which a report says the rule does not apply to it
 
     def phrases(self) -> tuple[str, ...]:
         return tuple(p for it in self.items for p in (*it.phrases, *it.weak))
@@ -81,6 +98,7 @@ def _parse_items(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[I
                 phrases=tuple(dict.fromkeys((normalize_line(name), *phrases))),
                 weak=normalized(c.strings(entry, "weak", entry.get("weak", []), allow_empty=True)),
                 negatives=normalized(c.strings(entry, "not", entry.get("not", []), allow_empty=True)),
+                subject=normalized(c.strings(entry, "subject", entry.get("subject", []), allow_empty=True)),
             )
         )
     return tuple(out)
@@ -95,16 +113,17 @@ def _parse_min_found(c: Checker, data: LinedDict, key: str, values: dict) -> int
 
 
 def _cross_check(c: Checker, data: LinedDict, values: dict) -> None:
-    if any(i.weak for i in values.get("items", ())) and not values.get("context"):
-        c.fail(data, "items", "使用了 weak 短语的规则需要 context（同句须出现的语境词）")
+    if any(i.weak and not i.subject for i in values.get("items", ())) and not values.get("context"):
+        c.fail(data, "items", "使用了 weak 短语的规则需要 context（同句须出现的语境词），或者该项需要 subject（同一分句须出现的主体词）")
 
 
 def _show_items(items: tuple[Item, ...], vocab: SectionVocabulary) -> str:
     lines = []
     for item in items:
-        weak = f"；须与语境词同句：{'、'.join(item.weak)}" if item.weak else ""
+        weak = f"；须有主体或语境词：{'、'.join(item.weak)}" if item.weak else ""
+        subject = f"；主体词：{'、'.join(item.subject)}" if item.subject else ""
         neg = f"；不计：{'、'.join(item.negatives)}" if item.negatives else ""
-        lines.append(f"\n  · {item.name}：{'、'.join(item.phrases)}{weak}{neg}")
+        lines.append(f"\n  · {item.name}：{'、'.join(item.phrases)}{weak}{subject}{neg}")
     return "".join(lines)
 
 
@@ -116,22 +135,33 @@ def _show_min_found(value: int | None, vocab: SectionVocabulary) -> str:
 
 
 def _phrase_hits(item: Item, p: Params, sentence: Sentence, ctx: CheckContext):
+    """(hit, needs a subject in its clause) for every place a phrase of the item stands in the sentence."""
     for phrase in item.phrases:
-        hit = ctx.matcher.find(phrase, sentence.text, p.threshold)
-        if hit:
-            yield hit
-    if item.weak and any(c in sentence.text for c in p.context):
-        for phrase in item.weak:
-            hit = ctx.matcher.find(phrase, sentence.text, p.threshold)
-            if hit:
-                yield hit
+        for hit in ctx.matcher.find_all(phrase, sentence.text, p.threshold):
+            yield hit, False
+    if item.weak:
+        # A near miss cannot supply the tie: 法律草案 is no decision's 草案.
+        tie_text = _without(sentence.text, item.negatives)
+        in_context = any(c in tie_text for c in p.context)
+        if in_context or any(s in tie_text for s in item.subject):  # cheap gate before matching
+            for phrase in item.weak:
+                for hit in ctx.matcher.find_all(phrase, sentence.text, p.threshold):
+                    yield hit, not in_context  # without the rule's context, its clause must name the subject
 
 
-def _reason_not_counted(hit: Hit, item: Item, p: Params, sentence: Sentence, ctx: CheckContext) -> str | None:
+def _without(text: str, phrases: tuple[str, ...]) -> str:
+    for phrase in phrases:
+        text = text.replace(phrase, "\n")
+    return text
+
+
+def _reason_not_counted(hit: Hit, needs_subject: bool, item: Item, p: Params, sentence: Sentence, ctx: CheckContext) -> str | None:
     """None when the hit is evidence; otherwise a key into _WHERE, or '' to drop it."""
     clause = clause_of(sentence.text, hit.start, hit.end)
     if any(neg in clause for neg in item.negatives):
         return ""  # a known near-miss: not a mention at all
+    if needs_subject and not any(s in subject_span(sentence.text, hit.start, hit.end) for s in item.subject):
+        return ""  # a short form whose clause is about something else
     if sentence.kind not in p.scope:
         return sentence.kind if sentence.kind in _WHERE else "extra"
     if any(c in clause for c in ctx.cues.deficit):
@@ -148,8 +178,8 @@ def _evidence(sentence: Sentence, hit: Hit) -> Evidence:
 def find_item(item: Item, p: Params, ctx: CheckContext, sentences: list[Sentence]) -> ItemResult:
     aside: tuple[Evidence, str] | None = None
     for sentence in sentences:
-        for hit in _phrase_hits(item, p, sentence, ctx):
-            why = _reason_not_counted(hit, item, p, sentence, ctx)
+        for hit, needs_subject in _phrase_hits(item, p, sentence, ctx):
+            why = _reason_not_counted(hit, needs_subject, item, p, sentence, ctx)
             if why is None:
                 return ItemResult(item.name, True, _evidence(sentence, hit))
             if why and aside is None:
@@ -169,6 +199,36 @@ def candidate_sentences(p: Params, doc: Document) -> list[Sentence]:
     return [s for s in doc.sentences if any(bg in s.text for bg in bigrams)]
 
 
+# Parts where a report speaks of its own year: not a problem list or next year's plans.
+_STATEMENT_PARTS_EXCLUDED = ("plans", "shortcomings")
+
+
+def not_applicable_statement(p: Params, doc: Document, ctx: CheckContext) -> tuple[Sentence, Hit] | None:
+    """The first sentence in which the report says the rule does not apply to it.
+
+    Statements match exactly (a slip could turn 未作出 into 已作出), outside
+    the plans and shortcomings, and not in a clause phrased as a problem or plan.
+    """
+    for sentence in doc.sentences:
+        if sentence.kind in _STATEMENT_PARTS_EXCLUDED:
+            continue
+        for statement in p.not_applicable:
+            hit = ctx.matcher.find_exact(statement, sentence.text)
+            if hit is None or sentence.text.startswith("的", hit.end):
+                continue  # 对不具有行政执法职能的乡镇…: said of others, not of the report's body
+            clause = clause_of(sentence.text, hit.start, hit.end)
+            if not any(c in clause for c in (*ctx.cues.deficit, *ctx.cues.plan)):
+                return sentence, hit
+    return None
+
+
+def _not_applicable(rule: Rule, results: list[ItemResult], sentence: Sentence, hit: Hit) -> Finding:
+    """Left out of the score; the report's statement is the evidence, items stay as found."""
+    statement = ItemResult(NOT_APPLICABLE_ITEM, True, _evidence(sentence, hit), "报告自述本规则不适用，不计分")
+    message = f"{NOT_APPLICABLE_PREFIX}：{sentence.text}"
+    return finding(rule, "pass", message, items=[statement, *results], line=sentence.line, scored=False, not_applicable=True)
+
+
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
     sentences = candidate_sentences(p, doc)
@@ -179,6 +239,9 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     line = next((r.evidence.line for r in results if r.evidence), None)
     if len(found) >= needed:
         return [finding(rule, "pass", f"{rule.title}：已见 {len(found)}/{len(results)} 项", items=results, line=line)]
+    stated = not_applicable_statement(p, doc, ctx) if p.not_applicable else None
+    if stated:
+        return [_not_applicable(rule, results, *stated)]
     status = "partial" if found else "fail"
     message = fill(rule.message, missing="、".join(missing), found="、".join(r.name for r in found))
     return [finding(rule, status, message, items=results, line=line, credit=len(found) / needed, values={"missing": "、".join(missing)})]
@@ -198,13 +261,23 @@ def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     for item in p.items:
         parts = [f"· {item.name}：认可的说法有 {phrase_list(item.phrases)}"]
         if item.weak:
-            parts.append(f"须与“{'”“'.join(p.context)}”等词同句出现才计入的说法有 {phrase_list(item.weak)}")
+            ties = []
+            if item.subject:
+                ties.append(f"同一分句中写明“{'”“'.join(item.subject)}”等主体")
+            if p.context:
+                ties.append(f"与“{'”“'.join(p.context)}”等词同句出现")
+            parts.append(f"须{'，或'.join(ties)}才计入的说法有 {phrase_list(item.weak)}")
         if item.negatives:
             parts.append(f"不计入的近似说法有 {phrase_list(item.negatives)}")
         gapped = gapped or any(GAP in phrase for phrase in (*item.phrases, *item.weak))
         lines.append("；".join(parts))
     if gapped:
         lines.append("“……”表示前后两部分可以相隔几个字（在同一分句内）。")
+    if p.not_applicable:
+        lines.append(
+            f"不适用：报告自述“{'”“'.join(p.not_applicable)}”等（不在下一年度安排和不足部分中）、且本规则未达到要求时，"
+            "判为“不适用”，不计分，以该句为证据。"
+        )
     lines.append(f"允许个别错别字（相似度不低于 {p.threshold:g}），但差异处构成另一个词语的不算。")
     return lines
 
@@ -230,6 +303,7 @@ RULE_TYPE = RuleType(
         replace(SCOPE, required=True),
         Key("context", parse_strings, "语境词"),
         THRESHOLD,
+        Key("not_applicable", parse_phrases, "不适用声明"),
     ),
     check=check,
     explain=explain,

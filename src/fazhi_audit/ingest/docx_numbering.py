@@ -14,6 +14,7 @@ from ..numerals import CN_DIGITS, CN_LEGAL_DIGITS, CN_LEGAL_TRAD_DIGITS, chinese
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
+_LEVELS = range(9)  # w:ilvl 0-8
 
 
 @dataclass
@@ -49,9 +50,13 @@ class Numbering:
         if root is None:
             return cls({}, styles)
         abstracts = {a.get(f"{W}abstractNumId"): a for a in root.iterchildren(f"{W}abstractNum")}
+        # numId -> its abstractNumId, found once (a list style link would otherwise rescan every w:num)
+        linked: dict[str, str | None] = {}
+        for num in root.iterchildren(f"{W}num"):
+            linked.setdefault(num.get(f"{W}numId"), _val(num, "abstractNumId"))
         nums = {}
         for num in root.iterchildren(f"{W}num"):
-            instance = _num_instance(num, abstracts, root, styles)
+            instance = _num_instance(num, abstracts, linked, styles)
             if instance is not None:
                 nums[num.get(f"{W}numId")] = instance
         return cls(nums, styles)
@@ -167,15 +172,18 @@ def _style_numbering(document) -> dict[str, tuple[str | None, int | None, str | 
     return styles
 
 
-def _num_instance(num, abstracts, root, styles) -> NumInstance | None:
+def _num_instance(num, abstracts, linked, styles) -> NumInstance | None:
     abstract_id = _val(num, "abstractNumId")
-    abstract = _resolve_abstract(abstracts.get(abstract_id), abstracts, root, styles)
+    abstract = _resolve_abstract(abstracts.get(abstract_id), abstracts, linked, styles)
     if abstract is None:
         return None
-    levels = {int(lvl.get(f"{W}ilvl", "0")): _level(lvl) for lvl in abstract.iterchildren(f"{W}lvl")}
+    # Word has levels 0-8 only; more (a crafted file may hold 10,000) would make every label cost them all
+    levels = {ilvl: _level(lvl) for lvl in abstract.iterchildren(f"{W}lvl") if (ilvl := int(lvl.get(f"{W}ilvl", "0"))) in _LEVELS}
     instance = NumInstance(abstract.get(f"{W}abstractNumId"), levels)
     for override in num.iterchildren(f"{W}lvlOverride"):
         ilvl = int(override.get(f"{W}ilvl", "0"))
+        if ilvl not in _LEVELS:
+            continue
         replacement = override.find(f"{W}lvl")
         if replacement is not None:
             levels[ilvl] = _level(replacement)
@@ -185,7 +193,7 @@ def _num_instance(num, abstracts, root, styles) -> NumInstance | None:
     return instance
 
 
-def _resolve_abstract(abstract, abstracts, root, styles, depth: int = 0):
+def _resolve_abstract(abstract, abstracts, linked, styles, depth: int = 0):
     """Follow w:numStyleLink (a list style) to the definition holding levels."""
     if abstract is None or depth > 5:
         return None
@@ -193,11 +201,9 @@ def _resolve_abstract(abstract, abstracts, root, styles, depth: int = 0):
     if link is None or abstract.find(f"{W}lvl") is not None:
         return abstract
     num_id = styles.get(link, (None, None, None))[0]
-    for num in root.iterchildren(f"{W}num"):
-        if num.get(f"{W}numId") == num_id:
-            target = abstracts.get(_val(num, "abstractNumId"))
-            return _resolve_abstract(target, abstracts, root, styles, depth + 1)
-    return None
+    if num_id is None or num_id not in linked:
+        return None
+    return _resolve_abstract(abstracts.get(linked[num_id]), abstracts, linked, styles, depth + 1)
 
 
 def _level(lvl) -> Level:

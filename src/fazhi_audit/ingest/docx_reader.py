@@ -10,10 +10,15 @@ evidence can point into the Word file: see LineOrigin and Piece in raw.py.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import InputError
+from ..limits import Limits
+from .docx_hidden import ParagraphLook, look_for, register
 from .docx_numbering import W, Numbering
+from .docx_styles import StyleHints
+from .guards import check_package
+from .hidden import HiddenTally
 from .raw import LineOrigin, Piece, RawDocument
 
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -29,32 +34,48 @@ _SKIPPED_TAGS = {
 }
 
 
-def read_docx(data: bytes) -> RawDocument:
+def read_docx(data: bytes, limits: Limits | None = None) -> RawDocument:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(OLE_MESSAGE)
+    check_package(data, limits or Limits())  # a zip bomb is refused before python-docx unpacks it
     document = _open(data)
     try:
         walk = _Walk(document)
         lines = list(walk.lines(document.element.body))
+        hidden_note = walk.hidden.note()
     except InputError:
         raise
     except Exception:  # malformed XML inside a valid zip
         raise InputError(CORRUPT_MESSAGE) from None
     if not any(line.text.strip() for line in lines):
         raise InputError(EMPTY_MESSAGE)
-    origins = [LineOrigin(number, pieces=line.pieces) for number, line in enumerate(lines, start=1)]
-    return RawDocument(text="\n".join(line.text for line in lines), source_format="docx", origins=origins)
+    origins = [LineOrigin(number, pieces=line.pieces, heading=line.heading, bold=line.bold) for number, line in enumerate(lines, start=1)]
+    notes = [hidden_note] if hidden_note else []
+    return RawDocument(text="\n".join(line.text for line in lines), source_format="docx", origins=origins, notes=notes)
 
 
 def source_paragraphs(document) -> list:
     """The w:p elements LineOrigin paragraph indexes count: the whole body, in order."""
+    register(document)  # paragraph_text() of these then knows the document's styles
     return list(document.element.body.iter(f"{W}p"))
 
 
-def paragraph_text(p) -> str:
-    """The text of w:p element p as the reader sees it; Piece offsets index it."""
+def paragraph_text(p, hidden: HiddenTally | None = None) -> str:
+    """The text of w:p element p as the reader sees it; Piece offsets index it.
+
+    Runs a reader cannot see (docx_hidden) are left out, and counted in
+    `hidden` when given.
+    """
     out: list[str] = []
-    _collect_text(p, out)
+    _collect_text(p, out, look_for(p), hidden)
+    return "".join(out)
+
+
+def element_text(element) -> str:
+    """The text one element inside a paragraph adds to paragraph_text(), judged in its place."""
+    p = next(element.iterancestors(f"{W}p"), None)
+    out: list[str] = []
+    _collect_child(element, out, look_for(p), None)
     return "".join(out)
 
 
@@ -76,6 +97,8 @@ class _Text:
 
     text: str
     pieces: tuple[Piece, ...] = ()
+    heading: int | None = None  # heading signals of a paragraph that is one line (see docx_styles)
+    bold: bool = False
 
     def __add__(self, other: "_Text") -> "_Text":
         shift = len(self.text)
@@ -124,6 +147,9 @@ class _Walk:
 
     def __init__(self, document):
         self.numbering = Numbering.from_document(document)
+        register(document)
+        self.hidden = HiddenTally()
+        self.hints = StyleHints(document)
         body = document.element.body
         self.paragraph_index = {p: i for i, p in enumerate(body.iter(f"{W}p"))}
         self.table_index = {t: i for i, t in enumerate(body.iter(f"{W}tbl"))}
@@ -140,14 +166,16 @@ class _Walk:
                 yield from self.lines(inner if inner is not None else child)
 
     def _paragraph_lines(self, p):
-        raw = paragraph_text(p)
+        raw = paragraph_text(p, self.hidden)
         text = _Text(raw, (Piece(0, len(raw), self.paragraph_index[p], 0),) if raw else ())
         label = self.numbering.label_for(p)
         if label:
             text = _join_label(label, text)
-        for line in text.split("\n"):
-            if line.text.strip():
-                yield line.rstrip()
+        lines = [line.rstrip() for line in text.split("\n") if line.text.strip()]
+        if len(lines) == 1:
+            # a heading style or bold paragraph of its own is a heading signal
+            lines = [replace(lines[0], heading=self.hints.heading_level(p), bold=self.hints.is_bold(p))]
+        yield from lines
 
     def _table_lines(self, tbl):
         table = self.table_index[tbl]
@@ -169,31 +197,32 @@ def _row_cells(tr):
             yield from child.iter(f"{W}tc")
 
 
-def _collect_text(element, out: list[str]) -> None:
+def _collect_text(element, out: list[str], look: ParagraphLook, hidden: HiddenTally | None) -> None:
     for child in element.iterchildren():
-        tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIPPED_TAGS:
-            continue
-        if tag == f"{W}r" and _is_hidden(child):
-            continue
-        if tag == f"{W}t":
-            out.append(child.text or "")
-        elif tag in (f"{W}tab", f"{W}ptab"):
-            out.append("\t")
-        elif tag == f"{W}br":
-            # page/column breaks move text, they do not split a line
-            out.append("" if child.get(f"{W}type") in ("page", "column") else "\n")
-        elif tag == f"{W}cr":
-            out.append("\n")
-        elif tag == f"{W}noBreakHyphen":
-            out.append("-")
-        else:
-            _collect_text(child, out)
+        _collect_child(child, out, look, hidden)
 
 
-def _is_hidden(run) -> bool:
-    vanish = run.find(f"{W}rPr/{W}vanish")
-    return vanish is not None and vanish.get(f"{W}val") not in ("0", "false", "off")
+def _collect_child(child, out: list[str], look: ParagraphLook, hidden: HiddenTally | None) -> None:
+    tag = child.tag
+    if not isinstance(tag, str) or tag in _SKIPPED_TAGS:
+        return
+    if tag == f"{W}r" and look.invisible(child):
+        if hidden is not None:
+            hidden.add("".join(t.text or "" for t in child.iter(f"{W}t")))
+        return
+    if tag == f"{W}t":
+        out.append(child.text or "")
+    elif tag in (f"{W}tab", f"{W}ptab"):
+        out.append("\t")
+    elif tag == f"{W}br":
+        # page/column breaks move text, they do not split a line
+        out.append("" if child.get(f"{W}type") in ("page", "column") else "\n")
+    elif tag == f"{W}cr":
+        out.append("\n")
+    elif tag == f"{W}noBreakHyphen":
+        out.append("-")
+    else:
+        _collect_text(child, out, look, hidden)
 
 
 def _join_label(label: str, text: _Text) -> _Text:

@@ -12,6 +12,7 @@ import re
 
 from ..dates import parse_date
 from ..errors import InputError
+from .html_hidden import drop_hidden, hidden_in
 from .raw import RawDocument, decode_text, normalize_newlines
 
 EMPTY_MESSAGE = "网页中没有找到正文文字：请确认保存的是报告全文页面，或把正文复制为 .txt 后再检查"
@@ -66,6 +67,7 @@ def read_html(data: bytes) -> RawDocument:
 
 
 def _read_page(soup) -> RawDocument:
+    drop_hidden(soup)  # before anything reads the page: hidden text is no part of it
     published = _meta_published(soup)
     title = _title(soup)
     _drop_invisible(soup)
@@ -78,7 +80,9 @@ def _read_page(soup) -> RawDocument:
         raise InputError(EMPTY_MESSAGE)
     if title and not _title_in(title, lines):
         lines.insert(0, title)
-    return RawDocument(text="\n".join(lines), source_format="html", published=published)
+    # only what was hidden in the report itself is worth a word (menus hide submenus all the time)
+    note = hidden_in(container).note()
+    return RawDocument(text="\n".join(lines), source_format="html", published=published, notes=[note] if note else [])
 
 
 # ---------------------------------------------------------------- bytes -> str
@@ -200,8 +204,6 @@ def _title_in(title: str, lines: list[str]) -> bool:
 
 def _drop_invisible(soup) -> None:
     for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(style=re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)):
         tag.decompose()
 
 

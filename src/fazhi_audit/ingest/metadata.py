@@ -60,9 +60,14 @@ def find_body(title: str | None) -> str | None:
     head = _TITLE_CORE.split(title)[0]
     head = re.split(r"关于", head)[0] if "关于" in head else head
     head = re.sub(r"(20\d{2})\s*年度?|(上一|本)年度", " ", head)
+    # A joint title may lose the space between its two bodies (PDF justification):
+    # 中共某镇委员会某镇人民政府 is two names.
+    head = re.sub(r"(委员会|党委|党工委)(?=\S*?(?:人民政府|政府|办事处))", r"\1 ", head)
     parts = [p for p in re.split(r"\s+", head) if p]
     parts = [re.sub(r"^中共", "", p) for p in parts]
-    parts = [re.sub(r"(党委|委员会)$", "", p) for p in parts]
+    # 中共某县委员会 / 某镇党委 name a place's party committee: keep the place. A
+    # 卫生健康委员会 or 发展和改革委员会 is a department and keeps its name.
+    parts = [re.sub(r"(?<=[镇乡县区市州旗省道])(党委|委员会)$", "", p) for p in parts]
     parts = [p for p in parts if p]
     if not parts:
         return None

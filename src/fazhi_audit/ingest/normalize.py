@@ -46,6 +46,7 @@ _BOILERPLATE = [
     )
 ]
 _MAX_BOILERPLATE_LEN = 90
+_MIN_SENTENCE_LEN = 30  # a longer line ending in 。 is body text even if it names 承办单位 or 来源
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,8 @@ def fold_map(raw: str) -> list[int] | None:
 def is_boilerplate(text: str) -> bool:
     if not text or len(text) > _MAX_BOILERPLATE_LEN:
         return False
+    if len(text) > _MIN_SENTENCE_LEN and text.endswith("。"):
+        return False  # a sentence of the report (决策承办单位…。), not a portal's label
     return any(p.search(text) for p in _BOILERPLATE)
 
 

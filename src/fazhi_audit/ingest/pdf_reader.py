@@ -10,6 +10,9 @@ import warnings
 from contextlib import contextmanager
 
 from ..errors import InputError
+from ..limits import Limits
+from .guards import RAISE_HINT, check_chars
+from .layout import join, wrapped_groups
 from .raw import LineOrigin, RawDocument
 
 NO_TEXT_MESSAGE = "无文本层，请提供可复制文字的 PDF 或 Word 原件"
@@ -26,21 +29,27 @@ _COMPAT_IDEOGRAPH = re.compile("[\u2e80-\u2fdf\uf900-\ufaff]")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \\xa0]{{1,3}}(?=[{_CJK}])")
 _COLUMN_GAP = re.compile(r"[ \xa0]{4,}")
+_CJK_DIGIT_GAP = re.compile(f"(?<=[{_CJK}])[ \\xa0]+(?=[0-9])|(?<=[0-9])[ \\xa0]+(?=[{_CJK}])")
 _SPACE_RUN = re.compile(r"[ \xa0]{2,}")
 
 
-def read_pdf(data: bytes) -> RawDocument:
+def read_pdf(data: bytes, limits: Limits | None = None) -> RawDocument:
+    limits = limits or Limits()
     if b"%PDF" not in data[:1024]:
         raise InputError(NOT_PDF_MESSAGE)
     with _quiet_pypdf():
         reader = _open(data)
-        pages = _page_texts(reader)
+        _check_pages(reader, limits)
+        pages = _page_texts(reader, limits)
+    printed = [list(_page_lines(text)) for text in pages]
     lines: list[str] = []
     origins: list[LineOrigin] = []
-    for page, text in enumerate(pages, start=1):
-        for line in _page_lines(text):
-            lines.append(line)
-            origins.append(LineOrigin(len(lines), page=f"第{page}页"))
+    # A paragraph the layout wrapped over several printed lines is one line again;
+    # it is numbered and paged by its first printed line.
+    for group in wrapped_groups(printed):
+        page, first = group[0]
+        lines.append(join([printed[p][i] for p, i in group]))
+        origins.append(LineOrigin(len(lines), page=f"第{page + 1}页"))
     if not lines:
         raise InputError(NO_TEXT_MESSAGE)
     return RawDocument(text="\n".join(lines), source_format="pdf", origins=origins)
@@ -76,11 +85,24 @@ def _is_crypto_problem(exc: Exception) -> bool:
     return name in {"DependencyError", "FileNotDecryptedError"} or "decrypt" in str(exc).lower()
 
 
-def _page_texts(reader) -> list[str]:
-    texts = []
+def _check_pages(reader, limits: Limits) -> None:
+    try:
+        count = len(reader.pages)
+    except Exception:  # a broken page tree: the pages themselves will say so
+        return
+    if count > limits.pdf_pages:
+        raise InputError(f"PDF 页数过多（{count:,} 页，上限 {limits.pdf_pages:,} 页）：不像一份年度报告，未检查；{RAISE_HINT}")
+
+
+def _page_texts(reader, limits: Limits) -> list[str]:
+    texts: list[str] = []
+    chars = 0
     for page in reader.pages:
+        if chars > limits.max_chars:  # stop extracting once the text is already too long
+            check_chars("".join(texts), limits)
         try:
             texts.append(_extract(page))
+            chars += len(texts[-1])
         except InputError:
             raise
         except Exception as exc:  # one broken page should not lose the rest
@@ -110,9 +132,10 @@ def _page_lines(text: str):
 def _tidy_spaces(line: str) -> str:
     """Undo layout padding: wide gaps separate columns, narrow gaps between
     CJK characters come from justification and are not real spaces."""
-    line = line.strip(" \t\u3000\xa0")
-    line = _COLUMN_GAP.sub("\t", line)
+    line = line.strip(" \t\u3000\xa0").replace("\t", " ")
+    line = _COLUMN_GAP.sub("  ", line)  # keep wide gaps visible as two spaces (table columns), never a tab
     line = _CJK_GAP.sub("", line)
+    line = _CJK_DIGIT_GAP.sub("", line)  # justification pads 2023 年 / 关于 2023 apart
     return _SPACE_RUN.sub(" ", line)
 
 

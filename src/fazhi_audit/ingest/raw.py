@@ -101,12 +101,19 @@ class LineOrigin:
       of the runs, w:tab as "\\t", line breaks as "\\n"; it equals python-docx
       Paragraph.text unless the paragraph has hidden, deleted, inserted or
       field text.
+    heading: .docx only: the outline level of the line's paragraph when it is
+      a line of its own with a heading style ("标题 1"/"Heading 1" is 1, or
+      w:outlineLvl + 1); None for body text and other formats.
+    bold: .docx only: the line is a paragraph of its own and all of it bold.
+    Both are heading signals for the structure parser; the text has no number.
     """
 
     line: int
     page: str | None = None
     original: str | None = None
     pieces: tuple[Piece, ...] = ()
+    heading: int | None = None
+    bold: bool = False
 
     @property
     def paragraph(self) -> int | None:

@@ -4,14 +4,20 @@ Picks the reader for a file's suffix and converts Traditional script.  The
 readers themselves (txt decoding in raw.py, docx_reader, pdf_reader,
 html_reader) return text lines with their origins; they raise InputError
 with a one-line Chinese reason and never let a library's exception escape.
+Every input is held to `Limits` (ingest/guards.py): its size before it is
+read, and the size of the text it yields before anything parses it.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import InputError
+from ..limits import Limits
 from .docx_reader import read_docx
+from .guards import check_chars, check_size
 from .html_reader import read_html
 from .pdf_reader import read_pdf
 from .raw import RawDocument, decode_text
@@ -26,33 +32,48 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXE
 SUPPORTED_HINT = "支持 .txt/.md、.docx、.pdf（含文本层）、.html/.htm"
 
 
-def read_path(path: Path) -> RawDocument:
+def read_path(path: Path, limits: Limits | None = None) -> RawDocument:
+    limits = limits or Limits()
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED_SUFFIXES:
         raise InputError(
             f"不支持的格式 {suffix}：请在 Word/WPS 中另存为 .docx（或导出为含文字的 PDF/纯文本）后再检查；{SUPPORTED_HINT}"
         )
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            check_size(size, limits)  # before reading: a 3 GB file is never loaded
+            data = handle.read(limits.max_bytes + 1)  # a file that grows (or a FIFO) stops here
     except IsADirectoryError:
         raise InputError("这是一个目录，不是文件") from None
     except PermissionError:
         raise InputError("没有读取权限：请检查文件权限") from None
     except OSError as exc:
         raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
-    return read_bytes(data, suffix)
+    return read_bytes(data, suffix, limits)
 
 
-def read_bytes(data: bytes, suffix: str = ".txt") -> RawDocument:
+def read_stream(stream: BinaryIO, suffix: str = ".txt", limits: Limits | None = None) -> RawDocument:
+    """Standard input and other streams: read no more than the size limit allows."""
+    limits = limits or Limits()
+    data = stream.read(limits.max_bytes + 1)
+    check_size(len(data), limits, stream=True)
+    return read_bytes(data, suffix, limits)
+
+
+def read_bytes(data: bytes, suffix: str = ".txt", limits: Limits | None = None) -> RawDocument:
+    limits = limits or Limits()
+    check_size(len(data), limits)
     if not data.strip():
         raise InputError("文件为空：请提供报告正文")
     suffix = suffix.lower()
     if suffix in DOCX_SUFFIXES:
-        doc = read_docx(data)
+        doc = read_docx(data, limits)
     elif suffix in PDF_SUFFIXES:
-        doc = read_pdf(data)
+        doc = read_pdf(data, limits)
     elif suffix in HTML_SUFFIXES:
         doc = read_html(data)
     else:
         doc = RawDocument(text=decode_text(data), source_format="txt")
+    check_chars(doc.text, limits)  # before parsing: text the size of a library is not a report
     return convert_if_traditional(doc)

@@ -185,3 +185,21 @@ def _expectations(example: Example, vocab: SectionVocabulary) -> str:
     if example.evidence_section is not None:
         parts.append(f"证据位于“{part_name(example.evidence_section, vocab)}”")
     return "；".join(parts)
+
+
+def rules_table(rules):
+    """`rules list`: ids whole (they are what one types), levels in Chinese, names wrapped; fits 80 columns."""
+    from rich import box
+    from rich.table import Table
+
+    from .formatters._common import SEVERITY_LABEL
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, caption_justify="left")
+    table.add_column("规则", no_wrap=True)
+    table.add_column("级别", no_wrap=True)
+    table.add_column("权重", no_wrap=True, justify="right")
+    table.add_column("名称", overflow="fold")
+    for r in rules:
+        table.add_row(r.id, SEVERITY_LABEL.get(r.severity, r.severity), f"{r.weight:g}", r.title)
+    table.caption = "详情：fazhi-audit rules explain 规则id（说明）、rules show 规则id（数据）"
+    return table

@@ -17,6 +17,7 @@ class Evidence:
     page: str | None = None  # PDF inputs: the page the line is on
     paragraph: int | None = None  # .docx inputs: the source paragraph (see ingest.raw.LineOrigin)
     offsets: tuple[int, int] | None = None  # .docx inputs: [start, end) of text within that paragraph's text
+    heading: str | None = None  # the nearest heading above it in its part, so a reader of the document can find it
 
     def to_json(self) -> dict:
         out = {"text": self.text, "line": self.line, "section": self.section, "similarity": self.similarity, "match": self.match}
@@ -36,9 +37,31 @@ class ItemResult:
     found: bool
     evidence: Evidence | None = None
     note: str | None = None  # why an existing mention does not count
+    themes: list[ThemeResult] = field(default_factory=list)  # outline.coverage: the part's task themes (info only)
 
     def to_json(self) -> dict:
-        return {"name": self.name, "found": self.found, "evidence": self.evidence.to_json() if self.evidence else None, "note": self.note}
+        out = {"name": self.name, "found": self.found, "evidence": self.evidence.to_json() if self.evidence else None, "note": self.note}
+        if self.themes:
+            out["themes"] = [t.to_json() for t in self.themes]
+        return out
+
+
+@dataclass
+class ThemeResult:
+    """One task theme of the 纲要 under a part: shown for orientation, never scored."""
+
+    name: str
+    status: str  # V: the 纲要's own wording, seen in a source; P, R: a theme name, not quoted text
+    found: bool
+    evidence: Evidence | None = None
+
+    @property
+    def official(self) -> bool:
+        return self.status == "V"
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "status": self.status, "official": self.official, "found": self.found,
+                "evidence": self.evidence.to_json() if self.evidence else None}
 
 
 @dataclass
@@ -55,6 +78,8 @@ class Finding:
     credit: float = 1.0  # share of the rule's weight earned (0-1)
     scored: bool = True  # False when the rule could not apply (e.g. no date)
     baselined: bool = False  # known from the baseline: shown, but does not fail the run
+    not_applicable: bool = False  # the report itself says the rule does not apply (本年度未作出重大行政决策); not scored
+    value: float | None = None  # a measured quantity, e.g. the share carried over from last year (0-1)
 
     def to_json(self) -> dict:
         out = {
@@ -72,6 +97,10 @@ class Finding:
             out["baselined"] = True
         if not self.scored:
             out["scored"] = False  # not checked or not applicable: left out of the score
+        if self.not_applicable:
+            out["not_applicable"] = True
+        if self.value is not None:
+            out["value"] = self.value
         return out
 
 
@@ -110,6 +139,7 @@ class ReportResult:
     warnings: list[str] = field(default_factory=list)
     profile: ProfileInfo | None = None  # which kind of reporting body the rules were tuned for
     fail_under: float = 0  # the score threshold this report was judged against (not serialised)
+    source_format: str = "txt"  # txt | docx | pdf | html: how evidence locations are worded (report/location.py)
     reasons: list[str] = field(default_factory=list)  # why it fails (scoring.verdict_reasons); empty when it passes
     # The body as the reader sees it, for the HTML view: (line number, part kind, text) per line.
     # Not serialised; None when the result was not built from a parsed document.
@@ -137,4 +167,15 @@ class ReportResult:
             out["warnings"] = self.warnings
         if self.profile:
             out["profile"] = self.profile.to_json()
+        if self.source_format != "txt":
+            # Word, web page and PDF readers find a place by part, heading and paragraph or page
+            from .location import location_text
+
+            out["format"] = self.source_format
+            for finding, data in zip(self.findings, out["findings"]):
+                for item, item_data in zip(finding.items, data["items"]):
+                    if item.evidence is not None:
+                        item_data["evidence"]["location"] = location_text(item.evidence, self.source_format)
+                        if item.evidence.heading:
+                            item_data["evidence"]["heading"] = item.evidence.heading
         return out

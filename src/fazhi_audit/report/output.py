@@ -8,6 +8,7 @@ never leaves half a report behind.
 from __future__ import annotations
 
 import io
+import re
 import os
 import sys
 import tempfile
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from ..run import Run
 
 TEXT_FORMAT = "text"
+GITHUB_FORMAT = "github"  # the default under GitHub Actions
 _NO_WRAP = 100_000  # console width for plain text: wide enough that rich never wraps
 STDOUT = "-"
 
@@ -153,3 +155,37 @@ def _discard(tmp: str) -> None:
         os.unlink(tmp)
     except OSError:
         pass
+
+
+def plan_outputs(fmt: str | None, values: list[str], *, github_actions: bool = False) -> list[tuple[str, Path | None]]:
+    """The main format (stdout, or a plain PATH) plus every FORMAT=PATH.
+
+    Without --format the main PATH's extension names the format (-o 结果.csv);
+    a --format that contradicts a known extension is a usage error.
+    """
+    formats = format_names()
+    if fmt is not None and fmt not in formats:
+        raise UsageError(f"未知的输出格式 {fmt!r}：可选 {', '.join(formats)}")
+    main: Path | None = None
+    extra: list[tuple[str, Path | None]] = []
+    for value in values:
+        name, sep, target = value.partition("=")
+        if sep and name in formats:
+            if not target:
+                raise UsageError(f"--output {value} 缺少文件路径：写成 FORMAT=PATH，如 sarif=fazhi-audit.sarif")
+            extra.append((name, None if target == "-" else Path(target)))
+        elif sep and re.fullmatch(r"[a-z]+", name):
+            raise UsageError(f"--output {value}：未知的输出格式 {name!r}；可选 {', '.join(formats)}")
+        elif main is not None:
+            raise UsageError("--output 只能有一个不带格式的 PATH；其他格式请写成 FORMAT=PATH")
+        else:
+            main = Path(value)
+    named = formats_for_path(main) if main is not None and str(main) != "-" else ()
+    if fmt is None:
+        fmt = named[0] if named else (GITHUB_FORMAT if github_actions else TEXT_FORMAT)
+    elif named and fmt not in named:
+        raise UsageError(f"--format {fmt} 与输出文件 {main} 的扩展名不符（该扩展名对应 {named[0]}）：去掉 --format，或改用相符的文件名")
+    outputs = [(fmt, main), *extra]
+    for out_fmt, path in outputs:
+        check_destination(out_fmt, path)
+    return outputs

@@ -20,27 +20,21 @@ from .formatters._common import (
     baseline_note,
     baselined_count,
     baselined_problems,
+    first_evidence,
     new_problems,
     not_checked,
     partly_met,
     problem_order,
     profile_line,
 )
+from .location import PART_LABELS, location_text
+from .coverage import coverage_table, previous_summary
 from .model import Evidence, Finding, ReportResult
 
 if TYPE_CHECKING:
     from ..run import Run
 
-KIND_LABELS = {
-    "achievements": "主要举措和成效",
-    "shortcomings": "不足和原因",
-    "first_responsible": "第一责任人履职",
-    "plans": "下一年度安排",
-    "other": "其他情况",
-    "extra": "其他部分",
-    "preamble": "导语",
-    "title": "标题",
-}
+KIND_LABELS = PART_LABELS  # kept for the formatters that import it from here
 REQUIRED_PARTS = ("achievements", "shortcomings", "first_responsible", "plans", "other")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -55,8 +49,10 @@ class TerminalRenderer:
         self.console = console
         self.plain = not console.is_terminal or console.no_color
         self.verbose = verbose
+        self.source_format = "txt"
         self.quiet = quiet  # only failing or unreadable reports, then the summary
         self.summary_only = summary_only
+        self.single = False  # one report in the run: its 纲要 coverage table is shown without -v
 
     def render(self, result: ReportResult) -> None:
         c = self.console
@@ -64,9 +60,14 @@ class TerminalRenderer:
             # One line per unreadable file, never wrapped: scripts grep for it.
             c.print(Text.assemble(("✗ 无法检查 ", "bold red"), (result.path, "bold"), f"：{result.error}"), soft_wrap=True)
             return
+        self.source_format = result.source_format
         c.print(self._header(result))
         c.print(self._parts(result))
         c.print(self._rule_table(result))
+        if self.verbose or self.single:
+            coverage = coverage_table(result, self.plain)
+            if coverage is not None:
+                c.print(coverage)
         gaps = sorted(new_problems(result), key=problem_order)
         if gaps:
             c.print(Text("问题与修改建议", style="bold"))
@@ -89,6 +90,7 @@ class TerminalRenderer:
 
     def render_run(self, run: Run) -> None:
         """Every report in input order, then the batch summary."""
+        self.single = len(run.results) == 1
         if not self.summary_only:
             for r in run.results:
                 if self.quiet and r.passed and not r.error:
@@ -112,6 +114,9 @@ class TerminalRenderer:
             c.print(Text(f"无法读取的文件（{len(unreadable)} 个）", style="bold red"))
             for r in unreadable:
                 c.print(Text(f"  ✗ {r.path}：{r.error}"), soft_wrap=True)
+        previous_line = previous_summary(summary)
+        if previous_line:
+            c.print(Text(previous_line), soft_wrap=True)
         for dup in summary.get("duplicates", []):
             c.print(Text(f"注意：{dup['body']} {dup['year']} 年度的报告出现 {len(dup['paths'])} 次：{'、'.join(dup['paths'])}", style="yellow"), soft_wrap=True)
         ranking = Table(box=None if self.plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -154,7 +159,8 @@ class TerminalRenderer:
                 pos = order.index(kind) + 1
                 line = r.sections[pos - 1].line
                 t.append(f"✓{KIND_LABELS[kind]}", style="green")
-                t.append(f"[第{pos}部分" + (f",第{line}行" if line else "") + "]  ")
+                unit = "段" if r.source_format in ("docx", "html") else "行"
+                t.append(f"[第{pos}部分" + (f",第{line}{unit}" if line else "") + "]  ")
             else:
                 t.append(f"✗{KIND_LABELS[kind]}  ", style="red")
         extra = [s for s in r.sections if s.kind == "extra"]
@@ -178,10 +184,11 @@ class TerminalRenderer:
             mark, style = STATUS_MARKS[worst.status]
             if not_checked(worst):
                 mark, style = NOT_CHECKED_MARK
-                summary = f"未检查：{worst.message}"
+                # a report that says the rule does not apply (本年度未作出重大行政决策) is 不适用, not 未检查
+                summary = worst.message if worst.not_applicable else f"未检查：{worst.message}"
             elif len(group) > 1:
                 summary = f"{len(group)} 处问题"
-            elif worst.items and len(worst.items) > 1:
+            elif worst.value is None and worst.items and len(worst.items) > 1:
                 found = sum(1 for i in worst.items if i.found)
                 missing = [i.name for i in worst.items if not i.found]
                 summary = f"{found}/{len(worst.items)}" + (f"，缺：{'、'.join(missing)}" if missing else "")
@@ -203,8 +210,12 @@ class TerminalRenderer:
         head.append(f"[{SEVERITY_LABELS[f.severity]}] ", style=SEVERITY_STYLES[f.severity])
         head.append(f"{f.rule}  ", style="bold")
         head.append(f.message)
-        if f.line:
+        if f.line and self.source_format == "txt":
             head.append(f"（第{f.line}行）", style="dim")
+        elif f.line:
+            ev = first_evidence(f)  # Word, web and PDF readers find a place by part, heading and paragraph
+            if ev is not None:
+                head.append(f"（{location_text(ev, self.source_format)}）", style="dim")
         return head
 
     def _gap(self, f: Finding):
@@ -234,8 +245,7 @@ class TerminalRenderer:
             start = max(0, (at if at >= 0 else 0) - 20)
             text = ("…" if start else "") + text[start : start + _EVIDENCE_CHARS] + "…"
             at = text.find(match) if match else -1
-        where = f"第{ev.line}行" + (f"（{ev.page}）" if ev.page else "")
-        out = Text(f"      {where}·{KIND_LABELS.get(ev.section, ev.section)}：", style="dim")
+        out = Text(f"      {location_text(ev, self.source_format)}：", style="dim")
         if at < 0:
             out.append(text)
             return out

@@ -110,7 +110,8 @@ def _examples(c: Checker, data: LinedDict, item_names: tuple[str, ...]) -> tuple
         if not any(key in entry for key in EXAMPLE_EXPECTATIONS):
             c.fail(entry, None, f"例子至少需要一项期望：{'、'.join(EXAMPLE_EXPECTATIONS)}")
         note = str(entry.get("note", "")).strip()
-        out.append(Example(text, section, status, found, not_found, entry.line, name, note, message, findings, evidence_section))
+        previous = c.text(entry, "previous") if "previous" in entry else None
+        out.append(Example(text, section, status, found, not_found, entry.line, name, note, message, findings, evidence_section, previous))
     return tuple(out)
 
 

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..structure.outline import SECTION_KINDS
-
-if TYPE_CHECKING:
-    from ..checks.rule_type import RuleType
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -26,7 +23,7 @@ COMMON_KEYS = {"id", "title", "type", "severity", "weight", "basis", "message", 
 REQUIRED_KEYS = {"id", "title", "type", "severity", "weight", "basis", "message", "fix", "examples"}
 BASIS_KEYS = {"doc", "article", "verified", "note"}
 # an example's text and what running the rule on it must give
-EXAMPLE_KEYS = {"name", "text", "section", "note", "status", "found", "not_found", "message", "findings", "evidence_section"}
+EXAMPLE_KEYS = {"name", "text", "section", "note", "status", "found", "not_found", "message", "findings", "evidence_section", "previous"}
 EXAMPLE_EXPECTATIONS = ("status", "found", "not_found", "message", "findings", "evidence_section")
 STATUSES = ("pass", "partial", "fail")
 
@@ -56,6 +53,7 @@ class Example:
     message: str | None = None  # text some finding's message contains
     findings: int | None = None  # how many findings the rule gives
     evidence_section: str | None = None  # the part some evidence sits in
+    previous: str | None = None  # last year's report of the same body, for rules that compare the two
 
 
 @dataclass
@@ -70,7 +68,9 @@ class Cues:
 class Rule:
     id: str
     title: str
-    rule_type: RuleType  # the module under checks/ that validates, checks and explains it
+    # checks.rule_type.RuleType: the module under checks/ that validates, checks and
+    # explains it (not imported here: the schema stays below the rule types)
+    rule_type: Any
     severity: str
     weight: float
     basis: tuple[Basis, ...]

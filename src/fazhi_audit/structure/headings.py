@@ -1,5 +1,8 @@
 """Find numbered headings (一、 / (一) / 1. / (1)) and inline 一是…二是… runs.
 
+A broken marker (二）, *., mojibake; see malformed.py) still makes a heading:
+the line is where a number should be, and the defect is recorded on it.
+
 Text is already NFKC-normalised, so （一） arrives as (一) and 1． as 1.
 """
 
@@ -10,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..ingest.normalize import Line
 from ..numerals import CN_NUMERAL_CHARS, cn_to_int
+from .malformed import malformed_marker
 
 _CN = f"[{CN_NUMERAL_CHARS}]{{1,3}}"
 # (level, style name, pattern); the style tells runs of siblings apart.
@@ -37,6 +41,7 @@ class Heading:
     index: int  # index into the normalised lines
     line: int  # original line number
     source: Line = field(compare=False, repr=False)  # the line it stands on, with its origin
+    malformed: str = ""  # what is wrong with a broken marker (二）, *., mojibake); empty when sound
 
     @property
     def label(self) -> str:
@@ -59,12 +64,15 @@ def heading_title(rest: str) -> str:
     return title[:_MAX_HEADING_CHARS].strip()
 
 
-def _marker(text: str) -> tuple[int, str, re.Match[str]] | None:
-    """Level, style and match of the numbering marker a heading line opens with."""
+def _marker(text: str) -> tuple[int, str, int | None, int, str] | None:
+    """Level, style, number, end and defect of the numbering marker a heading line opens with."""
     for level, style, pattern in _MARKERS:
         m = pattern.match(text)
         if m:
-            return (level, style, m) if text[m.end():].strip() else None
+            return (level, style, cn_to_int(m.group("num")), m.end(), "") if text[m.end():].strip() else None
+    broken = malformed_marker(text)
+    if broken and text[broken.end:].strip():
+        return broken.level, broken.style, broken.number, broken.end, broken.defect
     return None
 
 
@@ -76,9 +84,9 @@ def parse_heading(line: Line, index: int) -> Heading | None:
     found = _marker(line.text)
     if found is None:
         return None
-    level, style, m = found
-    number = cn_to_int(m.group("num"))
-    return Heading(level, style, number, m.group(0).strip(), heading_title(line.text[m.end():]), index, line.number, line)
+    level, style, number, end, defect = found
+    marker = line.text[:end].strip()
+    return Heading(level, style, number, marker, heading_title(line.text[end:]), index, line.number, line, defect)
 
 
 def find_headings(lines: list[Line], start: int = 0) -> list[Heading]:

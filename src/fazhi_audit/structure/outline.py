@@ -1,42 +1,41 @@
-"""Split a report into its top-level parts and say which of the five each is."""
+"""Split a report into its top-level parts and say which of the five each is.
+
+Part headings are found by their number (一、 第一部分, or a broken marker
+in that place) and, for reports that head their parts without numbers, by
+wording, shape and position (parts.py).
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
-from rapidfuzz import fuzz
+from dataclasses import dataclass, replace
 
 from ..ingest.normalize import Line
 from .headings import Heading, find_headings
+from .parts import plain_part_headings, styled_subheadings
+from .vocabulary import (  # re-exported: the rest of the package imports them from here
+    PREAMBLE,
+    SECTION_KINDS,
+    SectionKind,
+    SectionVocabulary,
+    classify_content,
+    classify_heading,
+    classify_part,
+    clean_heading,
+)
 
-SECTION_KINDS = ("achievements", "shortcomings", "first_responsible", "plans", "other", "extra")
-PREAMBLE = "preamble"
-
-
-@dataclass
-class SectionKind:
-    name: str
-    label: str
-    priority: int
-    keywords: list[str]
-    headings: list[str]
-    content_cues: list[str] = field(default_factory=list)
-    mentions: list[str] = field(default_factory=list)  # words that show the part's content inside another part
-
-
-@dataclass
-class SectionVocabulary:
-    kinds: list[SectionKind]
-    canonical_order: list[str]
-    strip_prefixes: list[str]
-    heading_threshold: float = 82.0
-
-    def label(self, kind: str) -> str:
-        for k in self.kinds:
-            if k.name == kind:
-                return k.label
-        return {"extra": "其他部分", PREAMBLE: "导语"}.get(kind, kind)
+__all__ = [
+    "PREAMBLE",
+    "SECTION_KINDS",
+    "Section",
+    "SectionKind",
+    "SectionVocabulary",
+    "build_outline",
+    "classify_content",
+    "classify_heading",
+    "classify_part",
+    "clean_heading",
+]
 
 
 @dataclass
@@ -52,66 +51,46 @@ class Section:
         return self.heading.label if self.heading else ""
 
 
-def _clean(text: str, vocab: SectionVocabulary) -> str:
-    for prefix in vocab.strip_prefixes:
-        text = re.sub("^" + prefix, "", text)
-    return text.strip(" ,:的")
+def _part_headings(lines: list[Line], body_start: int, headings: list[Heading], vocab: SectionVocabulary, year: int | None) -> list[Heading]:
+    """The top-level headings: numbered ones, else plain ones by wording and shape."""
+    numbered = [h for h in headings if h.level == 1]
+    plain = plain_part_headings(lines, body_start, headings, vocab, year=year)
+    named = [h for h in numbered if classify_part(h.text, vocab, year)[0]]
+    if len(plain) >= 2 and len(named) < 2:
+        # Parts headed by plain lines; 一、二、 inside them number items, not parts.
+        return plain
+    if numbered:
+        # A Word "标题 1" paragraph, or a line reading like a part the numbers
+        # do not give, is a part heading next to numbered ones.
+        kinds = {classify_part(h.text, vocab, year)[0] for h in numbered}
+        unnumbered = plain_part_headings(lines, body_start, headings, vocab, beside=kinds, year=year)
+        return sorted(numbered + unnumbered, key=lambda h: h.index)
+    return plain
 
 
-def classify_heading(text: str, vocab: SectionVocabulary) -> tuple[str | None, float]:
-    """Kind and confidence (0-100) from a heading's words alone."""
-    cleaned = _clean(text, vocab)
-    for kind in sorted(vocab.kinds, key=lambda k: k.priority):
-        if any(kw in cleaned for kw in kind.keywords):
-            return kind.name, 100.0
-    best, score = None, 0.0
-    for kind in vocab.kinds:
-        for alias in kind.headings:
-            s = fuzz.ratio(alias, cleaned)
-            if s > score:
-                best, score = kind.name, s
-    if score >= vocab.heading_threshold:
-        return best, score
-    return None, score
+def _broken_part_marker(h: Heading, vocab: SectionVocabulary, year: int | None) -> Heading:
+    """A marker lost beyond reading (*、, 锟斤拷、) over a line that names a part is a part's marker."""
+    if not h.malformed or h.number is not None or h.level == 1:
+        return h
+    text = h.source.text[len(h.marker) :].strip()
+    if len(text) <= 40 and not re.search(r"[。;!?]", text) and classify_part(text, vocab, year)[0]:
+        return replace(h, level=1, style="cn")
+    return h
 
 
-def classify_content(lines: list[Line], vocab: SectionVocabulary) -> str | None:
-    """Fallback for an unclear heading: which kind's cue words dominate the body."""
-    body = "".join(line.text for line in lines)
-    counts = {k.name: sum(body.count(c) for c in k.content_cues) for k in vocab.kinds if k.content_cues}
-    if not counts:
-        return None
-    ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
-    top, n = ranked[0]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    if n >= 3 and n >= 2 * max(runner_up, 1):
-        return top
-    return None
-
-
-def _unnumbered_part_heading(line: Line, index: int, vocab: SectionVocabulary) -> Heading | None:
-    """A short line that reads exactly like a part heading, e.g. 存在的问题."""
-    text = line.text.rstrip(":。")
-    if len(text) > 30 or re.search(r"[,;。]", text):
-        return None
-    kind, score = classify_heading(text, vocab)
-    cleaned = _clean(text, vocab)
-    if kind and any(fuzz.ratio(a, cleaned) >= 90 for k in vocab.kinds if k.name == kind for a in k.headings):
-        return Heading(1, "none", None, "", text, index, line.number, line)
-    return None
-
-
-def build_outline(lines: list[Line], body_start: int, vocab: SectionVocabulary) -> tuple[list[Section], list[Heading]]:
-    headings = find_headings(lines, body_start)
-    tops = [h for h in headings if h.level == 1]
-    if not tops:
-        tops = [h for i in range(body_start, len(lines)) if (h := _unnumbered_part_heading(lines[i], i, vocab))]
+def build_outline(lines: list[Line], body_start: int, vocab: SectionVocabulary, year: int | None = None) -> tuple[list[Section], list[Heading]]:
+    """Parts and headings; `year` is the report's, so a heading dated the year after reads as plans."""
+    headings = [_broken_part_marker(h, vocab, year) for h in find_headings(lines, body_start)]
+    tops = _part_headings(lines, body_start, headings, vocab, year)
+    # Unnumbered part and sub-headings join the list: they end the runs of
+    # numbers beneath them and head the sentences that follow.
+    headings = sorted({h.index: h for h in headings + tops + styled_subheadings(lines, body_start, headings)}.values(), key=lambda h: h.index)
     sections: list[Section] = []
     if tops and tops[0].index > body_start:
         sections.append(Section(PREAMBLE, None, body_start, tops[0].index, "default"))
     for n, h in enumerate(tops):
         end = tops[n + 1].index if n + 1 < len(tops) else len(lines)
-        kind, _ = classify_heading(h.text, vocab)
+        kind, _ = classify_part(h.text, vocab, year)
         how = "heading"
         if kind is None:
             kind = classify_content(lines[h.index + 1 : end], vocab)

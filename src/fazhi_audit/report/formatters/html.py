@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from ...rules.schema import SEVERITY_RANK
 from ..model import Evidence, Finding, ReportResult
+from ..location import location_text
 from ..terminal import KIND_LABELS, REQUIRED_PARTS
 from ._common import SEVERITY_LABEL, baselined_problems, finding_line, new_problems, profile_text, verdict
 from ._charts import coverage_chart, histogram, missing_chart, score_bins
@@ -108,6 +109,8 @@ def report_view(r: ReportResult, n: int) -> dict:
         counts={sev: sum(1 for f in todo if f.severity == sev) for sev in SEVERITY_LABEL},
         coverage=_coverage(r),
         text=_text_blocks(r, anchor),
+        # rules left out of the score: the report says they do not apply, or they could not run
+        unchecked=[{"label": "不适用" if f.not_applicable else "未检查", "title": f.title, "rule": f.rule, "message": f.message} for f in r.findings if not f.scored],
     )
     return view
 
@@ -170,9 +173,8 @@ def _snippet(ev: Evidence) -> dict:
     return {"pre": pre, "match": mid, "post": post}
 
 
-def _where(ev: Evidence) -> str:
-    page = f"（{ev.page}）" if ev.page else ""
-    return f"第{ev.line}行{page}·{KIND_LABELS.get(ev.section, ev.section)}"
+def _where(ev: Evidence, source_format: str = "txt") -> str:
+    return location_text(ev, source_format)
 
 
 def _todo_item(f: Finding, anchor: str, numbers: set[int], r: ReportResult) -> dict:
@@ -184,7 +186,7 @@ def _todo_item(f: Finding, anchor: str, numbers: set[int], r: ReportResult) -> d
         ev = item.evidence
         entry = {"name": item.name, "note": item.note, "where": None, "href": None, "snippet": None}
         if ev is not None:
-            entry.update(where=_where(ev), href=_href(anchor, ev.line, numbers), snippet=_snippet(ev))
+            entry.update(where=_where(ev, r.source_format), href=_href(anchor, ev.line, numbers), snippet=_snippet(ev))
         evidence.append(entry)
     context = None
     if not f.items and line:

@@ -58,6 +58,9 @@ def _details(r: ReportResult) -> list[str]:
     known = len(baselined_problems(r))
     if known:
         out.append(f"- {baseline_note(known)}")
+    for f in r.findings:
+        if f.not_applicable:  # the report says the rule does not apply: shown, not scored
+            out.append(f"- **不适用** `{f.rule}` {cell(f.message)}")
     return out + [""]
 
 

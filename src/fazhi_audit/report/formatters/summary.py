@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from ...rules.schema import Rule
 from ..model import ReportResult
+from ...paths import display_path
 from ._common import baselined_count
 
 
-def build_summary(results: list[ReportResult], rules: list[Rule] | None = None) -> dict:
+def build_summary(results: list[ReportResult], rules: list[Rule] | None = None, previous: list[tuple[str, str | None]] = ()) -> dict:
+    """The batch summary; `previous`: (report, last year's report or None) for each report when --previous was given."""
     readable = [r for r in results if not r.error]
     ranking = sorted(readable, key=lambda r: (r.score, r.path))
 
@@ -42,6 +44,7 @@ def build_summary(results: list[ReportResult], rules: list[Rule] | None = None) 
         "ranking": [{"path": r.path, "body": r.body, "score": r.score, "passed": r.passed} for r in ranking],
         "rules": table,
         "duplicates": duplicates(readable),
+        **({"previous": previous_reports(results, previous)} if previous else {}),
     }
 
 
@@ -52,3 +55,9 @@ def duplicates(readable: list[ReportResult]) -> list[dict]:
         if r.body and r.year:
             groups.setdefault((r.body, r.year), []).append(r.path)
     return [{"body": body, "year": year, "paths": paths} for (body, year), paths in sorted(groups.items()) if len(paths) > 1]
+
+
+def previous_reports(results: list[ReportResult], previous: list[tuple[str, str | None]]) -> list[dict]:
+    """Which reports were compared with last year's report (--previous), in the order of the results."""
+    found = {display_path(report): last for report, last in previous}
+    return [{"path": r.path, "previous": found[r.path]} for r in results if r.path in found]

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..model import Finding, ReportResult
-from ..terminal import KIND_LABELS
+from ..location import location_text
 from ._common import BASELINED_LABEL, SEVERITY_LABEL, baselined_problems, evidence_lines, finding_line, first_evidence, new_problems, problems, verdict
 
 if TYPE_CHECKING:
@@ -210,7 +210,7 @@ def _problems(ws: Worksheet, run: Run) -> None:
     for r in run.readable:
         for f in problems(r):
             row += 1
-            values = [r.path, r.body or "", f"{f.title}（{f.rule}）", SEVERITY_LABEL.get(f.severity, f.severity), f.message, _evidence(f, r), _location(f), f.fix, f.basis]
+            values = [r.path, r.body or "", f"{f.title}（{f.rule}）", SEVERITY_LABEL.get(f.severity, f.severity), f.message, _evidence(f, r), _location(f, r.source_format), f.fix, f.basis]
             if run.baseline_compared:
                 values.append(BASELINED_LABEL if f.baselined else "")
             for col, value in enumerate(values, 1):
@@ -228,17 +228,12 @@ def _evidence(f: Finding, r: ReportResult) -> str:
     return "\n".join(lines)
 
 
-def _location(f: Finding) -> str:
-    line = finding_line(f)
-    if line is None:
-        return "全文"
+def _location(f: Finding, source_format: str = "txt") -> str:
     ev = first_evidence(f)
-    where = f"第{line}行"
-    if ev is not None and ev.line == line:
-        if ev.page:
-            where += f"（{ev.page}）"
-        where += f"·{KIND_LABELS.get(ev.section, ev.section)}"
-    return where
+    if ev is not None:
+        return location_text(ev, source_format)
+    line = finding_line(f)
+    return f"第{line}行" if line is not None else "全文"
 
 
 def _unreadable(ws: Worksheet, run: Run) -> None:
