@@ -9,13 +9,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from fazhi_audit.report.formatters import concise
 from fazhi_audit.report.formatters._common import problem_order
 from fazhi_audit.report.model import Finding, ItemResult, ReportResult
 from fazhi_audit.report.output import render_text
-from fazhi_audit.report.terminal import TerminalRenderer
 from fazhi_audit.run import Run
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,6 +6,7 @@ Evidence is built only here, one helper per kind of text that carries it
 
 from __future__ import annotations
 
+from ..dates import month_day
 from ..evidence import evidence_at
 
 from ..document import Sentence
@@ -81,5 +82,5 @@ def part_labels(kinds, vocab: SectionVocabulary) -> str:
 
 
 def deadline_words(deadline: str) -> str:
-    month, day = (int(x) for x in deadline.split("-"))
+    month, day = month_day(deadline)
     return f"次年{month}月{day}日"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .. import dates
 from ..document import Document
 from ..report.model import Evidence, Finding, ItemResult
 from ..rules.schema import Rule
@@ -26,9 +27,8 @@ def deadline_finding(rule: Rule, doc: Document, when: str, what: str, evidence: 
     deadline passes, however early: a report dated before its year ended is a
     different defect (premature), not a late one.
     """
-    month, day = (int(x) for x in rule.params.deadline.split("-"))
-    deadline = date(doc.meta.year + 1, month, day)
-    label = f"{deadline.year}年{month}月{day}日"
+    deadline = dates.deadline(doc.meta.year, rule.params.deadline)
+    label = dates.chinese_label(deadline)
     items = [ItemResult(what, date.fromisoformat(when) < deadline, evidence)] if evidence else []
     line = evidence.line if evidence else None
     values = {"date": when, "published": when, "signed": when, "deadline": label}

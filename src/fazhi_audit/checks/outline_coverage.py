@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from ..document import Document, Sentence
 from ..ingest.normalize import normalize_line
 from ..matching import clause_of
-from ..report.model import Finding, ItemResult, ThemeResult
+from ..report.model import Finding, ThemeResult
 from ..rules.common import Checker, normalized
 from ..rules.schema import Rule
 from ..rules.yaml_lines import LinedDict

@@ -133,6 +133,11 @@ def _href(anchor: str, line: int | None, numbers: set[int]) -> str | None:
     return f"#{anchor}-l{line}" if line and line in numbers else None
 
 
+def _unit(r: ReportResult) -> str:
+    """Word and web pages are read by paragraph, text files by line (report/location.py)."""
+    return "段" if r.source_format in ("docx", "html") else "行"
+
+
 def _parts(r: ReportResult, anchor: str, numbers: set[int]) -> list[dict]:
     """The parts in the order the report has them, then the required ones it lacks."""
     out = []
@@ -145,6 +150,7 @@ def _parts(r: ReportResult, anchor: str, numbers: set[int]) -> list[dict]:
                 "heading": s.heading,
                 "pos": pos,
                 "line": s.line,
+                "unit": _unit(r),
                 "href": _href(anchor, s.line, numbers),
                 "mark": "✓" if s.kind in REQUIRED_PARTS else "·",
                 "cls": "ok" if s.kind in REQUIRED_PARTS else "extra",
@@ -202,6 +208,7 @@ def _todo_item(f: Finding, anchor: str, numbers: set[int], r: ReportResult) -> d
         "title": f.title,
         "message": f.message,
         "line": line,
+        "unit": _unit(r),
         "href": _href(anchor, line, numbers),
         "evidence": evidence,
         "context": context,
