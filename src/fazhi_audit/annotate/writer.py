@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 from ..document import Document as ParsedDocument
 from ..document import parse_document
 from ..errors import UsageError
+from ..files import write_atomic
 from ..ingest.docx_reader import paragraph_text, source_paragraphs
 from ..ingest.normalize import Line, normalize_line
 from ..ingest.readers import read_bytes, read_path
@@ -307,29 +307,10 @@ def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
 
 
 def _write_atomic(target: Path, data: bytes, source: Path) -> None:
-    """Write whole or not at all (temp file + rename); never over the input itself."""
+    """Write whole or not at all (files.write_atomic); never over the input itself."""
     if target.exists() and source.exists() and os.path.samefile(target, source):
         raise UsageError(f"输出文件 {target} 就是被检查的报告：请换一个输出路径，以免覆盖报告")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise UsageError(f"无法写入输出文件 {target}：{exc.strerror or exc}（请检查路径和写权限）") from None
-    try:
-        with open(fd, "wb") as fh:
-            fh.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, target)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise UsageError(f"无法写入输出文件 {target}：{exc.strerror or exc}（请检查路径和写权限）") from None
-        raise
+    write_atomic(target, lambda fh: fh.write(data), binary=True)
 
 
 def _rules_and_vocab(rules, vocab):

@@ -11,13 +11,13 @@ import io
 import re
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
 
 from ..errors import UsageError
+from ..files import write_atomic
 
 if TYPE_CHECKING:
     from ..run import Run
@@ -121,40 +121,11 @@ def write_output(run: Run, fmt: str, path: Path | None, verbose: bool = False, *
         else:
             render_text(run, fmt, sys.stdout, verbose, terminal=True, **view)
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise UsageError(f"无法写入输出文件 {path}：{exc.strerror or exc}（请检查路径和写权限）") from None
-    try:
-        if binary:
-            with open(fd, "wb") as fh:
-                fh.write(render_bytes(run, fmt))
-        else:
-            # Excel only detects UTF-8 in a CSV file by its BOM.
-            with open(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="", errors="surrogateescape") as fh:
-                render_text(run, fmt, fh, verbose, **view)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, path)
-    except OSError as exc:
-        _discard(tmp)
-        raise UsageError(f"无法写入输出文件 {path}：{exc.strerror or exc}（请检查路径和写权限）") from None
-    except BaseException:
-        _discard(tmp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _discard(tmp: str) -> None:
-    try:
-        os.unlink(tmp)
-    except OSError:
-        pass
+    if binary:
+        write_atomic(path, lambda fh: fh.write(render_bytes(run, fmt)), binary=True)
+    else:
+        # Excel only detects UTF-8 in a CSV file by its BOM.
+        write_atomic(path, lambda fh: render_text(run, fmt, fh, verbose, **view), encoding="utf-8-sig" if fmt == "csv" else "utf-8")
 
 
 def plan_outputs(fmt: str | None, values: list[str], *, github_actions: bool = False) -> list[tuple[str, Path | None]]:

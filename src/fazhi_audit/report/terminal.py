@@ -34,7 +34,6 @@ from .model import Evidence, Finding, ReportResult
 if TYPE_CHECKING:
     from ..run import Run
 
-KIND_LABELS = PART_LABELS  # kept for the formatters that import it from here
 REQUIRED_PARTS = ("achievements", "shortcomings", "first_responsible", "plans", "other")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -158,11 +157,11 @@ class TerminalRenderer:
             if kind in order:
                 pos = order.index(kind) + 1
                 line = r.sections[pos - 1].line
-                t.append(f"✓{KIND_LABELS[kind]}", style="green")
+                t.append(f"✓{PART_LABELS[kind]}", style="green")
                 unit = "段" if r.source_format in ("docx", "html") else "行"
                 t.append(f"[第{pos}部分" + (f",第{line}{unit}" if line else "") + "]  ")
             else:
-                t.append(f"✗{KIND_LABELS[kind]}  ", style="red")
+                t.append(f"✗{PART_LABELS[kind]}  ", style="red")
         extra = [s for s in r.sections if s.kind == "extra"]
         if extra:
             t.append("\n另有  " + "；".join(s.heading for s in extra), style="dim")

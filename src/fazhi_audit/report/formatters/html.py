@@ -22,8 +22,8 @@ from markupsafe import Markup
 
 from ...rules.schema import SEVERITY_RANK
 from ..model import Evidence, Finding, ReportResult
-from ..location import location_text
-from ..terminal import KIND_LABELS, REQUIRED_PARTS
+from ..location import PART_LABELS, location_text
+from ..terminal import REQUIRED_PARTS
 from ._common import SEVERITY_LABEL, baselined_problems, finding_line, new_problems, profile_text, verdict
 from ._charts import coverage_chart, histogram, missing_chart, score_bins
 
@@ -146,7 +146,7 @@ def _parts(r: ReportResult, anchor: str, numbers: set[int]) -> list[dict]:
         present.add(s.kind)
         out.append(
             {
-                "label": KIND_LABELS.get(s.kind, s.kind),
+                "label": PART_LABELS.get(s.kind, s.kind),
                 "heading": s.heading,
                 "pos": pos,
                 "line": s.line,
@@ -158,7 +158,7 @@ def _parts(r: ReportResult, anchor: str, numbers: set[int]) -> list[dict]:
         )
     for kind in REQUIRED_PARTS:
         if kind not in present:
-            out.append({"label": KIND_LABELS[kind], "heading": "未单列", "pos": None, "line": None, "href": None, "mark": "✗", "cls": "no"})
+            out.append({"label": PART_LABELS[kind], "heading": "未单列", "pos": None, "line": None, "href": None, "mark": "✗", "cls": "no"})
     return out
 
 
@@ -240,7 +240,7 @@ def _text_blocks(r: ReportResult, anchor: str) -> list[dict] | None:
     blocks: list[dict] = []
     for no, kind, text in r.text_lines:
         if not blocks or blocks[-1]["kind"] != kind:
-            blocks.append({"kind": kind, "label": KIND_LABELS.get(kind, kind), "lines": []})
+            blocks.append({"kind": kind, "label": PART_LABELS.get(kind, kind), "lines": []})
         spans, line_note = marks.get(no, ([], None))
         blocks[-1]["lines"].append({"id": f"{anchor}-l{no}", "no": no, "runs": _runs(text, spans), "note": line_note})
     return blocks
