@@ -147,7 +147,7 @@ def element_figures(tally: Tally) -> dict:
 
 def run(subsets: set[str], auditor=None) -> Tally:
     if auditor is None:
-        from fazhi_audit.api import Auditor
+        from fazhi_audit.engine.audit import Auditor
 
         auditor = Auditor()
     tally = Tally()
@@ -169,7 +169,7 @@ def run(subsets: set[str], auditor=None) -> Tally:
 
 
 def _warn_unlabelled(folder: Path, labels: dict) -> None:
-    from fazhi_audit.ingest.readers import SUPPORTED_SUFFIXES
+    from fazhi_audit.text.ingest.readers import SUPPORTED_SUFFIXES
 
     unlabelled = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES and p.name not in labels)
     if unlabelled:

@@ -55,7 +55,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from fazhi_audit.annotate import annotate_docx
-    from fazhi_audit.api import Auditor
+    from fazhi_audit.engine.audit import Auditor
 
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "报告.docx"

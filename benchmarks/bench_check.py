@@ -32,7 +32,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
     seed = str(SEEDS[0])
-    load_only = [sys.executable, "-c", "from fazhi_audit.nlp import get_segmenter; get_segmenter()"]
+    load_only = [sys.executable, "-c", "from fazhi_audit.text.nlp import get_segmenter; get_segmenter()"]
     check = [sys.executable, "-m", "fazhi_audit", "check", seed, "--format", "json", "--jobs", "1"]
     timed(check)  # make sure the one-off model conversion is not measured
     load = statistics.median(timed(load_only) for _ in range(args.runs))
@@ -40,7 +40,7 @@ def main() -> None:
     print(f"model load alone      median {load:.2f} s  ({args.runs} runs)")
     print(f"cold check (1 report) median {cold:.2f} s  ratio {cold / load:.2f}x load")
 
-    from fazhi_audit.api import Auditor
+    from fazhi_audit.engine.audit import Auditor
 
     auditor = Auditor()
     texts = [(p.name, p.read_text(encoding="utf-8")) for p in SEEDS]

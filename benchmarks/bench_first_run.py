@@ -4,7 +4,7 @@
 
 Each run is `fazhi-audit check <one seed> --jobs 1` as a fresh process. A
 first run has FAZHI_AUDIT_CACHE pointing at a new empty directory, so it
-prepares the word-segmentation model (fazhi_audit.model_prep, in a child
+prepares the word-segmentation model (fazhi_audit.text.model_prep, in a child
 process) before checking; a warm run reuses a prepared cache. Peak memory is
 the largest resident set of the process and its children (wait4's rusage,
 what `/usr/bin/time -v` reports as "Maximum resident set size").

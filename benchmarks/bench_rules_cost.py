@@ -10,8 +10,10 @@ import statistics
 import time
 from dataclasses import replace
 from pathlib import Path
-from fazhi_audit.api import Auditor
-from fazhi_audit.run import load_rules
+
+from fazhi_audit.engine.audit import Auditor
+from fazhi_audit.engine.run import load_rules
+
 NEW = {"quality.contradiction", "meta.stale-year", "meta.outdated-reference", "quality.carry-over", "quality.vague-plans", "quality.unanswered-shortcomings"}
 full = load_rules()
 base = replace(full, rules=[r for r in full.rules if r.id not in NEW])

@@ -49,8 +49,8 @@ _CN = "一二三四五六七八九"
 
 WORKER = r"""
 import json, resource, sys, time
-from fazhi_audit.api import Auditor
-from fazhi_audit.settings import AuditSettings, Limits
+from fazhi_audit.engine.audit import Auditor
+from fazhi_audit.engine.settings import AuditSettings, Limits
 auditor = Auditor()
 settings = AuditSettings(limits=Limits.scaled(64 * 1024 * 1024))  # the 20 MB case must not hit a limit
 out = {}

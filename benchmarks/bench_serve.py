@@ -210,7 +210,7 @@ def load(port: int, name: str, data: bytes, uploads: int, clients: int, max_seco
 
 
 def audit_alone(path: Path, runs: int) -> list[float]:
-    from fazhi_audit.api import Auditor
+    from fazhi_audit.engine.audit import Auditor
 
     auditor = Auditor()
     auditor.audit_path(path)

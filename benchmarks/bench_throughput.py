@@ -35,7 +35,7 @@ BASELINE = """
 import sys, time
 from pathlib import Path
 from spacy.lang.zh import Chinese
-from fazhi_audit.nlp import bundled_model_dir, prepare_model_dir, cache_root
+from fazhi_audit.text.nlp import bundled_model_dir, prepare_model_dir, cache_root
 nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
 nlp.tokenizer.initialize(pkuseg_model=str(prepare_model_dir(bundled_model_dir(), cache_root())))
 for p in sorted(Path(sys.argv[1]).glob("*.txt")):
@@ -96,7 +96,7 @@ def main() -> None:
         audit = [sys.executable, "-m", "fazhi_audit", "check", str(folder), "--format", "jsonl", "--output", os.devnull, "--jobs", str(args.jobs)]
         base = [sys.executable, "-c", BASELINE, str(folder)]
         one = [sys.executable, "-m", "fazhi_audit", "check", str(folder / "r0000.txt"), "--format", "json", "--jobs", "1"]
-        load = [sys.executable, "-c", "from fazhi_audit.nlp import get_segmenter; get_segmenter()"]
+        load = [sys.executable, "-c", "from fazhi_audit.text.nlp import get_segmenter; get_segmenter()"]
         run(one)  # model conversion, if still needed, is not measured
         audit_times = [run(audit)[0] for _ in range(args.runs)]
         base_times = [run(base)[0] for _ in range(args.runs)]

@@ -271,7 +271,7 @@ def api_previous_kind(auditor) -> str | None:
     """How this version of the API takes last year's report, if it does."""
     if "previous" in inspect.signature(auditor.audit_path).parameters:
         return "argument"
-    from fazhi_audit.settings import AuditSettings
+    from fazhi_audit.engine.settings import AuditSettings
 
     if "previous" in {f.name for f in dataclasses.fields(AuditSettings)}:
         return "settings"
@@ -279,8 +279,8 @@ def api_previous_kind(auditor) -> str | None:
 
 
 def implemented_rules() -> set[str]:
-    from fazhi_audit.api import default_rules_dir
-    from fazhi_audit.rules.loader import load_ruleset
+    from fazhi_audit.engine.audit import default_rules_dir
+    from fazhi_audit.engine.rulesets import load_ruleset
 
     return {r.id for r in load_ruleset(default_rules_dir()).rules}
 
@@ -293,13 +293,13 @@ def run(engine: str, previous_mode: str, labels: dict) -> tuple[dict[str, dict],
     notes: list[str] = []
     carry: dict[str, dict] = {}
     if engine == "api":
-        from fazhi_audit.api import Auditor
+        from fazhi_audit.engine.audit import Auditor
 
         auditor = Auditor()
         main = {n: auditor.audit_path(p).to_json() for n, p in paths.items()}
         kind = api_previous_kind(auditor)
         if kind is not None and previous_mode == "file":
-            from fazhi_audit.settings import AuditSettings
+            from fazhi_audit.engine.settings import AuditSettings
 
             for n, prev in pairs.items():
                 if kind == "argument":

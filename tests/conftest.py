@@ -12,7 +12,7 @@ GOLD = json.loads((ROOT / "tests" / "fixtures" / "seeds_gold.json").read_text(en
 
 @pytest.fixture(scope="session")
 def auditor():
-    from fazhi_audit.api import Auditor
+    from fazhi_audit.engine.audit import Auditor
 
     return Auditor()
 

@@ -12,16 +12,28 @@ from pathlib import Path
 
 import docx
 import pytest
+from annotate_build import (
+    LINK_TEXT,
+    PLACEHOLDER_SENTENCE,
+    PLANS_SENTENCE,
+    SLIP_HEADING,
+    TABLE_PLACEHOLDER,
+    TITLE,
+    rich_report,
+)
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from annotate_build import LINK_TEXT, PLACEHOLDER_SENTENCE, PLANS_SENTENCE, SLIP_HEADING, TABLE_PLACEHOLDER, TITLE, rich_report
-
-from fazhi_audit.annotate import annotate_docx, annotate_path, default_target, text_to_docx
+from fazhi_audit.annotate import (
+    annotate_docx,
+    annotate_path,
+    default_target,
+    text_to_docx,
+)
 from fazhi_audit.annotate.ranges import mark, range_nodes
-from fazhi_audit.ingest.docx_numbering import W
-from fazhi_audit.ingest.docx_reader import paragraph_text, source_paragraphs
-from fazhi_audit.report.formatters._common import SEVERITY_LABEL, not_checked, problems
+from fazhi_audit.render.formatters._common import SEVERITY_LABEL, not_checked, problems
+from fazhi_audit.text.ingest.docx_numbering import W
+from fazhi_audit.text.ingest.docx_reader import paragraph_text, source_paragraphs
 
 # The parts an annotated copy may change; every other part must be byte-identical.
 COMMENT_PARTS = {"word/document.xml", "word/comments.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"}
@@ -134,7 +146,7 @@ def test_split_runs_keep_their_formatting(rich):
 
 def test_automatic_numbering_still_reads_the_same(rich, auditor):
     source, target, _, _ = rich
-    from fazhi_audit.ingest.docx_reader import read_docx
+    from fazhi_audit.text.ingest.docx_reader import read_docx
 
     assert read_docx(target.read_bytes()).text == read_docx(source.read_bytes()).text
 
@@ -255,7 +267,13 @@ def test_each_statement_of_a_two_sided_finding_gets_its_own_comment(auditor):
     """Any finding whose unmet items carry evidence (two contradicting figures, say) is marked at each,
     and each comment points to the other statement -- by the finding's structure, whatever the rule."""
     from fazhi_audit.annotate.plan import Place, plan_comments
-    from fazhi_audit.report.model import Evidence, Finding, ItemResult, ReportResult, SectionInfo
+    from fazhi_audit.model.result import (
+        Evidence,
+        Finding,
+        ItemResult,
+        ReportResult,
+        SectionInfo,
+    )
 
     first = Evidence("全年受理行政复议案件12件。", 5, "achievements", 100.0, "12件", paragraph=4, offsets=(0, 14))
     second = Evidence("行政复议案件共15件。", 9, "achievements", 100.0, "15件", paragraph=8, offsets=(3, 13))
@@ -347,8 +365,9 @@ def test_text_input_becomes_a_new_word_file(tmp_path, auditor):
 
 
 def test_text_to_docx_refuses_to_overwrite_its_input(tmp_path, auditor):
-    from fazhi_audit.errors import UsageError
     from test_exit_codes import GOOD
+
+    from fazhi_audit.base.errors import UsageError
 
     source = tmp_path / "good.txt"
     source.write_text(GOOD, encoding="utf-8")

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import docx
 import pytest
-from pypdf import PdfReader
-
 from annotate_build import rich_report
 from conftest import ROOT, require_tool
+from pypdf import PdfReader
 
 from fazhi_audit.annotate import annotate_path
 
@@ -60,7 +59,7 @@ def test_libreoffice_exports_every_comment(kind, tmp_path, auditor):
     soffice = require_tool(("soffice", "libreoffice"), "LibreOffice Writer opens the annotated .docx")
     source = rich_report(tmp_path / "报告.docx", tmp_path / "图.png")
     if kind == "txt":  # a report that was not a Word file: the new .docx must open too
-        from fazhi_audit.ingest.docx_reader import read_docx
+        from fazhi_audit.text.ingest.docx_reader import read_docx
 
         text = source.with_suffix(".txt")
         text.write_text(read_docx(source.read_bytes()).text, encoding="utf-8")

@@ -6,8 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from fazhi_audit.api import Auditor
-from fazhi_audit.baseline import (
+from fazhi_audit.base.errors import UsageError
+from fazhi_audit.engine.audit import Auditor
+from fazhi_audit.engine.baseline import (
     Baseline,
     apply_baseline,
     create,
@@ -16,8 +17,7 @@ from fazhi_audit.baseline import (
     summary_message,
     write_baseline,
 )
-from fazhi_audit.errors import UsageError
-from fazhi_audit.report.fingerprint import finding_fingerprints
+from fazhi_audit.model.fingerprint import finding_fingerprints
 
 # A township report: four parts, a numbering slip (（一）（二）（四）), an
 # enforcement step only promised in the plans, and several missing elements.

@@ -7,7 +7,7 @@ import sys
 
 from conftest import ROOT, SEEDS
 
-from fazhi_audit.exit_codes import ExitCode
+from fazhi_audit.base.exit_codes import ExitCode
 
 
 def run_json(*args):

@@ -13,12 +13,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from fazhi_audit.report.formatters import FORMATTERS
-from fazhi_audit.report.model import ReportResult
-from fazhi_audit.run import Run
-
 from test_output_html import BAD  # the small failing report of the HTML tests
+
+from fazhi_audit.model.result import ReportResult
+from fazhi_audit.model.run import Run
+from fazhi_audit.render.formatters import FORMATTERS
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]

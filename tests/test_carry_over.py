@@ -8,16 +8,15 @@ import sys
 import unicodedata
 
 import pytest
-
 from conftest import ROOT
 
-from fazhi_audit.checks.carry_over import carried_passages
-from fazhi_audit.errors import UsageError
-from fazhi_audit.exit_codes import ExitCode
-from fazhi_audit.ingest.normalize import normalize_line
-from fazhi_audit.previous import find_previous, same_body
-from fazhi_audit.run import run
-from fazhi_audit.settings import AuditSettings
+from fazhi_audit.base.errors import UsageError
+from fazhi_audit.base.exit_codes import ExitCode
+from fazhi_audit.checks.types.carry_over import carried_passages
+from fazhi_audit.engine.previous import find_previous, same_body
+from fazhi_audit.engine.run import run
+from fazhi_audit.engine.settings import AuditSettings
+from fazhi_audit.text.ingest.normalize import normalize_line
 
 RULE = "quality.carry-over"
 CORPUS = ROOT / "tests" / "quality_corpus"

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from test_exit_codes import GOOD, MISSING_PARTS
 
 

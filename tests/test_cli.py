@@ -4,12 +4,11 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, SEEDS
 from test_exit_codes import GOOD as GOOD_TEXT
 from test_exit_codes import MISSING_PARTS as MISSING_PARTS_TEXT
 
-from fazhi_audit.exit_codes import ExitCode
+from fazhi_audit.base.exit_codes import ExitCode
 
 
 def run(*args, stdin=None, env=None):

@@ -8,8 +8,8 @@ import sys
 import pytest
 from rich.cells import cell_len
 
-from fazhi_audit.cli import app
-from fazhi_audit.cli_text import translate_help, wrap_text
+from fazhi_audit.cli.app import app
+from fazhi_audit.cli.text import translate_help, wrap_text
 
 ENGLISH = ("Usage", "Options", "Arguments", "Commands", "Show this message", "[required]", "[default", "<list[str]>", "<bool>", "<str>", "<path>", "Missing", "No such", "Possible", "Error")
 
@@ -89,7 +89,7 @@ def test_listings_are_readable_at_80_columns(command):
     for word in ("error", "warning", " info "):
         assert word not in proc.stdout
     if command[0] == "rules":
-        from fazhi_audit.run import load_rules
+        from fazhi_audit.engine.run import load_rules
 
         for rule in load_rules().rules:  # every id whole, on one line
             assert any(rule.id in line.split() for line in lines), rule.id

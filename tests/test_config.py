@@ -14,8 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from fazhi_audit.config import DEFAULT_SOURCE, Resolver, find_config_path, load_config
-from fazhi_audit.errors import UsageError
+from fazhi_audit.base.errors import UsageError
+from fazhi_audit.engine.config import (
+    DEFAULT_SOURCE,
+    Resolver,
+    find_config_path,
+    load_config,
+)
 
 
 def write(path: Path, text: str) -> Path:

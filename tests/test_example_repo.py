@@ -151,8 +151,8 @@ def _legacy_results(repo: Path) -> list[dict]:
 
 
 def test_city_rule_examples_hold(auditor):
-    from fazhi_audit.rules.loader import load_rule
-    from fazhi_audit.testing import check_example
+    from fazhi_audit.engine.rule_examples import check_example
+    from fazhi_audit.engine.rulesets import load_rule
 
     rule = load_rule(EXAMPLE / "rules" / "city.suggestions-part.yaml")
     assert rule.id == "city.suggestions-part" and rule.type == "required-heading" and rule.severity == "error"

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from batch_build import slow_report
 from conftest import ROOT
 

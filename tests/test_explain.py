@@ -2,9 +2,16 @@
 
 import pytest
 
-from fazhi_audit.api import default_rules_dir
-from fazhi_audit.report.explain import example_lines, explain, pick_examples, profile_lines, readable, show_lines
-from fazhi_audit.rules.loader import load_rule, load_ruleset
+from fazhi_audit.engine.audit import default_rules_dir
+from fazhi_audit.render.explain import (
+    example_lines,
+    explain,
+    pick_examples,
+    profile_lines,
+    readable,
+    show_lines,
+)
+from fazhi_audit.engine.rulesets import load_rule, load_ruleset
 
 RULESET = load_ruleset(default_rules_dir())
 

@@ -19,13 +19,21 @@ except ImportError:  # running from a checkout without an install
 
 from rich.console import Console
 
-from fazhi_audit.report.fingerprint import fingerprint, problem_key
-from fazhi_audit.report.formatters import FORMATTERS, NAMES, build_summary
-from fazhi_audit.report.formatters import csv_format, github, jsonl, markdown, sarif
-from fazhi_audit.report.formatters._common import baseline_note, profile_line
-from fazhi_audit.report.model import ProfileInfo, ReportResult
-from fazhi_audit.report.terminal import TerminalRenderer
-from fazhi_audit.run import Run
+from fazhi_audit.model.fingerprint import fingerprint, problem_key
+from fazhi_audit.model.result import ProfileInfo, ReportResult
+from fazhi_audit.model.run import Run
+from fazhi_audit.render.formatters import (
+    FORMATTERS,
+    NAMES,
+    build_summary,
+    csv_format,
+    github,
+    jsonl,
+    markdown,
+    sarif,
+)
+from fazhi_audit.render.formatters._common import baseline_note, profile_line
+from fazhi_audit.render.terminal import TerminalRenderer
 
 VERSION = "9.9.9-test"
 

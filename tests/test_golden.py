@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from fazhi_audit import __version__
-from fazhi_audit.report.formatters import BINARY_FORMATTERS, FORMATTERS
-from fazhi_audit.report.model import ProfileInfo, ReportResult
-from fazhi_audit.report.output import render_text
-from fazhi_audit.report.statistics import statistics_text
-from fazhi_audit.run import Run
+from fazhi_audit.model.result import ProfileInfo, ReportResult
+from fazhi_audit.model.run import Run
+from fazhi_audit.render.formatters import BINARY_FORMATTERS, FORMATTERS
+from fazhi_audit.render.output import render_text
+from fazhi_audit.render.statistics import statistics_text
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 INPUT = GOLDEN / "report.txt"

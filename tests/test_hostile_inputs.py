@@ -18,15 +18,15 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import SEEDS
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Pt, RGBColor
 
-from conftest import SEEDS
-from fazhi_audit.errors import InputError, UsageError
-from fazhi_audit.ingest.readers import read_stream
-from fazhi_audit.limits import MB, Limits, parse_size
+from fazhi_audit.base.errors import InputError, UsageError
+from fazhi_audit.base.limits import MB, Limits, parse_size
+from fazhi_audit.text.ingest.readers import read_stream
 
 GOOD = sorted(SEEDS.glob("*.txt"))[0]
 HIDDEN_NOTE = "已忽略隐藏文字"

@@ -1,4 +1,4 @@
-"""The package's modules import each other in one direction: no import cycles.
+"""The package's modules import each other in one direction: no import cycles, and layers that hold.
 
 Every import counts, including imports inside functions and under
 TYPE_CHECKING: a cycle hidden in a function body still ties two modules
@@ -12,7 +12,7 @@ import pytest
 
 PACKAGE = "fazhi_audit"
 # modules whose imports must already be acyclic (reading, parsing, evidence)
-ACYCLIC_NOW = ("fazhi_audit.ingest", "fazhi_audit.structure", "fazhi_audit.document", "fazhi_audit.dates", "fazhi_audit.numerals", "fazhi_audit.evidence")
+ACYCLIC_NOW = ("fazhi_audit.text.ingest", "fazhi_audit.text.structure", "fazhi_audit.text.document", "fazhi_audit.text.dates", "fazhi_audit.text.numerals", "fazhi_audit.checks.evidence")
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +53,8 @@ def test_cycle_finder_sees_a_cycle():
 
 def test_function_local_imports_are_in_the_graph(graph):
     # the dispatcher must not reach back into readers that import it, at any depth
-    assert graph.direct_import_exists(importer="fazhi_audit.ingest.readers", imported="fazhi_audit.ingest.docx_reader")
-    assert not graph.chain_exists(importer="fazhi_audit.ingest.docx_reader", imported="fazhi_audit.ingest.readers")
+    assert graph.direct_import_exists(importer="fazhi_audit.text.ingest.readers", imported="fazhi_audit.text.ingest.docx_reader")
+    assert not graph.chain_exists(importer="fazhi_audit.text.ingest.docx_reader", imported="fazhi_audit.text.ingest.readers")
 
 
 def test_reading_and_parsing_modules_are_in_no_cycle(graph):
@@ -65,3 +65,36 @@ def test_reading_and_parsing_modules_are_in_no_cycle(graph):
 def test_no_import_cycles(graph):
     cycles = import_cycles(graph)
     assert cycles == [], _describe(cycles)
+
+
+# Top to bottom: a layer may import the layers below it, never one above.
+LAYERS = ["cli", "web", "annotate", "render", "engine", "checks", "rules", "text", "model", "base"]
+ROOT_MODULES = {"fazhi_audit", "fazhi_audit.__main__"}  # the package itself (version) and `python -m`
+
+
+@pytest.fixture(scope="module")
+def runtime_graph():
+    # Imports under TYPE_CHECKING are annotations only: they do not tie layers at run time.
+    return grimp.build_graph(PACKAGE, cache_dir=None, exclude_type_checking_imports=True)
+
+
+def test_every_module_sits_in_a_layer(runtime_graph):
+    loose = sorted(m for m in runtime_graph.modules if m not in ROOT_MODULES and m.split(".")[1] not in LAYERS)
+    assert loose == [], f"modules outside the layers {LAYERS}: {loose}"
+
+
+def test_layers_import_only_downwards(runtime_graph):
+    layers = tuple(f"{PACKAGE}.{name}" for name in LAYERS)
+    broken = runtime_graph.find_illegal_dependencies_for_layers(layers=layers, containers=set())
+    described = [f"{d.importer} -> {d.imported}: " + "; ".join(" -> ".join(route.middle or ()) for route in d.routes) for d in broken]
+    assert not broken, "\n".join(described)
+
+
+def test_layer_contract_sees_an_upward_import():
+    graph = grimp.ImportGraph()
+    for module in ("pkg", "pkg.high", "pkg.high.a", "pkg.low", "pkg.low.b"):
+        graph.add_module(module)
+    graph.add_import(importer="pkg.high.a", imported="pkg.low.b")
+    assert not graph.find_illegal_dependencies_for_layers(layers=("pkg.high", "pkg.low"), containers=set())
+    graph.add_import(importer="pkg.low.b", imported="pkg.high.a")
+    assert graph.find_illegal_dependencies_for_layers(layers=("pkg.high", "pkg.low"), containers=set())

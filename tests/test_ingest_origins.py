@@ -15,15 +15,14 @@ import opencc
 import pytest
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
-
-from fazhi_audit.document import parse_document
-from fazhi_audit.evidence import evidence_at
-from fazhi_audit.ingest.normalize import Line, fold_map, normalize, normalize_line
-from fazhi_audit.ingest.raw import LineOrigin, Piece
-from fazhi_audit.ingest.readers import read_bytes
-
 from docx_build import add_chinese_numbering, docx_bytes, numbered
 from pdf_build import cjk_pages
+
+from fazhi_audit.checks.evidence import evidence_at
+from fazhi_audit.text.document import parse_document
+from fazhi_audit.text.ingest.normalize import Line, fold_map, normalize, normalize_line
+from fazhi_audit.text.ingest.raw import LineOrigin, Piece
+from fazhi_audit.text.ingest.readers import read_bytes
 
 TITLE = "某县司法局2024年法治政府建设情况报告"
 DECISION = "全年重大行政决策均经过公众参与、专家论证、风险评估、合法性审查和集体讨论决定。"

@@ -15,20 +15,19 @@ except ImportError:  # running from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import docx
-from pypdf import PdfWriter
-
-from fazhi_audit.dates import parse_date
-from fazhi_audit.errors import InputError
-from fazhi_audit.ingest.docx_numbering import format_number
-from fazhi_audit.ingest.docx_reader import read_docx
-from fazhi_audit.ingest.html_reader import read_html
-from fazhi_audit.ingest.pdf_reader import NO_TEXT_MESSAGE, read_pdf
-from fazhi_audit.ingest.raw import LineOrigin, RawDocument, decode_text
-from fazhi_audit.ingest.readers import read_bytes, read_path
-from fazhi_audit.ingest.script import CONVERTED_NOTE, convert_if_traditional
-
 from docx_build import add_chinese_numbering, docx_bytes, numbered
 from pdf_build import ascii_pdf, cjk_pdf
+from pypdf import PdfWriter
+
+from fazhi_audit.base.errors import InputError
+from fazhi_audit.text.dates import parse_date
+from fazhi_audit.text.ingest.docx_numbering import format_number
+from fazhi_audit.text.ingest.docx_reader import read_docx
+from fazhi_audit.text.ingest.html_reader import read_html
+from fazhi_audit.text.ingest.pdf_reader import NO_TEXT_MESSAGE, read_pdf
+from fazhi_audit.text.ingest.raw import LineOrigin, RawDocument, decode_text
+from fazhi_audit.text.ingest.readers import read_bytes, read_path
+from fazhi_audit.text.ingest.script import CONVERTED_NOTE, convert_if_traditional
 
 PARAGRAPH = (
     "关于2023年度法治政府建设情况的报告\r\n"

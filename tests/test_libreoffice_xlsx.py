@@ -9,13 +9,12 @@ import csv
 import subprocess
 from dataclasses import replace
 
-
-from fazhi_audit.report.formatters import BINARY_FORMATTERS
-from fazhi_audit.report.formatters.xlsx import SHEETS
-from fazhi_audit.report.model import ReportResult
-from fazhi_audit.run import Run
-
 from test_output_html import BAD, GOOD  # the same two small reports
+
+from fazhi_audit.model.result import ReportResult
+from fazhi_audit.model.run import Run
+from fazhi_audit.render.formatters import BINARY_FORMATTERS
+from fazhi_audit.render.formatters.xlsx import SHEETS
 
 FORMULA_BODY = "=cmd|' /C calc'!A0"
 # CSV filter: comma, double quote, UTF-8 (76), from row 1, …, -1 = every sheet to its own file (LibreOffice ≥ 7.2).

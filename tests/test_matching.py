@@ -2,7 +2,7 @@
 
 import pytest
 
-from fazhi_audit.matching import PhraseMatcher, clause_of, required_similarity
+from fazhi_audit.text.matching import PhraseMatcher, clause_of, required_similarity
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_clause_of():
 
 
 def test_char_fallback_still_matches_exactly():
-    from fazhi_audit.nlp import Segmenter
+    from fazhi_audit.text.nlp import Segmenter
 
     seg = Segmenter(model_dir="/nonexistent-model-dir")
     assert seg.mode == "char" and seg.warning

@@ -13,8 +13,8 @@ import numpy as np
 import srsly
 from conftest import ROOT
 
-from fazhi_audit.model_prep import prune
-from fazhi_audit.nlp import FIRST_RUN_MESSAGE
+from fazhi_audit.text.model_prep import prune
+from fazhi_audit.text.nlp import FIRST_RUN_MESSAGE
 
 
 def test_prune_drops_negligible_features(tmp_path):

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, SEEDS
 from rich.console import Console
 
-from conftest import ROOT, SEEDS
-
-from fazhi_audit.report.coverage import LEGEND, coverage_table, theme_text
-from fazhi_audit.rules.loader import load_rule
+from fazhi_audit.render.coverage import LEGEND, coverage_table, theme_text
+from fazhi_audit.engine.rulesets import load_rule
 
 RULE = "outline.coverage"
 CORPUS_REPORTS = sorted((ROOT / "tests" / "quality_corpus" / "reports").glob("*.txt"))
@@ -103,7 +102,7 @@ def test_the_terminal_table_quotes_only_verified_theme_names(auditor):
 def test_theme_status_must_be_known(tmp_path):
     text = (ROOT / "rules" / f"{RULE}.yaml").read_text(encoding="utf-8").replace("status: V,", "status: X,", 1)
     (tmp_path / f"{RULE}.yaml").write_text(text, encoding="utf-8")
-    from fazhi_audit.errors import RuleFileError
+    from fazhi_audit.base.errors import RuleFileError
 
     with pytest.raises(RuleFileError, match="status 必须是"):
         load_rule(tmp_path / f"{RULE}.yaml")

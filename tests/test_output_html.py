@@ -15,12 +15,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from fazhi_audit.report.formatters import FORMATTERS
-from fazhi_audit.report.formatters._charts import score_bins
-from fazhi_audit.report.formatters._common import finding_line, new_problems
-from fazhi_audit.report.model import ReportResult
+from fazhi_audit.model.result import ReportResult
+from fazhi_audit.model.run import Run
+from fazhi_audit.render.formatters import FORMATTERS
+from fazhi_audit.render.formatters._charts import score_bins
+from fazhi_audit.render.formatters._common import finding_line, new_problems
 from fazhi_audit.rules.schema import SEVERITY_RANK
-from fazhi_audit.run import Run
 
 GOOD = """某县青山镇2023年度法治政府建设工作报告
 2023年，青山镇坚持以习近平法治思想为指导，扎实推进法治政府建设。现将有关情况报告如下。

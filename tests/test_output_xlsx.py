@@ -12,17 +12,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from fazhi_audit.cli import _outputs
-from fazhi_audit.errors import UsageError
-from fazhi_audit.report import output
-from fazhi_audit.report.formatters import BINARY_FORMATTERS
-from fazhi_audit.report.formatters._common import new_problems, problems
-from fazhi_audit.report.formatters.xlsx import MARKS, SHEETS, text_width
-from fazhi_audit.report.model import ProfileInfo, ReportResult
-from fazhi_audit.run import Run
-
 from test_output_html import BAD, GOOD  # the same two small reports
+
+from fazhi_audit.base.errors import UsageError
+from fazhi_audit.cli.app import _outputs
+from fazhi_audit.model.result import ProfileInfo, ReportResult
+from fazhi_audit.model.run import Run
+from fazhi_audit.render import output
+from fazhi_audit.render.formatters import BINARY_FORMATTERS
+from fazhi_audit.render.formatters._common import new_problems, problems
+from fazhi_audit.render.formatters.xlsx import MARKS, SHEETS, text_width
 
 FORMULA_BODY = "=cmd|' /C calc'!A0"
 UNREADABLE = ReportResult(path="reports/c_empty.txt", error="文件为空：请提供报告正文")

@@ -116,7 +116,7 @@ def wheel_env(wheel, tmp_path_factory) -> Path:
 
 
 def test_installed_wheel_audits_a_sample_from_any_directory(wheel_env, tmp_path, auditor):
-    where = _run([wheel_env / "bin" / "python", "-c", "import fazhi_audit.api as a; print(a.__file__); print(a.default_rules_dir())"], cwd=tmp_path)
+    where = _run([wheel_env / "bin" / "python", "-c", "import fazhi_audit.engine.audit as a; print(a.__file__); print(a.default_rules_dir())"], cwd=tmp_path)
     module, rules_dir = where.stdout.split()
     assert Path(module).is_relative_to(wheel_env) and Path(rules_dir).is_relative_to(wheel_env), where.stdout
     sample = tmp_path / "report.txt"

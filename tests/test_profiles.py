@@ -4,15 +4,14 @@ changes, and validation of the profile files."""
 import json
 
 import pytest
-
 from conftest import ROOT
 from test_config import REPORT
 
-from fazhi_audit.errors import RuleFileError
-from fazhi_audit.rules.loader import load_ruleset
+from fazhi_audit.base.errors import RuleFileError
+from fazhi_audit.engine.settings import AuditSettings
+from fazhi_audit.engine.rulesets import load_ruleset
 from fazhi_audit.rules.profiles import GENERIC_PROFILE, detect_profile
 from fazhi_audit.rules.selection import Selection, effective_rules
-from fazhi_audit.settings import AuditSettings
 
 CORPUS = ROOT / "tests" / "corpus"
 # the corpus file names carry the level the report was written for

@@ -26,16 +26,15 @@ import os
 import zipfile
 
 import pytest
+from docx_build import docx_bytes
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-
-from docx_build import docx_bytes
 from pdf_build import cjk_pdf
 
-from fazhi_audit.errors import InputError
-from fazhi_audit.ingest.normalize import normalize_line
-from fazhi_audit.ingest.raw import RawDocument, normalize_newlines
-from fazhi_audit.ingest.readers import read_bytes
+from fazhi_audit.base.errors import InputError
+from fazhi_audit.text.ingest.normalize import normalize_line
+from fazhi_audit.text.ingest.raw import RawDocument, normalize_newlines
+from fazhi_audit.text.ingest.readers import read_bytes
 
 BUDGET = int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "0")) or None
 

@@ -16,15 +16,21 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from fazhi_audit.api import default_rules_dir
-from fazhi_audit.checks import contradiction
-from fazhi_audit.document import parse_document
-from fazhi_audit.errors import RuleFileError
-from fazhi_audit.figures import Clauses, UnitTable, find_years, in_ranges, title_ranges
-from fazhi_audit.ingest.readers import read_path
-from fazhi_audit.report.model import ReportResult
-from fazhi_audit.report.terminal import TerminalRenderer
-from fazhi_audit.rules.loader import load_rule, load_ruleset
+from fazhi_audit.base.errors import RuleFileError
+from fazhi_audit.checks.types import contradiction
+from fazhi_audit.engine.audit import default_rules_dir
+from fazhi_audit.model.result import ReportResult
+from fazhi_audit.render.terminal import TerminalRenderer
+from fazhi_audit.engine.rulesets import load_rule, load_ruleset
+from fazhi_audit.text.document import parse_document
+from fazhi_audit.text.figures import (
+    Clauses,
+    UnitTable,
+    find_years,
+    in_ranges,
+    title_ranges,
+)
+from fazhi_audit.text.ingest.readers import read_path
 
 ROOT = Path(__file__).resolve().parents[1]
 RULESET = load_ruleset(default_rules_dir())

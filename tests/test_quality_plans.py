@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import pytest
 import yaml
-
 from conftest import ROOT
 
 from fazhi_audit.checks.part_items import split_items

@@ -8,13 +8,12 @@ without the README changing too.
 import re
 
 import yaml
-
 from conftest import ROOT
 
 from fazhi_audit.checks import RULE_TYPES
-from fazhi_audit.report.formatters._common import SEVERITY_LABEL
-from fazhi_audit.rules.loader import load_rule, load_ruleset
-from fazhi_audit.testing import check_example
+from fazhi_audit.engine.rule_examples import check_example
+from fazhi_audit.render.formatters._common import SEVERITY_LABEL
+from fazhi_audit.engine.rulesets import load_rule, load_ruleset
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 RULESET = load_ruleset(ROOT / "rules")

@@ -21,13 +21,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from batch_build import alive, cli_env, good_reports, run_cli, slow_report
 from test_exit_codes import SIGNAL_ROWS, _readme_rows
 
-from fazhi_audit import interrupt
-from fazhi_audit.nlp import FIRST_RUN_MESSAGE
-from fazhi_audit.runner import DIED_MESSAGE, timeout_message
+from fazhi_audit.base import interrupt
+from fazhi_audit.engine.pool import DIED_MESSAGE, timeout_message
+from fazhi_audit.text.nlp import FIRST_RUN_MESSAGE
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="watches the process tree through /proc")
 

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from fazhi_audit.api import default_rules_dir
-from fazhi_audit.rules.loader import load_ruleset
-from fazhi_audit.testing import check_example
+from fazhi_audit.engine.audit import default_rules_dir
+from fazhi_audit.engine.rule_examples import check_example
+from fazhi_audit.engine.rulesets import load_ruleset
 
 RULESET = load_ruleset(default_rules_dir())
 CASES = [(r, i, ex) for r in RULESET.rules for i, ex in enumerate(r.examples)]

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from fazhi_audit.api import default_rules_dir
-from fazhi_audit.errors import RuleFileError
-from fazhi_audit.rules.loader import load_ruleset
+from fazhi_audit.base.errors import RuleFileError
+from fazhi_audit.engine.audit import default_rules_dir
+from fazhi_audit.engine.rulesets import load_ruleset
 
 
 @pytest.fixture

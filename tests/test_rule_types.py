@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-import fazhi_audit.checks as checks_package
-from fazhi_audit.api import Auditor, default_rules_dir
-from fazhi_audit.checks import REGISTRY, RULE_TYPES, refresh
-from fazhi_audit.errors import RuleFileError
-from fazhi_audit.report.explain import explain
+from fazhi_audit.base.errors import RuleFileError
+from fazhi_audit.checks import REGISTRY, RULE_TYPES, refresh, register
+from fazhi_audit.checks import types as types_package
+from fazhi_audit.engine.audit import Auditor, default_rules_dir
+from fazhi_audit.engine.rule_examples import check_example
+from fazhi_audit.render.explain import explain
+from fazhi_audit.engine.rulesets import load_rule, load_ruleset
 from fazhi_audit.rules.selection import Selection, effective_rules
-from fazhi_audit.ingest.metadata import extract_metadata, parse_signed_date
-from fazhi_audit.ingest.normalize import normalize
-from fazhi_audit.rules.loader import load_rule, load_ruleset
-from fazhi_audit.testing import check_example
+from fazhi_audit.text.ingest.metadata import extract_metadata, parse_signed_date
+from fazhi_audit.text.ingest.normalize import normalize
 
 CITY_RULE = """\
 id: city.suggestions
@@ -67,8 +67,8 @@ def run(auditor, rule, text):
 
 def test_every_type_module_is_named_after_its_type():
     declared = {}
-    for info in pkgutil.iter_modules(checks_package.__path__):
-        module = importlib.import_module(f"fazhi_audit.checks.{info.name}")
+    for info in pkgutil.iter_modules(types_package.__path__):
+        module = importlib.import_module(f"fazhi_audit.checks.types.{info.name}")
         if hasattr(module, "RULE_TYPE"):
             declared[module.RULE_TYPE.name] = info.name
     assert declared == {name: name.replace("-", "_") for name in RULE_TYPES}
@@ -85,9 +85,9 @@ def test_bundled_rules_use_only_registered_types():
 NEW_TYPE_MODULE = """\
 from dataclasses import dataclass
 
-from ..rules.common import is_number
-from .common import finding
-from .rule_type import Key, RuleType
+from fazhi_audit.checks.findings import finding
+from fazhi_audit.checks.rule_type import Key, RuleType
+from fazhi_audit.rules.common import is_number
 
 
 @dataclass(frozen=True)
@@ -141,16 +141,16 @@ examples:
 
 
 @pytest.fixture
-def new_type_module(tmp_path):
-    """A rule type added the way a developer adds one: a module in the checks package."""
+def new_type_module(tmp_path, monkeypatch):
+    """A rule type added the way a developer adds one: a module, registered with the checks."""
     folder = tmp_path / "more_checks"
     folder.mkdir()
     (folder / "min_sentences.py").write_text(NEW_TYPE_MODULE, encoding="utf-8")
-    checks_package.__path__.append(str(folder))
-    refresh()
+    monkeypatch.syspath_prepend(str(folder))
+    module = importlib.import_module("min_sentences")
+    register(module)
     yield
-    checks_package.__path__.remove(str(folder))
-    sys.modules.pop("fazhi_audit.checks.min_sentences", None)
+    sys.modules.pop("min_sentences", None)
     refresh()
 
 
@@ -452,7 +452,7 @@ def test_rule_sets_pickle_for_worker_processes():
     # spawn-started workers (macOS, Windows, the web server) receive rule sets by pickling
     import pickle
 
-    from fazhi_audit.run import load_rules
+    from fazhi_audit.engine.run import load_rules
 
     rules = load_rules()
     again = pickle.loads(pickle.dumps(rules))

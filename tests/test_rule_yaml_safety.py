@@ -16,11 +16,16 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEEDS
-from fazhi_audit.api import default_rules_dir
-from fazhi_audit.errors import RuleFileError
-from fazhi_audit.rules.regex_safety import MAX_COUNT, MAX_LENGTH, safe_compile, unsafe_reason
+
+from fazhi_audit.base.errors import RuleFileError
+from fazhi_audit.engine.audit import default_rules_dir
+from fazhi_audit.rules.regex_safety import (
+    MAX_COUNT,
+    MAX_LENGTH,
+    safe_compile,
+    unsafe_reason,
+)
 from fazhi_audit.rules.yaml_lines import MAX_BYTES, MAX_DEPTH, load_yaml
 
 # A "billion laughs": nine levels of nine aliases, 9**9 strings once built.
@@ -104,7 +109,7 @@ def test_alias_bomb_needs_no_memory(tmp_path):
         import resource, sys
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
         from pathlib import Path
-        from fazhi_audit.errors import RuleFileError
+        from fazhi_audit.base.errors import RuleFileError
         from fazhi_audit.rules.yaml_lines import load_yaml
         try:
             load_yaml(Path({str(bomb)!r}))
@@ -147,7 +152,7 @@ def test_plain_tags_and_quoted_values_still_load(tmp_path):
 
 
 def test_bundled_rules_still_load():
-    from fazhi_audit.rules.loader import load_ruleset
+    from fazhi_audit.engine.rulesets import load_ruleset
 
     ruleset = load_ruleset(default_rules_dir())
     assert ruleset.rules and ruleset.profiles

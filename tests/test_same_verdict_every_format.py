@@ -16,7 +16,6 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from conftest import require_tool
 from docx_build import add_chinese_numbering, numbered
 
@@ -88,7 +87,7 @@ def test_txt_docx_pdf_html_give_one_verdict(auditor, report, tmp_path):
 
 
 def test_pdf_lines_wrapped_by_the_page_are_joined():
-    from fazhi_audit.ingest.layout import join, wrapped_groups
+    from fazhi_audit.text.ingest.layout import join, wrapped_groups
 
     page = [
         "一、主要举措和成效",

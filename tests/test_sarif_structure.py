@@ -13,8 +13,8 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from fazhi_audit.report.formatters import sarif
-from fazhi_audit.run import Run
+from fazhi_audit.model.run import Run
+from fazhi_audit.render.formatters import sarif
 
 LEVELS = {"error", "warning", "note", "none"}
 BASELINE_STATES = {"new", "unchanged", "updated", "absent"}

@@ -7,9 +7,16 @@ import io
 from rich.cells import cell_len
 from rich.console import Console
 
-from fazhi_audit.report.model import Finding, ReportResult
-from fazhi_audit.run import Run
-from fazhi_audit.report.statistics import HEADERS, NO_PROBLEMS, StatRow, render_statistics, statistics_rows, statistics_text
+from fazhi_audit.model.result import Finding, ReportResult
+from fazhi_audit.model.run import Run
+from fazhi_audit.render.statistics import (
+    HEADERS,
+    NO_PROBLEMS,
+    StatRow,
+    render_statistics,
+    statistics_rows,
+    statistics_text,
+)
 
 
 def finding(rule: str, status: str = "fail", severity: str = "warning", baselined: bool = False) -> Finding:

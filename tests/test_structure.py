@@ -4,17 +4,17 @@ from datetime import date
 
 import pytest
 
-from fazhi_audit.dates import deadline, iso_date, parse_date
-from fazhi_audit.document import parse_document
-from fazhi_audit.ingest.metadata import find_body
-from fazhi_audit.ingest.normalize import normalize
-from fazhi_audit.numerals import cn_to_int, int_to_cn, read_number
+from fazhi_audit.text.dates import deadline, iso_date, parse_date
+from fazhi_audit.text.document import parse_document
+from fazhi_audit.text.ingest.metadata import find_body
+from fazhi_audit.text.ingest.normalize import normalize
+from fazhi_audit.text.numerals import cn_to_int, int_to_cn, read_number
 
 
 @pytest.fixture(scope="module")
 def vocab():
-    from fazhi_audit.api import default_rules_dir
-    from fazhi_audit.rules.loader import load_ruleset
+    from fazhi_audit.engine.audit import default_rules_dir
+    from fazhi_audit.engine.rulesets import load_ruleset
 
     return load_ruleset(default_rules_dir()).vocab
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from fazhi_audit.report.formatters import concise
-from fazhi_audit.report.formatters._common import problem_order
-from fazhi_audit.report.model import Finding, ItemResult, ReportResult
-from fazhi_audit.report.output import render_text
-from fazhi_audit.run import Run
+from fazhi_audit.model.result import Finding, ItemResult, ReportResult
+from fazhi_audit.model.run import Run
+from fazhi_audit.render.formatters import concise
+from fazhi_audit.render.formatters._common import problem_order
+from fazhi_audit.render.output import render_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -150,7 +150,7 @@ def test_control_sequences_from_a_sender_never_reach_an_output(tmp_path):
 def test_docx_locations_name_part_heading_and_paragraph(auditor, tmp_path):
     import docx
 
-    from fazhi_audit.report.location import location_text
+    from fazhi_audit.model.location import location_text
 
     d = docx.Document()
     for text in ("某县司法局2024年法治政府建设情况报告", "一、主要举措和成效", "（一）严格规范执法", "全面落实行政执法公示制度。本年度办理案件XX件。", "二、存在的不足和原因", "执法力量不足，究其原因在于编制少。"):

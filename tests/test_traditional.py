@@ -1,7 +1,6 @@
 """A traditional-script copy of a sample gets the same verdicts, evidence in 繁体."""
 
 import opencc
-
 from conftest import SEEDS
 
 

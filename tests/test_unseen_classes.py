@@ -16,13 +16,16 @@ import docx
 import pytest
 from docx_build import docx_bytes
 
-from fazhi_audit.checks.required_items import NOT_APPLICABLE_ITEM, NOT_APPLICABLE_PREFIX
-from fazhi_audit.document import parse_document
-from fazhi_audit.ingest.readers import read_bytes
-from fazhi_audit.numerals import int_to_cn
-from fazhi_audit.report.output import render_text
-from fazhi_audit.run import Run
-from fazhi_audit.structure.malformed import malformed_marker
+from fazhi_audit.checks.types.required_items import (
+    NOT_APPLICABLE_ITEM,
+    NOT_APPLICABLE_PREFIX,
+)
+from fazhi_audit.model.run import Run
+from fazhi_audit.render.output import render_text
+from fazhi_audit.text.document import parse_document
+from fazhi_audit.text.ingest.readers import read_bytes
+from fazhi_audit.text.numerals import int_to_cn
+from fazhi_audit.text.structure.malformed import malformed_marker
 
 TITLE = "石门县人民政府关于2024年度法治政府建设情况的报告"
 
@@ -370,7 +373,7 @@ def vocab(auditor):
 
 
 def test_not_applicable_is_said_in_every_output_format(auditor, tmp_path):
-    from fazhi_audit.report.formatters import BINARY_FORMATTERS, FORMATTERS
+    from fazhi_audit.render.formatters import BINARY_FORMATTERS, FORMATTERS
 
     result = auditor.audit_text(NO_DECISIONS, "r.txt")
     run = Run([result, auditor.audit_text(NO_DECISIONS, "s.txt")], auditor.ruleset.rules)

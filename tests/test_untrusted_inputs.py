@@ -18,11 +18,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS
-from fazhi_audit.config import Resolver
-from fazhi_audit.discovery import discover
-from fazhi_audit.paths import display_path
+
+from fazhi_audit.base.paths import display_path
+from fazhi_audit.engine.config import Resolver
+from fazhi_audit.engine.discovery import discover
 
 GOOD = sorted(SEEDS.glob("*.txt"))[0]
 GBK_NAME = "报告".encode("gbk") + b".txt"  # as unzipped from an archive made on Chinese Windows
@@ -147,8 +147,8 @@ def test_explicit_config_and_no_config_read_nothing_else(received, tmp_path):
 
 
 def test_oversized_or_special_config_is_refused(tmp_path):
-    from fazhi_audit.config import MAX_BYTES, load_config
-    from fazhi_audit.errors import UsageError
+    from fazhi_audit.base.errors import UsageError
+    from fazhi_audit.engine.config import MAX_BYTES, load_config
 
     big = tmp_path / "fazhi-audit.toml"
     big.write_text("# " + "x" * MAX_BYTES + "\n", encoding="utf-8")
@@ -279,7 +279,7 @@ def test_unreadable_subfolder_is_reported_not_skipped(tmp_path, monkeypatch, cap
     assert inputs.files == ["in/good.txt", locked] and inputs.unreadable_dirs == [locked]
     assert any("无法读取" in n and locked in n for n in inputs.notes)
 
-    from fazhi_audit.cli import main
+    from fazhi_audit.cli.app import main
 
     monkeypatch.setattr(sys, "argv", ["fazhi-audit", "check", "in", "--format", "json", "--jobs", "1"])
     with pytest.raises(SystemExit) as done:

@@ -1,3 +1,3 @@
-from .cli import main
+from fazhi_audit.cli.app import main
 
 main()

@@ -26,7 +26,7 @@ LINE_REF = re.compile(r"^line (\d+):")
 def report_text(path: str) -> str:
     """The text as the checker reads it (.docx through the project's reader, numbering restored)."""
     if path.endswith(".docx"):
-        from fazhi_audit.ingest.readers import read_path
+        from fazhi_audit.text.ingest.readers import read_path
 
         return read_path(Path(path)).text
     return open(path, encoding="utf-8").read()

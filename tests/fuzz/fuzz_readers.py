@@ -33,9 +33,9 @@ with atheris.instrument_imports(include=["fazhi_audit", "docx", "pypdf", "bs4", 
     import docx  # noqa: F401
     import pypdf  # noqa: F401
 
-    from fazhi_audit.errors import InputError
-    from fazhi_audit.ingest.normalize import normalize
-    from fazhi_audit.ingest.readers import read_bytes
+    from fazhi_audit.base.errors import InputError
+    from fazhi_audit.text.ingest.normalize import normalize
+    from fazhi_audit.text.ingest.readers import read_bytes
 
 SUFFIXES = (".txt", ".html", ".docx", ".pdf")
 

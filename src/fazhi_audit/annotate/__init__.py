@@ -8,6 +8,13 @@ ranges.py splits runs so a comment covers exactly its sentence; writer.py
 writes the copy (or, for .txt/.pdf/.html inputs, a new .docx of the text).
 """
 
-from .writer import DEFAULT_AUTHOR, AnnotationSummary, annotate_docx, annotate_path, default_target, text_to_docx
+from fazhi_audit.annotate.writer import (
+    DEFAULT_AUTHOR,
+    AnnotationSummary,
+    annotate_docx,
+    annotate_path,
+    default_target,
+    text_to_docx,
+)
 
 __all__ = ["DEFAULT_AUTHOR", "AnnotationSummary", "annotate_docx", "annotate_path", "default_target", "text_to_docx"]

@@ -6,8 +6,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..report.model import ReportResult
-from .writer import DEFAULT_AUTHOR, AnnotationSummary, annotate_path, default_target
+from fazhi_audit.annotate.writer import (
+    DEFAULT_AUTHOR,
+    AnnotationSummary,
+    annotate_path,
+    default_target,
+)
+from fazhi_audit.model.result import ReportResult
 
 STDIN = "-"
 
@@ -22,13 +27,13 @@ class RulesetsByPath:
     """The rule set each input was judged by (config overrides may differ per path), loaded once per pack."""
 
     def __init__(self, flags: dict, config=None, isolated: bool = False):
-        from ..config import Resolver
+        from fazhi_audit.engine.config import Resolver
 
         self.resolver = Resolver(flags, config, isolated=isolated)
         self.loaded: dict = {}
 
     def __call__(self, path: str):
-        from ..run import load_rules_for
+        from fazhi_audit.engine.run import load_rules_for
 
         resolved = self.resolver.resolve(path)
         if resolved.rules_key not in self.loaded:

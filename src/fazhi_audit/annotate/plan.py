@@ -22,11 +22,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..report.formatters._common import not_checked, problem_order, problems
-from ..report.model import Evidence, Finding, ItemResult, ReportResult
-from ..rules.schema import Rule
-from ..structure.outline import SectionVocabulary
-from . import wording
+from fazhi_audit.annotate import wording
+from fazhi_audit.model.result import Evidence, Finding, ItemResult, ReportResult
+from fazhi_audit.render.formatters._common import not_checked, problem_order, problems
+from fazhi_audit.rules.schema import Rule
+from fazhi_audit.text.structure.outline import SectionVocabulary
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ import copy
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from ..ingest.docx_numbering import W
-from ..ingest.docx_reader import element_text
+from fazhi_audit.text.ingest.docx_numbering import W
+from fazhi_audit.text.ingest.docx_reader import element_text
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _PROPERTIES = (f"{W}pPr", f"{W}rPr")

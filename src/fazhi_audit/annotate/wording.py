@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..report.formatters._common import (
+from fazhi_audit.model.result import Evidence, Finding, ItemResult, ReportResult
+from fazhi_audit.render.formatters._common import (
     SEVERITY_LABEL,
     baselined_problems,
     not_checked,
@@ -10,7 +11,6 @@ from ..report.formatters._common import (
     profile_line,
     verdict_with_reason,
 )
-from ..report.model import Evidence, Finding, ItemResult, ReportResult
 
 _QUOTE_CHARS = 40  # evidence quoted in another comment is cut to this length
 _ELSEWHERE_SHOWN = 3

@@ -18,17 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..document import Document as ParsedDocument
-from ..document import parse_document
-from ..errors import UsageError
-from ..files import write_atomic
-from ..ingest.docx_reader import paragraph_text, source_paragraphs
-from ..ingest.normalize import Line, normalize_line
-from ..ingest.readers import read_bytes, read_path
-from ..report.model import ReportResult
-from ..structure.outline import SectionVocabulary
-from .plan import Place, PlannedComment, plan_comments
-from .ranges import mark, range_nodes, whole_paragraph
+from fazhi_audit.annotate.plan import Place, PlannedComment, plan_comments
+from fazhi_audit.annotate.ranges import mark, range_nodes, whole_paragraph
+from fazhi_audit.base.errors import UsageError
+from fazhi_audit.base.files import write_atomic
+from fazhi_audit.model.result import ReportResult
+from fazhi_audit.text.document import Document as ParsedDocument
+from fazhi_audit.text.document import parse_document
+from fazhi_audit.text.ingest.docx_reader import paragraph_text, source_paragraphs
+from fazhi_audit.text.ingest.normalize import Line, normalize_line
+from fazhi_audit.text.ingest.readers import read_bytes, read_path
+from fazhi_audit.text.structure.outline import SectionVocabulary
 
 DEFAULT_AUTHOR = "fazhi-audit"
 CONTENT_TYPES = "[Content_Types].xml"
@@ -316,7 +316,7 @@ def _write_atomic(target: Path, data: bytes, source: Path) -> None:
 def _rules_and_vocab(rules, vocab):
     """Rules by id and the section vocabulary; the built-in rule pack when not given."""
     if rules is None or vocab is None:
-        from ..run import load_rules
+        from fazhi_audit.engine.run import load_rules
 
         ruleset = load_rules()
         rules = ruleset.rules if rules is None else rules

@@ -1,19 +1,18 @@
-"""One module per rule type, named after it (required_items.py checks `type: required-items`).
+"""The checks: rule types (types/, one module each) and what they share.
 
-Each type module declares `RULE_TYPE`: its YAML keys and their validation, its
-typed fields, its check function and its explanation (see rule_type.py).
-The other modules are shared helpers: common.py (findings, evidence, wording),
-keys.py (keys several types use), context.py (what a run shares), deadlines.py
-(the two deadline types), registry.py (finds the types).
+rule_type.py (RuleType, Key), context.py (CheckContext: what a run shares),
+registry.py (the types by name), findings.py (building findings and their
+wording), evidence.py (evidence at its origin), keys.py (keys several types
+use), deadlines.py and part_items.py (helpers of a few types).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from .context import CheckContext
-from .registry import RULE_TYPES, refresh
-from .rule_type import RuleType
+from fazhi_audit.checks.context import CheckContext
+from fazhi_audit.checks.registry import RULE_TYPES, refresh, register, unregister
+from fazhi_audit.checks.rule_type import RuleType
 
 
 class _Checks(Mapping):
@@ -31,4 +30,4 @@ class _Checks(Mapping):
 
 REGISTRY: Mapping[str, Callable] = _Checks()
 
-__all__ = ["REGISTRY", "RULE_TYPES", "CheckContext", "RuleType", "refresh"]
+__all__ = ["REGISTRY", "RULE_TYPES", "CheckContext", "RuleType", "refresh", "register", "unregister"]

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..matching import PhraseMatcher
-from ..rules.schema import Cues
-from ..structure.outline import SectionVocabulary
+from fazhi_audit.rules.schema import Cues
+from fazhi_audit.text.ingest.normalize import Line
+from fazhi_audit.text.matching import PhraseMatcher
+from fazhi_audit.text.structure.outline import SectionVocabulary
 
 
 @dataclass(frozen=True)
 class PreviousReport:
-    """Last year's report: a file, or a folder to find it in by body and year; a rule's example gives its text."""
+    """Last year's report as the engine resolved it (a file, a folder searched by body and year, or an
+    example's text): its lines, the name findings show, or why it cannot be used (lines None)."""
 
-    path: str | None = None
-    text: str | None = None
+    lines: list[Line] | None
+    name: str = ""
+    why_not: str = ""
 
 
 @dataclass

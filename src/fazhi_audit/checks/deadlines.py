@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .. import dates
-from ..document import Document
-from ..report.model import Evidence, Finding, ItemResult
-from ..rules.schema import Rule
-from .common import deadline_words, fill, finding
+from fazhi_audit.checks.findings import deadline_words, fill, finding
+from fazhi_audit.model.result import Evidence, Finding, ItemResult
+from fazhi_audit.rules.schema import Rule
+from fazhi_audit.text import dates
+from fazhi_audit.text.document import Document
 
 DEFAULT_DEADLINE = "04-01"
 

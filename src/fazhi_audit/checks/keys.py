@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from ..rules.common import Checker, is_number, normalized
-from ..rules.schema import SCOPE_KINDS
-from ..rules.yaml_lines import LinedDict
-from ..structure.outline import SectionVocabulary
-from .common import deadline_words
-from .rule_type import Key
+from fazhi_audit.checks.findings import deadline_words
+from fazhi_audit.checks.rule_type import Key
+from fazhi_audit.rules.common import Checker, is_number, normalized
+from fazhi_audit.rules.schema import SCOPE_KINDS
+from fazhi_audit.rules.yaml_lines import LinedDict
+from fazhi_audit.text.structure.outline import SectionVocabulary
 
 DEADLINE_PATTERN = re.compile(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")  # MM-DD of the next year
 DEFAULT_THRESHOLD = 85.0

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..rules.common import Checker, normalized
-from ..rules.yaml_lines import LinedDict
-from ..structure.outline import SectionVocabulary
+from fazhi_audit.rules.common import Checker, normalized
+from fazhi_audit.rules.yaml_lines import LinedDict
+from fazhi_audit.text.structure.outline import SectionVocabulary
 
 
 @dataclass(frozen=True)

@@ -1,40 +1,40 @@
-"""Find the rule types: every module of this package that declares `RULE_TYPE`.
+"""The rule types, by name: the modules listed in `checks.types.MODULES`, plus any registered at run time.
 
-Adding a rule type is adding one module here; the loader, `rules explain`,
-`rules test` and the audit all read the types from this registry.
+The engine hands this mapping to the rule loader, `rules explain`, `rules test`
+and the audit; nothing else discovers types.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from types import ModuleType
 
-from .rule_type import RuleType
+from fazhi_audit.checks.rule_type import RuleType
+
+RULE_TYPES: dict[str, RuleType] = {}  # type name -> RuleType
 
 
-def discover(package: ModuleType) -> dict[str, RuleType]:
-    """The rule types declared by the modules of `package`, by type name."""
-    found: dict[str, RuleType] = {}
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        declared = getattr(module, "RULE_TYPE", None)
-        if not isinstance(declared, RuleType):
-            continue  # a helper module (common, keys, …)
-        if declared.name in found:
-            raise TypeError(f"rule type {declared.name!r} declared twice ({module.__name__})")
-        found[declared.name] = declared
-    return found
+def register(module: ModuleType) -> RuleType:
+    """Add the type a module declares as `RULE_TYPE` (a plug-in type, or a test's)."""
+    declared = getattr(module, "RULE_TYPE", None)
+    if not isinstance(declared, RuleType):
+        raise TypeError(f"{module.__name__} declares no RULE_TYPE")
+    if declared.name in RULE_TYPES and RULE_TYPES[declared.name] is not declared:
+        raise TypeError(f"rule type {declared.name!r} declared twice ({module.__name__})")
+    RULE_TYPES[declared.name] = declared
+    return declared
 
 
-RULE_TYPES: dict[str, RuleType] = {}  # type name -> RuleType, for this package
+def unregister(name: str) -> None:
+    RULE_TYPES.pop(name, None)
 
 
 def refresh() -> dict[str, RuleType]:
-    """(Re)discover the types; in place, so every importer of RULE_TYPES sees them."""
-    found = discover(importlib.import_module(__package__))
+    """The listed types only, in place (every importer of RULE_TYPES sees them)."""
+    from fazhi_audit.checks.types import MODULES
+
     RULE_TYPES.clear()
-    RULE_TYPES.update(found)
+    for module in MODULES:
+        register(module)
     return RULE_TYPES
 
 

@@ -12,15 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from ..rules.common import Checker
-from ..rules.yaml_lines import LinedDict
+from fazhi_audit.rules.common import Checker
+from fazhi_audit.rules.yaml_lines import LinedDict
 
 if TYPE_CHECKING:
-    from ..document import Document
-    from ..report.model import Finding
-    from ..rules.schema import Rule
-    from ..structure.outline import SectionVocabulary
-    from .context import CheckContext
+    from fazhi_audit.checks.context import CheckContext
+    from fazhi_audit.model.result import Finding
+    from fazhi_audit.rules.schema import Rule
+    from fazhi_audit.text.document import Document
+    from fazhi_audit.text.structure.outline import SectionVocabulary
 
 # (checker, the rule's mapping, the key, fields parsed so far) -> the field's value;
 # a parser raises through checker.fail() so the error names file and line.

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import RuleFileError
-from ..ingest.normalize import normalize_line
-from ..matching import GAP
-from .regex_safety import safe_compile
-from .schema import BASIS_KEYS, SEVERITIES, Basis
-from .yaml_lines import LinedDict
+from fazhi_audit.base.errors import RuleFileError
+from fazhi_audit.rules.regex_safety import safe_compile
+from fazhi_audit.rules.schema import BASIS_KEYS, SEVERITIES, Basis
+from fazhi_audit.rules.yaml_lines import LinedDict
+from fazhi_audit.text.ingest.normalize import normalize_line
+from fazhi_audit.text.matching import GAP
 
 
 class Checker:

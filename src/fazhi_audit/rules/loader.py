@@ -1,8 +1,8 @@
 """Load and validate a rules directory; errors name file, line and what to do.
 
 The keys every rule has are checked here; a rule's type (a module under
-`checks/`, found by the registry) validates its own keys and builds its
-typed fields.
+`checks/types/`, handed in by the engine as a name -> RuleType mapping)
+validates its own keys and builds its typed fields.
 """
 
 from __future__ import annotations
@@ -10,16 +10,33 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..checks.registry import RULE_TYPES
-from ..checks.rule_type import RuleType
-from ..errors import RuleFileError
-from ..matching import GAP
-from ..structure.outline import SECTION_KINDS, SectionKind, SectionVocabulary
-from .common import Checker
-from .profiles import load_profiles
-from .schema import COMMON_KEYS, EXAMPLE_EXPECTATIONS, EXAMPLE_KEYS, ID_PATTERN, REQUIRED_KEYS, SCOPE_KINDS, STATUSES, Cues, Example, Rule
-from .yaml_lines import LinedDict, load_yaml
+from fazhi_audit.base.errors import RuleFileError
+from fazhi_audit.rules.common import Checker
+from fazhi_audit.rules.profiles import load_profiles
+from fazhi_audit.rules.schema import (
+    COMMON_KEYS,
+    EXAMPLE_EXPECTATIONS,
+    EXAMPLE_KEYS,
+    ID_PATTERN,
+    REQUIRED_KEYS,
+    SCOPE_KINDS,
+    STATUSES,
+    Cues,
+    Example,
+    Rule,
+)
+from fazhi_audit.rules.yaml_lines import LinedDict, load_yaml
+from fazhi_audit.text.matching import GAP
+from fazhi_audit.text.structure.outline import (
+    SECTION_KINDS,
+    SectionKind,
+    SectionVocabulary,
+)
+
+if TYPE_CHECKING:  # rule types are handed in by the engine (checks/ sits above rules/)
+    from fazhi_audit.checks.rule_type import RuleType
 
 VOCAB_DIR = "vocab"
 PROFILE_DIR = "profiles"
@@ -44,8 +61,7 @@ class RuleSet:
         return sorted({p for r in self.rules for p in r.rule_type.phrases(r.params) if GAP not in p})
 
 
-def load_rule(path: Path, types: Mapping[str, RuleType] | None = None) -> Rule:
-    types = RULE_TYPES if types is None else types
+def load_rule(path: Path, types: Mapping[str, RuleType]) -> Rule:
     c = Checker(path)
     data = c.mapping(load_yaml(path), "规则文件")
     rule_type = types.get(data.get("type")) if isinstance(data.get("type"), str) else None
@@ -146,7 +162,7 @@ def load_vocabulary(path: Path) -> tuple[SectionVocabulary, Cues]:
     return vocab, Cues(c.strings(cues, "deficit", cues["deficit"]), c.strings(cues, "plan", cues["plan"]))
 
 
-def load_ruleset(directory: Path, extra_dirs: tuple[Path, ...] | list[Path] = (), types: Mapping[str, RuleType] | None = None) -> RuleSet:
+def load_ruleset(directory: Path, types: Mapping[str, RuleType], extra_dirs: tuple[Path, ...] | list[Path] = ()) -> RuleSet:
     """The pack in `directory`, then each extra directory: a rule whose id is
     already known replaces it (a city tightens a rule), a new id is added."""
     directory = Path(directory)
@@ -175,7 +191,7 @@ def load_ruleset(directory: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()
     return RuleSet(directory, rules, vocab, cues, profiles)
 
 
-def _load_rules(directory: Path, types: Mapping[str, RuleType] | None) -> list[Rule]:
+def _load_rules(directory: Path, types: Mapping[str, RuleType]) -> list[Rule]:
     # Ids are unique within a directory because each must equal its file name
     # (load_rule): a copied file that keeps the old id is rejected there.
     return [load_rule(path, types) for path in sorted(directory.glob("*.yaml"))]

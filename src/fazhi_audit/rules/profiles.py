@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .common import Checker
-from .schema import Basis, Rule
-from .yaml_lines import load_yaml
+from fazhi_audit.rules.common import Checker
+from fazhi_audit.rules.schema import Basis, Rule
+from fazhi_audit.rules.yaml_lines import load_yaml
 
 GENERIC = "generic"
 AUTO = "auto"

@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..structure.outline import SECTION_KINDS
+from fazhi_audit.model.severity import SEVERITIES, SEVERITY_RANK, STATUSES  # noqa: F401  (re-exported)
+from fazhi_audit.text.structure.outline import SECTION_KINDS
 
-SEVERITIES = ("error", "warning", "info")
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 ID_PATTERN = re.compile(r"^[a-z]+(\.[a-z0-9-]+)+$")
 SCOPE_KINDS = set(SECTION_KINDS) | {"preamble"}  # parts a rule may look in, or an example stand in
 
@@ -25,7 +24,6 @@ BASIS_KEYS = {"doc", "article", "verified", "note"}
 # an example's text and what running the rule on it must give
 EXAMPLE_KEYS = {"name", "text", "section", "note", "status", "found", "not_found", "message", "findings", "evidence_section", "previous"}
 EXAMPLE_EXPECTATIONS = ("status", "found", "not_found", "message", "findings", "evidence_section")
-STATUSES = ("pass", "partial", "fail")
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .profiles import Adjustment, Profile
-from .schema import Rule
+from fazhi_audit.rules.profiles import Adjustment, Profile
+from fazhi_audit.rules.schema import Rule
 
 
 @dataclass(frozen=True)

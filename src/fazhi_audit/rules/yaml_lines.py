@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import RuleFileError
+from fazhi_audit.base.errors import RuleFileError
 
 MAX_BYTES = 1_000_000  # the largest bundled rule file is a few KB
 MAX_DEPTH = 32  # the deepest bundled structure is 4 levels

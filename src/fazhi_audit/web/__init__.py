@@ -12,7 +12,7 @@ The audit processes are started with "spawn": a script that serves the app
 itself must start it under `if __name__ == "__main__":`.
 """
 
-from .app import create_app
-from .settings import ServeSettings
+from fazhi_audit.web.app import create_app
+from fazhi_audit.web.settings import ServeSettings
 
 __all__ = ["ServeSettings", "create_app"]

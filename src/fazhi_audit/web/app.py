@@ -35,8 +35,8 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import __version__
-from .security import (
+from fazhi_audit import __version__
+from fazhi_audit.web.security import (
     COMMON_HEADERS,
     PAGE_CSP,
     SESSION_COOKIE,
@@ -47,10 +47,16 @@ from .security import (
     report_csp,
     set_session_cookie,
 )
-from .settings import PROFILES, ServeSettings
-from .store import Entry, ResultStore
-from .uploads import Limits, UploadRefused, receive
-from .worker import AuditPool, UploadFailed, annotate, audit_folder, remove_folder
+from fazhi_audit.web.settings import PROFILES, ServeSettings
+from fazhi_audit.web.store import Entry, ResultStore
+from fazhi_audit.web.uploads import Limits, UploadRefused, receive
+from fazhi_audit.web.worker import (
+    AuditPool,
+    UploadFailed,
+    annotate,
+    audit_folder,
+    remove_folder,
+)
 
 HERE = Path(__file__).resolve().parent
 LONG_POLL = 3.0  # seconds GET /r/<id> waits for a running audit before showing the progress page

@@ -11,8 +11,8 @@ import threading
 import time
 import webbrowser
 
-from ..errors import UsageError
-from .settings import ServeSettings, exposure_warning
+from fazhi_audit.base.errors import UsageError
+from fazhi_audit.web.settings import ServeSettings, exposure_warning
 
 LOG_CONFIG = {
     "version": 1,
@@ -58,7 +58,7 @@ def page_url(host: str, port: int) -> str:
 def serve(settings: ServeSettings, open_browser: bool = False) -> None:
     import uvicorn
 
-    from .app import create_app
+    from fazhi_audit.web.app import create_app
 
     warning = exposure_warning(settings.host, settings.port)
     if warning:

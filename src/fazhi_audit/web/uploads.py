@@ -25,7 +25,7 @@ from python_multipart.multipart import (
     parse_options_header,
 )
 
-from .settings import MB
+from fazhi_audit.web.settings import MB
 
 FILES_FIELD = "files"
 TEXT_FIELD = "text"

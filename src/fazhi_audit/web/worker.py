@@ -90,7 +90,7 @@ _queue = None
 
 def init_worker(queue) -> None:
     global _queue
-    from ..runner import _die_with_parent
+    from fazhi_audit.engine.pool import _die_with_parent
 
     _die_with_parent()
     _queue = queue
@@ -107,9 +107,9 @@ def _flags(flags: dict) -> dict:
 
 def audit_folder(job_id: str, folder: str, names: list[str], flags: dict) -> Outcome:
     """Audit the uploaded files `names` in `folder`, as the command would from inside that folder."""
-    from ..errors import FazhiAuditError
-    from ..report.formatters import BINARY_FORMATTERS, FORMATTERS
-    from ..run import run
+    from fazhi_audit.base.errors import FazhiAuditError
+    from fazhi_audit.engine.run import run
+    from fazhi_audit.render.formatters import BINARY_FORMATTERS, FORMATTERS
 
     def progress(done: int, _total: int, _result) -> None:
         if job_id and _queue is not None:
@@ -140,10 +140,10 @@ def audit_folder(job_id: str, folder: str, names: list[str], flags: dict) -> Out
 
 def annotate(result_blob: bytes, name: str, data: bytes, flags: dict) -> bytes:
     """The annotated copy of the uploaded Word file `name` (its bytes are `data`; its pickled result `result_blob`)."""
-    from ..annotate import annotate_docx
-    from ..config import Resolver
-    from ..errors import FazhiAuditError
-    from ..run import load_rules_for
+    from fazhi_audit.annotate import annotate_docx
+    from fazhi_audit.base.errors import FazhiAuditError
+    from fazhi_audit.engine.config import Resolver
+    from fazhi_audit.engine.run import load_rules_for
 
     result = pickle.loads(result_blob)
     resolved = Resolver(_flags(flags), None, isolated=True).resolve(name)

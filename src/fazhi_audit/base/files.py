@@ -1,0 +1,57 @@
+"""Files written whole or not at all.
+
+The text goes to a temporary file in the target's folder, which is then
+renamed into place: an interrupted or failed write never leaves half a
+report, and a reader never sees one being written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from fazhi_audit.base.errors import UsageError
+
+
+def write_atomic(path: Path, fill: Callable[[IO], None], *, binary: bool = False, encoding: str = "utf-8") -> None:
+    """Create `path` with what `fill(stream)` writes; a write error is a one-line UsageError (exit 2)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    try:
+        if binary:
+            with open(fd, "wb") as fh:
+                fill(fh)
+        else:
+            with open(fd, "w", encoding=encoding, newline="", errors="surrogateescape") as fh:
+                fill(fh)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
+        os.replace(tmp, path)
+    except OSError as exc:
+        _discard(tmp)
+        raise _cannot_write(path, exc) from None
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+def _cannot_write(path: Path, exc: OSError) -> UsageError:
+    return UsageError(f"无法写入输出文件 {path}：{exc.strerror or exc}（请检查路径和写权限）")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass

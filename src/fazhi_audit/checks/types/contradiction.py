@@ -1,0 +1,439 @@
+"""contradiction: the same count or rate for the same subject and period given two different figures.
+
+Every figure (a number with a measure word: 146件, 98.6%) in the parts in
+scope becomes a mention with
+- its subject: the words before it in its clause (受理行政复议案件), with
+  period words and fillers (共, 各类, 经审查) removed; a bare verb
+  (经审查受理146件) takes its object from the figure before it in the same
+  paragraph (收到行政复议申请158件 -> 受理行政复议申请), and a bare rate what
+  the figure before it in the sentence counted (调处矛盾纠纷185件,调解成功率97.3%
+  -> 矛盾纠纷调解成功率);
+- its period: the period word nearest before it in its clause, or in opening
+  clauses without figures (全年, 累计, 2021年以来, 其中, 新增 …; the report
+  year counts as 全年).
+Figures after a comparison (较上年的241件), targets (力争…达到), changes
+(增长9.6%) and figures that qualify a following noun (14个乡镇) are left out.
+
+Two mentions state the same thing when unit and period agree and one
+subject equals the other or ends it (出具法律意见书 / 街道法律顾问出具法律意见书:
+the longer names the actor the shorter leaves implicit), unless the added
+words negate it (未) or move it to another scope (乡镇, 全县: the rule's
+qualifiers, except those in the body's own name); within one part, under two
+different sub-headings, only equal subjects count.  Subjects shorter than
+`min_subject` characters say too little to compare.  Mentions are grouped by
+unit, period and the last characters of the subject, so only candidates are
+compared.  Each conflicting pair is one finding with two items.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from fazhi_audit.checks.context import CheckContext
+from fazhi_audit.checks.findings import fill, finding, part_labels, sentence_evidence
+from fazhi_audit.checks.keys import SCOPE
+from fazhi_audit.checks.quality_keys import (
+    WordList,
+    parse_positive_int,
+    parse_words,
+    show_words,
+)
+from fazhi_audit.checks.rule_type import Key, RuleType
+from fazhi_audit.model.result import Finding, ItemResult
+from fazhi_audit.rules.common import Checker
+from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.yaml_lines import LinedDict
+from fazhi_audit.text.document import Document, Sentence
+from fazhi_audit.text.figures import (
+    Clauses,
+    Figure,
+    UnitTable,
+    find_years,
+    in_ranges,
+    title_ranges,
+)
+from fazhi_audit.text.structure.outline import SectionVocabulary
+
+PERIOD_CLASSES = {
+    "current": "本年度（全年）",
+    "cumulative": "累计（某年以来）",
+    "partial": "年内部分期间或其中一部分",
+    "previous": "上一年度",
+    "increment": "新增",
+}
+DEFAULT_SCOPE = ("preamble", "achievements", "first_responsible", "shortcomings", "other", "extra")
+# After the measure word, words that leave the figure a predicate (受理146件的经验, 43份中有9份);
+# any other Chinese character means the figure qualifies a noun (14个乡镇) and has no subject before it.
+_FOLLOWERS = ("的", "中", "等", "以上", "以下", "以内", "左右", "之多", "均", "全部", "已", "并", "且", "其中")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|此外|另外|同时)")
+_NOISE = re.compile(r"[\s“”\"'‘’《》〈〉()\[\]「」『』<>·…—\-/]")
+_NEGATIONS = ("未", "不", "无", "非", "没", "否")
+_SUBJECT_CHARS = 50  # the words before a figure read as its subject, at most
+_MAX_PER_SUBJECT = 5  # findings about one subject; more only in machine-made text
+_MAX_ANCHORS = 200  # distinct subjects compared per group (unit, period, end of subject)
+_RATE = "率"  # a bare rate (调解成功率) is the rate of what the figure before it counted
+_MONTHS = re.compile(r"(?<![\d.])\d{1,2}(?:\s*[-—~至]\s*\d{1,2})?\s*月(?:份)?")  # 1-6月, 3月份: part of the year
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Period words by class (current, cumulative, …), matched with one pattern."""
+
+    classes: dict  # word -> class
+    words: WordList
+
+    def __hash__(self) -> int:
+        return hash(self.words.words)
+
+
+@dataclass(frozen=True)
+class Params:
+    units: UnitTable
+    periods: Periods
+    comparison_cues: WordList
+    target_cues: WordList
+    skip_cues: WordList
+    fillers: WordList
+    leading_words: WordList
+    trailing_words: WordList
+    generic_nouns: WordList
+    stage_verbs: WordList
+    qualifiers: WordList  # 乡镇, 部分, 全县: words that narrow or widen the subject to another scope
+    min_subject: int = 4
+    scope: tuple[str, ...] = DEFAULT_SCOPE
+
+
+@dataclass
+class Mention:
+    sentence: Sentence
+    figure: Figure
+    subject: str  # normalised, for comparing
+    quote: str  # the clause words up to and including the figure, as written
+    period: str
+
+    @property
+    def line(self) -> int:
+        return self.sentence.line
+
+
+# --- parsing the rule's keys ---------------------------------------------------------
+
+
+def _parse_units(c: Checker, data: LinedDict, key: str, values: dict) -> UnitTable:
+    groups = []
+    for entry in c.strings(data, key, data[key]):
+        words = tuple(w.strip() for w in entry.split("/") if w.strip())
+        if not words:
+            c.fail(data, key, f"{key} 中有空的量词")
+        groups.append(words)
+    seen = [w for g in groups for w in g]
+    if len(seen) != len(set(seen)):
+        c.fail(data, key, f"{key} 中有重复的量词")
+    return UnitTable(tuple(groups))
+
+
+def _parse_periods(c: Checker, data: LinedDict, key: str, values: dict) -> Periods:
+    mapping = c.mapping(data[key], key)
+    classes = {}
+    for name in mapping:
+        if name not in PERIOD_CLASSES:
+            c.fail(mapping, name, f"{key} 中未知的期间类别 {name!r}；允许：{', '.join(PERIOD_CLASSES)}")
+        for word in parse_words(c, mapping, name, values):
+            classes[word] = name
+    return Periods(classes, WordList.of(tuple(classes)))
+
+
+def _show_units(value: UnitTable, vocab: SectionVocabulary) -> str:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for word, canonical in value.canonical.items():
+        groups[canonical].append(word)
+    return "、".join("/".join(ws) for ws in groups.values())
+
+
+def _show_periods(value: Periods, vocab: SectionVocabulary) -> str:
+    by_class: dict[str, list[str]] = defaultdict(list)
+    for word, name in value.classes.items():
+        by_class[name].append(word)
+    return "；".join(f"{PERIOD_CLASSES[name]}：{'、'.join(ws)}" for name, ws in by_class.items())
+
+
+# --- mentions ---------------------------------------------------------------------
+
+
+@dataclass
+class _Sentence:
+    """What every figure of one sentence needs, found once per sentence: clauses,
+    cue positions and period words (a sentence may be a page run together)."""
+
+    clauses: Clauses
+    left_out: list[tuple[int, int]]  # (start, end) of comparison and target words
+    skip_clauses: set[int]  # clauses that list several values (分别)
+    periods: list[tuple[int, int, int, str]]  # (end, rank, start, period) of every period word, sorted
+    figure_clauses: set[int]  # clauses that hold a figure
+    regions: dict[int, int] = field(default_factory=dict)  # clause -> first clause its period may come from
+
+    @classmethod
+    def read(cls, text: str, figures: list[Figure], year: int | None, p: Params) -> _Sentence:
+        clauses = Clauses(text)
+        left_out = sorted((m.start(), m.end()) for words in (p.comparison_cues, p.target_cues) for m in words.pattern.finditer(text))
+        skip = {clauses.index(m.start()) for m in p.skip_cues.pattern.finditer(text)}
+        return cls(clauses, left_out, skip, _period_words(text, year, p), {clauses.index(f.start) for f in figures})
+
+    def _first_clause(self, ci: int) -> int:
+        """The first of the figure-free clauses right before clause `ci` (or `ci` itself)."""
+        if ci not in self.regions:
+            first = ci
+            while first > 0 and first - 1 not in self.figure_clauses:
+                first -= 1
+            self.regions[ci] = first
+        return self.regions[ci]
+
+    def left_out_before(self, clause_start: int, at: int) -> bool:
+        """A comparison or target word between the clause start and `at` (较上年的241件, 力争…100%)."""
+        i = bisect_left(self.left_out, (clause_start, -1))
+        return i < len(self.left_out) and self.left_out[i][1] <= at
+
+    def period(self, at: int) -> str:
+        """The period word nearest before `at`, looked for in its clause and in the clauses
+        before it that hold no figure (an opening 2021年以来, / 2023年,): a period word in an
+        earlier clause with its own figure (累计罚款金额33.75万元) is that figure's."""
+        region = self.clauses.starts[self._first_clause(self.clauses.index(at))]
+        i = bisect_right(self.periods, (at, math.inf)) - 1
+        return self.periods[i][3] if i >= 0 and self.periods[i][2] >= region else "current"
+
+
+def _period_words(text: str, year: int | None, p: Params) -> list[tuple[int, int, int, str]]:
+    """(end, rank, start, period) of every period word, sorted; the report year counts as current.
+
+    At the same end a year-based period (rank 1) sorts last, so it wins: it is the more precise."""
+    out = []
+    for m in p.periods.words.pattern.finditer(text):
+        kind = p.periods.classes[m.group(0)]
+        # parts of a year differ from each other (一季度 / 二季度), so the word is the period
+        out.append((m.end(), 0, m.start(), f"partial:{m.group(0)}" if kind == "partial" else kind))
+    for m in _MONTHS.finditer(text):
+        out.append((m.end(), 0, m.start(), f"partial:{m.group(0)}"))
+    titles = title_ranges(text)
+    for y in find_years(text):
+        if in_ranges(titles, y.start):
+            continue
+        since = text.startswith("以来", y.end)
+        if y.until is not None or since:
+            kind, end = f"cumulative:{y.year}", y.end + (2 if since else 0)
+        elif year is not None and y.year == year:
+            kind, end = "current", y.end
+        else:
+            kind, end = f"year:{y.year}", y.end
+        out.append((end, 1, y.start, kind))
+    return sorted(out)
+
+
+def normalise_subject(raw: str, p: Params) -> str:
+    """The words that name what is counted: 全年共调解矛盾纠纷 -> 调解矛盾纠纷."""
+    text = _NOISE.sub("", raw)
+    for y in reversed(find_years(text)):
+        text = text[: y.start] + text[y.end :]
+    text = p.periods.words.remove(text)
+    text = p.fillers.remove(text)
+    text = _ENUMERATOR.sub("", text)
+    changed = True
+    while changed and text:
+        changed = False
+        lead = p.leading_words.startswith(text)
+        if lead:
+            text, changed = text[len(lead) :], True
+        trail = p.trailing_words.endswith(text)
+        if trail and len(trail) < len(text):
+            text, changed = text[: -len(trail)], True
+    return text
+
+
+def _head_noun(subject: str, p: Params) -> str:
+    """A subject without the generic noun its verb governs: 受理行政复议申请 -> 受理行政复议.
+
+    Only after a verb: a bare 行政复议申请 and 行政复议案件 are different things."""
+    noun = p.generic_nouns.endswith(subject)
+    if noun and len(noun) < len(subject) and p.stage_verbs.find(subject[: -len(noun)]):
+        return subject[: -len(noun)]
+    return subject
+
+
+def _object_of(subject: str, p: Params) -> str | None:
+    """What a verb-led subject counts: 收到行政复议申请 -> 行政复议申请."""
+    verb = p.stage_verbs.startswith(subject)
+    return subject[len(verb) :] if verb and len(verb) < len(subject) else None
+
+
+def _counted(subject: str, p: Params) -> str | None:
+    """What a subject counts, after its last verb: 调解组织调处矛盾纠纷 -> 矛盾纠纷."""
+    verb = p.stage_verbs.last(subject)
+    rest = _head_noun(subject[verb.start() :], p)[verb.end() - verb.start() :] if verb else ""
+    return rest or None
+
+
+def mentions_in(doc: Document, p: Params) -> list[Mention]:
+    out: list[Mention] = []
+    year = doc.meta.year
+    last_object: dict[int, str] = {}  # line index -> object of the last verb-led subject there
+    for s in doc.sentences:
+        if s.kind not in p.scope:
+            continue
+        text = s.text
+        figures = p.units.find(text)
+        if not figures:
+            continue
+        seen = _Sentence.read(text, figures, year, p)
+        previous_end = 0
+        counted = None  # what the last figure of this sentence counted
+        for fig in figures:
+            clause_start, _ = seen.clauses.span(fig.start)
+            # the subject starts after the clause mark, the figure before it or an enumeration mark,
+            # and says what it counts in its last words
+            lo = max(clause_start, previous_end, fig.start - _SUBJECT_CHARS)
+            lo = text.rfind("、", lo, fig.start) + 1 or lo
+            previous_end = fig.end
+            ci = seen.clauses.index(fig.start)
+            if not _predicative(text, fig) or ci in seen.skip_clauses or seen.left_out_before(clause_start, fig.start):
+                continue
+            subject = normalise_subject(text[lo : fig.start], p)
+            if subject in p.stage_verbs.words and s.index in last_object:
+                subject += last_object[s.index]  # 经审查受理146件: 受理 what the figure before received
+            elif subject.endswith(_RATE) and counted and counted not in subject:
+                subject = counted + subject  # 调处矛盾纠纷185件,调解成功率97.3%: the rate of those 矛盾纠纷
+            obj = _object_of(subject, p)
+            if obj:
+                last_object[s.index] = obj
+            subject = _head_noun(subject, p)
+            if len(subject) < p.min_subject:
+                continue
+            counted = _counted(subject, p) or counted
+            out.append(Mention(s, fig, subject, text[lo : fig.end], seen.period(fig.start)))
+    return out
+
+
+def _predicative(text: str, fig: Figure) -> bool:
+    """False when the figure qualifies the noun after it (14个乡镇), so nothing before it is its subject."""
+    after = text[fig.end : fig.end + 2]
+    return not after or not _CJK.match(after[0]) or after.startswith(_FOLLOWERS)
+
+
+# --- pairing -------------------------------------------------------------------------
+
+
+def same_subject(a: str, b: str, qualifiers: WordList | None = None) -> bool:
+    """Equal, or the longer only adds words in front that name who did it
+    (街道法律顾问 + 出具法律意见书) rather than negate it (未) or move it to
+    another scope (乡镇 + 执法案卷评查优秀率, 全县 + 审查合同): `qualifiers` lists those."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if short == long_:
+        return True
+    if not long_.endswith(short):
+        return False
+    extra = long_[: -len(short)]
+    return not extra.endswith(_NEGATIONS) and not (qualifiers and qualifiers.find(extra))
+
+
+def _other_topic(a: Sentence, b: Sentence) -> bool:
+    """Under two different sub-headings of one part: a subject shortened in one
+    (提出修改意见) is about that sub-heading's topic, not the other's."""
+    ha, hb = getattr(a, "heading", ""), getattr(b, "heading", "")
+    return a.section == b.section and bool(ha) and bool(hb) and ha != hb
+
+
+def _qualifiers(p: Params, body: str | None) -> WordList:
+    """The qualifiers that change a subject's scope in this report: not those in the body's own name
+    (a 街道 report's 街道法律顾问 is the body itself)."""
+    return WordList.of(tuple(w for w in p.qualifiers if not (body and w in body)))
+
+
+def conflicts(mentions: list[Mention], min_subject: int, qualifiers: WordList | None = None) -> list[tuple[Mention, Mention, str]]:
+    """(first, later, shared subject) for each later statement that disagrees with the first one.
+
+    Within a group (unit, period, end of subject) each distinct subject keeps
+    its first mention as the anchor; a later mention is compared with the
+    anchors only, so the work grows with mentions × distinct subjects, and each
+    disagreeing value is reported once, against the statement made first.
+    """
+    groups: dict[tuple, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        groups[(m.figure.unit, m.period, m.subject[-min_subject:])].append(m)
+    out, seen = [], set()
+    for group in groups.values():
+        anchors: dict[str, Mention] = {}
+        for b in group:
+            for a in anchors.values():
+                if a.figure.overlaps(b.figure) or not same_subject(a.subject, b.subject, qualifiers):
+                    continue
+                if a.subject != b.subject and _other_topic(a.sentence, b.sentence):
+                    continue
+                shared = min(a.subject, b.subject, key=len)
+                key = (shared, frozenset((a.figure.value, b.figure.value)))
+                reported = sum(1 for k in seen if k[0] == shared)
+                if key not in seen and reported < _MAX_PER_SUBJECT:
+                    seen.add(key)
+                    out.append((a, b, shared))
+                break
+            if b.subject not in anchors and len(anchors) < _MAX_ANCHORS:
+                anchors[b.subject] = b
+    out.sort(key=lambda t: (t[0].line, t[1].line))
+    return out
+
+
+def _item(m: Mention, other: Mention) -> ItemResult:
+    ev = sentence_evidence(m.sentence, 100.0, m.quote)
+    return ItemResult(f"第{m.line}行：{m.figure.text}", False, ev, note=f"与第{other.line}行的“{other.figure.text}”不一致")
+
+
+def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
+    p: Params = rule.params
+    pairs = conflicts(mentions_in(doc, p), p.min_subject, _qualifiers(p, doc.meta.body))
+    if not pairs:
+        return [finding(rule, "pass", f"{rule.title}：未发现同一事项前后数字不一致")]
+    out = []
+    for a, b, subject in pairs:
+        found = f"“{subject}”{a.figure.text}（第{a.line}行）与{b.figure.text}（第{b.line}行）"
+        out.append(finding(rule, "fail", fill(rule.message, found=found), line=a.line, items=[_item(a, b), _item(b, a)], values={"found": found}))
+    return out
+
+
+def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
+    p: Params = rule.params
+    return [
+        f"证据范围：{part_labels(p.scope, vocab)}部分（“下一年度安排”中的目标值不算）。",
+        (
+            "每个数字（数字加量词，如“146件”“98.6%”）取其前面同一分句中的说法为事项，去掉期间词、“共”“各类”等虚词后比较；"
+            "事项相同（或一方只是在前面多写了主体，如“街道法律顾问”），量词相同、期间相同而数字不同的，每对列为一处问题。"
+        ),
+        (
+            "不算矛盾：同一数字重复出现；收到与受理等不同环节；全年与累计、“某年以来”；与上年比较（较上年、同比）的数字；"
+            f"“分别”列出的数字；修饰后面名词的数字（如“14个乡镇”）；少于 {p.min_subject} 个字的事项。"
+        ),
+    ]
+
+
+RULE_TYPE = RuleType(
+    name="contradiction",
+    params=Params,
+    keys=(
+        Key("units", _parse_units, "量词（/ 分隔同义量词）", required=True, show=_show_units),
+        Key("periods", _parse_periods, "期间词", required=True, show=_show_periods),
+        Key("comparison_cues", parse_words, "比较词（其后的数字不计）", required=True, show=show_words),
+        Key("target_cues", parse_words, "目标词（其后的数字不计）", required=True, show=show_words),
+        Key("skip_cues", parse_words, "分句中出现即不计的词", required=True, show=show_words),
+        Key("fillers", parse_words, "比较事项时去掉的词", required=True, show=show_words),
+        Key("leading_words", parse_words, "事项开头去掉的词", required=True, show=show_words),
+        Key("trailing_words", parse_words, "事项末尾去掉的词", required=True, show=show_words),
+        Key("generic_nouns", parse_words, "事项末尾的泛称名词", required=True, show=show_words),
+        Key("stage_verbs", parse_words, "办理环节动词（收到、受理……）", required=True, show=show_words),
+        Key("qualifiers", parse_words, "改变范围的限定词（乡镇、部分、全县……）", required=True, show=show_words),
+        Key("min_subject", parse_positive_int, "事项最少字数"),
+        SCOPE,
+    ),
+    check=check,
+    explain=explain,
+)

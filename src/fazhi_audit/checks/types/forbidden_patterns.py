@@ -1,0 +1,68 @@
+"""forbidden-patterns: text that must not be in a report (template residue such as XX, 某某)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fazhi_audit.checks.context import CheckContext
+from fazhi_audit.checks.findings import (
+    fill,
+    finding,
+    line_evidence,
+    part_labels,
+    sentence_evidence,
+)
+from fazhi_audit.checks.keys import SCOPE, parse_regexes
+from fazhi_audit.checks.rule_type import Key, RuleType
+from fazhi_audit.model.result import Finding, ItemResult
+from fazhi_audit.rules.schema import Rule
+from fazhi_audit.text.document import Document
+from fazhi_audit.text.structure.outline import SectionVocabulary
+
+_MAX_LISTED = 5  # residues named in the message; all are listed as items
+
+
+@dataclass(frozen=True)
+class Params:
+    patterns: tuple[re.Pattern, ...]
+    scope: tuple[str, ...] = ()  # empty: the whole text, title included
+
+
+def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
+    p: Params = rule.params
+    hits = []
+    for s in doc.sentences:
+        if p.scope and s.kind not in p.scope:
+            continue
+        for pattern in p.patterns:
+            m = pattern.search(s.text)
+            if m:
+                hits.append(ItemResult(m.group(0), False, sentence_evidence(s, 100.0, m.group(0))))
+                break
+    title = doc.meta.title or ""
+    for pattern in p.patterns:
+        m = pattern.search(title)
+        if m:
+            first = doc.lines[doc.meta.title_lines[0]]  # a title may span lines: point at its first
+            hits.insert(0, ItemResult(m.group(0), False, line_evidence(first, "title", m.group(0), text=title)))
+            break
+    if not hits:
+        return [finding(rule, "pass", f"{rule.title}：未发现")]
+    listed = "、".join(dict.fromkeys(h.name for h in hits[:_MAX_LISTED]))
+    return [finding(rule, "fail", fill(rule.message, found=listed), line=hits[0].evidence.line, items=hits)]
+
+
+def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
+    p: Params = rule.params
+    where = f"{part_labels(p.scope, vocab)}部分" if p.scope else "全文（含标题）"
+    return [f"证据范围：{where}。", "查找的写法（正则表达式）：" + "  ".join(x.pattern for x in p.patterns)]
+
+
+RULE_TYPE = RuleType(
+    name="forbidden-patterns",
+    params=Params,
+    keys=(Key("patterns", parse_regexes, "查找的写法（正则表达式）", required=True), SCOPE),
+    check=check,
+    explain=explain,
+)

@@ -1,0 +1,122 @@
+"""outdated-reference: a superseded document or formula cited as current (七五普法 in a 2023 report).
+
+The rule's table says what superseded what and from which report year:
+a term (with the pattern that finds it), what replaced it, and the first
+report year for which the old one is outdated.  A mention counts when the
+report year is at least that year and its clause carries no history cue
+(总结验收, 获评, 期间, 较“十三五”末 …): the same name used as history is fine.
+One finding per mention.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fazhi_audit.checks.context import CheckContext
+from fazhi_audit.checks.findings import fill, finding, part_labels, sentence_evidence
+from fazhi_audit.checks.keys import SCOPE
+from fazhi_audit.checks.quality_keys import WordList, parse_words, show_words
+from fazhi_audit.checks.rule_type import Key, RuleType
+from fazhi_audit.model.result import Finding, ItemResult
+from fazhi_audit.rules.common import Checker
+from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.yaml_lines import LinedDict
+from fazhi_audit.text.document import Document, Sentence
+from fazhi_audit.text.figures import Clauses
+from fazhi_audit.text.structure.outline import SectionVocabulary
+
+_ENTRY_KEYS = {"term", "pattern", "replaced_by", "from_year"}
+_WINDOW = 40
+
+
+@dataclass(frozen=True)
+class Superseded:
+    term: str  # the old name, as a reader knows it
+    pattern: re.Pattern  # how reports write it
+    replaced_by: str
+    from_year: int  # the first report year for which the term is outdated
+
+
+@dataclass(frozen=True)
+class Params:
+    superseded: tuple[Superseded, ...]
+    history_cues: WordList  # in the clause: the old name is history, not current
+    scope: tuple[str, ...] = ()  # empty: every part
+
+
+def _parse_table(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[Superseded, ...]:
+    raw = data[key]
+    if not isinstance(raw, list) or not raw:
+        c.fail(data, key, f"{key} 必须是非空列表，每项含 term、pattern、replaced_by、from_year")
+    out = []
+    for entry in raw:
+        entry = c.mapping(entry, f"{key} 项")
+        c.keys(entry, _ENTRY_KEYS, _ENTRY_KEYS, f"{key} 项")
+        year = entry["from_year"]
+        if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+            c.fail(entry, "from_year", "from_year 必须是年份（如 2021）：从这一报告年度起旧说法已被替代")
+        out.append(Superseded(c.text(entry, "term"), c.regex(entry, "pattern", c.text(entry, "pattern")), c.text(entry, "replaced_by"), year))
+    return tuple(out)
+
+
+def _show_table(value: tuple[Superseded, ...], vocab: SectionVocabulary) -> str:
+    return "；".join(f"{s.term} → {s.replaced_by}（{s.from_year}年度起）" for s in value)
+
+
+def mentions(doc: Document, p: Params) -> list[tuple[Sentence, Superseded, re.Match]]:
+    year = doc.meta.year
+    out = []
+    for s in doc.sentences:
+        if p.scope and s.kind not in p.scope:
+            continue
+        clauses = None
+        for entry in p.superseded:
+            if year < entry.from_year:
+                continue
+            for m in entry.pattern.finditer(s.text):
+                clauses = clauses or Clauses(s.text)
+                lo, hi = clauses.span(m.start())
+                # history cues sit near the name (总结…经验, …期间): look within _WINDOW characters
+                lo, hi = max(lo, m.start() - _WINDOW), min(hi, m.end() + _WINDOW)
+                if not p.history_cues.find(s.text[lo : m.start()] + "|" + s.text[m.end() : hi]):
+                    out.append((s, entry, m))
+                    break  # one finding per term and sentence
+    return out
+
+
+def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
+    p: Params = rule.params
+    if not doc.meta.year:
+        return [finding(rule, "pass", "未能确定报告年度，未检查过时提法", scored=False)]
+    found = mentions(doc, p)
+    if not found:
+        return [finding(rule, "pass", f"{rule.title}：未发现当作现行引用的过时提法")]
+    out = []
+    for s, entry, m in found:
+        what = f"“{entry.term}”（{entry.from_year}年度起已由{entry.replaced_by}替代）"
+        item = ItemResult(entry.term, False, sentence_evidence(s, 100.0, m.group(0)), note=f"已被{entry.replaced_by}替代")
+        out.append(finding(rule, "fail", fill(rule.message, found=what), line=s.line, items=[item], values={"found": what}))
+    return out
+
+
+def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
+    p: Params = rule.params
+    where = f"{part_labels(p.scope, vocab)}部分" if p.scope else "全文"
+    lines = [f"证据范围：{where}。报告年度不早于替代年度时，以下旧说法当作现行引用即列为问题（每处一条）："]
+    lines += [f"  · {s.term} → {s.replaced_by}（{s.from_year}年度起）" for s in p.superseded]
+    lines.append(f"不算：同一分句中有{'、'.join(p.history_cues)}等词，说明是作为历史提及（如“七五”普法总结验收中获评先进）。")
+    return lines
+
+
+RULE_TYPE = RuleType(
+    name="outdated-reference",
+    params=Params,
+    keys=(
+        Key("superseded", _parse_table, "已被替代的文件或提法", required=True, show=_show_table),
+        Key("history_cues", parse_words, "表示历史提及的词", required=True, show=show_words),
+        SCOPE,
+    ),
+    check=check,
+    explain=explain,
+)

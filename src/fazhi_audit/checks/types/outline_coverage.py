@@ -1,0 +1,232 @@
+"""outline-coverage: which parts, and within them which task themes, of the 纲要 a report covers.
+
+The parts (二…十 of 法治政府建设实施纲要（2021—2025年）, and 一) are checked
+exactly as `required-items` checks its items: that is what is scored and
+what the pass threshold (`min_found`, per profile) counts.  Under each part
+the rule lists the 纲要's main task themes with their key phrases; a theme
+is found when one of its phrases stands, as done, in the scoped parts.
+Themes are information only: they change neither score nor verdict.
+
+Each theme carries `status`: V when its name is the 纲要's own wording as
+seen in a source, P or R when it is not verified (see /work/shared/outline.md).
+Only V names may be shown as quoted official headings; the others are theme
+names.  Theme phrases are matched exactly (no typo tolerance): they are many,
+and a theme is orientation, not a verdict.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+
+from fazhi_audit.checks.context import CheckContext
+from fazhi_audit.checks.findings import part_labels, sentence_evidence
+from fazhi_audit.checks.keys import DEFAULT_THRESHOLD, SCOPE, THRESHOLD
+from fazhi_audit.checks.rule_type import Key, RuleType
+from fazhi_audit.checks.types import required_items
+from fazhi_audit.checks.types.required_items import Item
+from fazhi_audit.model.result import Finding, ThemeResult
+from fazhi_audit.rules.common import Checker, normalized
+from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.yaml_lines import LinedDict
+from fazhi_audit.text.document import Document, Sentence
+from fazhi_audit.text.ingest.normalize import normalize_line
+from fazhi_audit.text.matching import clause_of
+from fazhi_audit.text.structure.outline import SectionVocabulary
+
+STATUSES = {"V": "纲要原文（已核实）", "P": "部分核实", "R": "未核实"}
+THEME_KEYS = {"name", "status", "phrases", "note"}
+PART_KEYS = {"name", "phrases", "not", "themes"}  # a part is found as a required-items item is
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    status: str  # V | P | R
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    item: Item  # how the part itself is found (and scored)
+    themes: tuple[Theme, ...]
+
+
+@dataclass(frozen=True)
+class Params:
+    items: tuple[Part, ...]
+    scope: tuple[str, ...]
+    min_found: int | None = None
+    threshold: float = DEFAULT_THRESHOLD
+
+    def as_required_items(self) -> required_items.Params:
+        return required_items.Params(tuple(p.item for p in self.items), self.scope, min_found=self.min_found, threshold=self.threshold)
+
+
+# --- keys ------------------------------------------------------------------------
+
+
+def _parse_themes(c: Checker, entry: LinedDict) -> tuple[Theme, ...]:
+    raw = entry["themes"]
+    if not isinstance(raw, list) or not raw:
+        c.fail(entry, "themes", "themes 必须是非空列表")
+    out, names = [], set()
+    for theme in raw:
+        theme = c.mapping(theme, "themes 项")
+        c.keys(theme, THEME_KEYS, {"name", "status", "phrases"}, "themes 项")
+        name = c.text(theme, "name")
+        if name in names:
+            c.fail(theme, "name", f"重复的主题名称 {name!r}")
+        names.add(name)
+        if theme["status"] not in STATUSES:
+            c.fail(theme, "status", f"status 必须是 {'、'.join(STATUSES)} 之一（V：纲要原文已核实；P：部分核实；R：未核实）")
+        out.append(Theme(name, theme["status"], normalized(c.strings(theme, "phrases", theme["phrases"]))))
+    return tuple(out)
+
+
+def _parse_parts(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[Part, ...]:
+    raw = data[key]
+    if not isinstance(raw, list) or not raw:
+        c.fail(data, key, f"{key} 必须是非空列表")
+    out, names = [], set()
+    for entry in raw:
+        entry = c.mapping(entry, f"{key} 项")
+        c.keys(entry, PART_KEYS, {"name", "themes"}, f"{key} 项")
+        name = c.text(entry, "name")
+        if name in names:
+            c.fail(entry, "name", f"重复的项目名称 {name!r}")
+        names.add(name)
+        phrases = normalized(c.strings(entry, "phrases", entry.get("phrases", []), allow_empty=True))
+        item = Item(
+            name=name,
+            phrases=tuple(dict.fromkeys((normalize_line(name), *phrases))),
+            negatives=normalized(c.strings(entry, "not", entry.get("not", []), allow_empty=True)),
+        )
+        out.append(Part(item, _parse_themes(c, entry)))
+    return tuple(out)
+
+
+def _parse_min_found(c: Checker, data: LinedDict, key: str, values: dict) -> int:
+    value, count = data[key], len(values.get("items", ()))
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= count:
+        c.fail(data, key, f"{key} 必须是 1–{count} 之间的整数")
+    return value
+
+
+def theme_label(theme: Theme) -> str:
+    """A theme as users see it: the 纲要's words in quotes only when verified, else marked as a theme name."""
+    if theme.status == "V":
+        return "“" + theme.name.replace("“", "‘").replace("”", "’") + "”"
+    return f"{theme.name}（主题，非原文）"
+
+
+def _show_parts(parts: tuple[Part, ...], vocab: SectionVocabulary) -> str:
+    lines = []
+    for part in parts:
+        lines.append(f"\n  · {part.item.name}：{'、'.join(part.item.phrases)}")
+        for theme in part.themes:
+            lines.append(f"\n      - {theme_label(theme)} [{theme.status}]：{'、'.join(theme.phrases)}")
+    return "".join(lines)
+
+
+def _show_min_found(value: int | None, vocab: SectionVocabulary) -> str:
+    return "全部各项" if value is None else f"{value} 项"
+
+
+# --- check -----------------------------------------------------------------------
+
+
+@dataclass
+class _Scoped:
+    """The scoped sentences joined into one text (one newline between), to find phrases in one pass."""
+
+    sentences: list[Sentence]
+    text: str
+    starts: list[int]
+
+    @classmethod
+    def of(cls, sentences: list[Sentence]) -> _Scoped:
+        starts, pos = [], 0
+        for s in sentences:
+            starts.append(pos)
+            pos += len(s.text) + 1
+        return cls(sentences, "\n".join(s.text for s in sentences), starts)
+
+
+def find_theme(theme: Theme, ctx: CheckContext, scoped: _Scoped) -> ThemeResult:
+    """Found: a phrase in a scoped part, in a clause not put as a problem (有待) or a plan (下一步); the first such place."""
+    cues = (*ctx.cues.deficit, *ctx.cues.plan)
+    best: tuple[int, Sentence, str] | None = None
+    for phrase in theme.phrases:
+        at = scoped.text.find(phrase)
+        while at >= 0 and (best is None or at < best[0]):
+            n = bisect_right(scoped.starts, at) - 1
+            sentence = scoped.sentences[n]
+            local = at - scoped.starts[n]
+            if not any(cue in clause_of(sentence.text, local, local + len(phrase)) for cue in cues):
+                best = (at, sentence, phrase)
+                break
+            at = scoped.text.find(phrase, at + 1)
+    if best is None:
+        return ThemeResult(theme.name, theme.status, False)
+    return ThemeResult(theme.name, theme.status, True, sentence_evidence(best[1], 100.0, best[2]))
+
+
+def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
+    p: Params = rule.params
+    parts = p.as_required_items()
+    findings = required_items.check(replace(rule, params=parts), doc, ctx)
+    scoped = _Scoped.of([s for s in doc.sentences if s.kind in p.scope])
+    for finding in findings:
+        finding.items = [
+            replace(result, themes=[find_theme(t, ctx, scoped) for t in part.themes])
+            for result, part in zip(finding.items, p.items)
+        ]
+    return findings
+
+
+# --- explanation -----------------------------------------------------------------
+
+
+def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
+    p: Params = rule.params
+    needed = p.min_found or len(p.items)
+    themes = sum(len(part.themes) for part in p.items)
+    lines = [
+        f"证据范围：只认{part_labels(p.scope, vocab)}部分中、写成已经做了的表述。",
+        f"按纲要的 {len(p.items)} 个部分计分：覆盖 {needed} 个部分以上为通过。",
+        f"每个部分之下另列纲要的主要任务主题（共 {themes} 个），只作提示，不影响得分和结论；"
+        "主题名称只有标为 V 的是核实过的纲要原文（加引号），其余是概括的主题名称，不是纲要原文。",
+    ]
+    for part in p.items:
+        lines.append(f"· {part.item.name}：{'、'.join(theme_label(t) for t in part.themes)}")
+    return lines
+
+
+def item_names(p: Params) -> tuple[str, ...]:
+    return tuple(part.item.name for part in p.items)
+
+
+def segmenter_words(p: Params) -> tuple[str, ...]:
+    return p.as_required_items().phrases()
+
+
+def fix_hint(rule: Rule, vocab: SectionVocabulary) -> str:
+    return f"（〈缺少的项目〉指检查时未找到的部分，可能是：{'、'.join(item_names(rule.params))}）"
+
+
+RULE_TYPE = RuleType(
+    name="outline-coverage",
+    params=Params,
+    keys=(
+        Key("items", _parse_parts, "纲要各部分及其主要任务主题", required=True, show=_show_parts),
+        Key("min_found", _parse_min_found, "至少找到", adjustable=True, show=_show_min_found),
+        replace(SCOPE, required=True),
+        THRESHOLD,
+    ),
+    check=check,
+    explain=explain,
+    item_names=item_names,
+    phrases=segmenter_words,
+    fix_hint=fix_hint,
+)

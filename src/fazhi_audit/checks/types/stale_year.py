@@ -1,0 +1,122 @@
+"""stale-year: an earlier year left in this year's account of work (召开2023年…推进会 in a 2024 report).
+
+In the parts in scope (the introduction, achievements and first-responsible
+parts) every year before the report year (2023年, 2023年度, 二〇二三年) is a
+candidate.  It is left alone when the words around it say the year is meant:
+a comparison or baseline right before it (较2023年, 以2023年为基数), a span
+right after it (2023年以来, 2023年底), a clause word after it (考核, 出台, 表彰),
+a range (（2023—2025年）), or a date (2023年12月).  What remains counts only
+when its clause reports work: an event word (召开, 印发, 培训 …) or a figure
+after the year (2022年共办理法律援助案件468件).  One finding per leftover.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fazhi_audit.checks.context import CheckContext
+from fazhi_audit.checks.findings import fill, finding, part_labels, sentence_evidence
+from fazhi_audit.checks.keys import SCOPE
+from fazhi_audit.checks.quality_keys import WordList, parse_words, show_words
+from fazhi_audit.checks.rule_type import Key, RuleType
+from fazhi_audit.model.result import Finding, ItemResult
+from fazhi_audit.rules.schema import Rule
+from fazhi_audit.text.document import Document, Sentence
+from fazhi_audit.text.figures import CLAUSE_MARKS, Clauses, YearMention, find_years
+from fazhi_audit.text.structure.outline import SectionVocabulary
+
+DEFAULT_SCOPE = ("preamble", "achievements", "first_responsible")
+_MONTH_AFTER = re.compile(r"\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
+_NUMBER = re.compile(r"\d")
+_QUOTE_CHARS = 16  # words after the year shown with it
+_WINDOW = 40  # characters either side of a year that decide how it is meant
+
+
+@dataclass(frozen=True)
+class Params:
+    event_cues: WordList  # a clause with one of these reports this year's work
+    before_cues: WordList  # right before the year: the year is meant (较2023年)
+    after_cues: WordList  # right after the year: 2023年以来
+    clause_cues: WordList  # after the year in its clause: 2023年度…考核
+    scope: tuple[str, ...] = DEFAULT_SCOPE
+
+
+def leftovers(doc: Document, p: Params) -> list[tuple[Sentence, YearMention]]:
+    year = doc.meta.year
+    out = []
+    for s in doc.sentences:
+        if s.kind not in p.scope:
+            continue
+        years = [y for y in find_years(s.text) if y.year < year and y.until is None]
+        if years:
+            clauses = Clauses(s.text)
+            out += [(s, y) for y in years if _as_this_year(s.text, y, clauses.span(y.start), p)]
+    return out
+
+
+def _as_this_year(text: str, y: YearMention, clause: tuple[int, int], p: Params) -> bool:
+    # the words that decide lie near the year: look no further than _WINDOW characters either side
+    lo, hi = max(clause[0], y.start - _WINDOW), min(clause[1], y.end + _WINDOW)
+    before, after = text[lo : y.start], text[y.end : hi]
+    if p.before_cues.endswith(before.rstrip(" (")) or p.after_cues.startswith(after.lstrip()):  # 较上年(2023年)
+        return False
+    if _MONTH_AFTER.match(after) or p.clause_cues.find(after):
+        return False
+    return bool(p.event_cues.find(text[lo:hi])) or bool(_NUMBER.search(_without_years(after)))
+
+
+def _without_years(text: str) -> str:
+    for y in reversed(find_years(text)):
+        text = text[: y.start] + text[y.end :]
+    return text
+
+
+def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
+    p: Params = rule.params
+    year = doc.meta.year
+    if not year:
+        return [finding(rule, "pass", "未能确定报告年度，未检查往年年份", scored=False)]
+    found = leftovers(doc, p)
+    if not found:
+        return [finding(rule, "pass", f"{rule.title}：未发现沿用的往年年份")]
+    out = []
+    for s, y in found:
+        end = y.end
+        while end < min(len(s.text), y.end + _QUOTE_CHARS) and s.text[end] not in CLAUSE_MARKS + "》":
+            end += 1
+        quote = s.text[y.start : end]
+        what = f"“{quote}”（报告年度为{year}年）"
+        item = ItemResult(y.text, False, sentence_evidence(s, 100.0, quote), note=f"{y.year}年早于报告年度{year}年")
+        out.append(finding(rule, "fail", fill(rule.message, found=what), line=s.line, items=[item], values={"found": what}))
+    return out
+
+
+def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
+    p: Params = rule.params
+    return [
+        f"证据范围：{part_labels(p.scope, vocab)}部分；不足部分、下一年度安排中的年份不查。",
+        (
+            "早于报告年度的年份（如 2024 年报告中的“2023年”“2023年度”），所在分句写的是会议、文件、活动"
+            f"（{'、'.join(list(p.event_cues)[:8])}……）或年份后跟着数字时，视为沿用上年文字，每处列为一条问题。"
+        ),
+        (
+            f"不算：年份前紧接{'、'.join(p.before_cues)}；年份后紧接{'、'.join(p.after_cues)}；"
+            f"同一分句中年份之后有{'、'.join(p.clause_cues)}；起止年份（如《…（2023—2025年）》）；具体日期（2023年12月）。"
+        ),
+    ]
+
+
+RULE_TYPE = RuleType(
+    name="stale-year",
+    params=Params,
+    keys=(
+        Key("event_cues", parse_words, "表示本年工作的词", required=True, show=show_words),
+        Key("before_cues", parse_words, "年份前的排除词", required=True, show=show_words),
+        Key("after_cues", parse_words, "紧接年份后的排除词", required=True, show=show_words),
+        Key("clause_cues", parse_words, "分句中年份后的排除词", required=True, show=show_words),
+        SCOPE,
+    ),
+    check=check,
+    explain=explain,
+)

@@ -1,0 +1,245 @@
+"""unanswered-shortcomings: does the plans part answer each problem the report admits?
+
+Each problem of the shortcomings part (a numbered sub-heading, an 一是 item,
+or a sentence that reads as a problem; cause analysis left out) is reduced to
+its key words: the words of its title that are not stock wording (部分, 不足,
+工作, 法治 …).  It counts as answered when one item of the plans part holds
+at least `min_overlap` of those words: the same group, field or mechanism
+(村干部, 法律顾问, 电子取证), however vaguely the measure is put.  Stock
+phrases about 法治政府建设 as a whole answer nothing, since their words are
+all stock.  Word lists are data in the rule file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fazhi_audit.checks.context import CheckContext
+from fazhi_audit.checks.findings import (
+    fill,
+    finding,
+    part_labels,
+    phrase_list,
+    sentence_evidence,
+)
+from fazhi_audit.checks.keys import parse_phrases
+from fazhi_audit.checks.part_items import INLINE_START, PartItem, split_items
+from fazhi_audit.checks.rule_type import Key, RuleType
+from fazhi_audit.model.result import Finding, ItemResult
+from fazhi_audit.rules.common import Checker
+from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.yaml_lines import LinedDict
+from fazhi_audit.text.document import Document, Sentence
+from fazhi_audit.text.structure.outline import SectionVocabulary
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MARKER_AT_START = re.compile(r"^[一二三四五六七八九十]{1,3}是")
+_MAX_CLAUSES = 3  # a title made only of stock words borrows key words from the next clauses
+_NAME_CHARS = 30
+
+
+@dataclass(frozen=True)
+class Params:
+    causes: tuple[str, ...]  # cue words of cause analysis: those sentences are not problems
+    problem_cues: tuple[str, ...]  # a sentence reads as a problem (used when items are not numbered)
+    intro_cues: tuple[str, ...]  # …and these make it the introduction to the problems instead
+    generic: tuple[str, ...]  # stock words that say nothing about what the problem concerns
+    synonyms: tuple[tuple[str, ...], ...] = ()  # words a plan may use for the same thing
+    min_overlap: float = 0.5  # share of a problem's key words one plan item must hold
+
+    def canon(self, word: str) -> str:
+        for group in self.synonyms:
+            if word in group:
+                return group[0]
+        return word
+
+
+def _parse_synonyms(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[tuple[str, ...], ...]:
+    raw = data[key]
+    if not isinstance(raw, list):
+        c.fail(data, key, f"{key} 必须是列表，每项为一组同义词（如 [形式, 方式]）")
+    groups = []
+    for group in raw:
+        words = c.strings(data, key, group)
+        if len(words) < 2:
+            c.fail(data, key, f"{key} 的每组至少两个词")
+        groups.append(tuple(words))
+    return tuple(groups)
+
+
+def _parse_overlap(c: Checker, data: LinedDict, key: str, values: dict) -> float:
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        c.fail(data, key, f"{key} 必须是 0–1 之间的数（如 0.5）")
+    return float(value)
+
+
+def _show_synonyms(groups, vocab: SectionVocabulary) -> str:
+    return "；".join("、".join(g) for g in groups) or "—"
+
+
+# --- problems --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    item: PartItem
+    sentence: Sentence  # where it is named
+    clauses: tuple[str, ...]  # its title first, then the clauses after it
+
+
+def _clauses(text: str) -> list[str]:
+    return [c.strip() for c in re.split(r"[,;:。!?]", text) if c.strip()]
+
+
+def _is_cause(item: PartItem, p: Params) -> bool:
+    """Cause analysis rather than a problem: a cue in its heading, or before its 一是 (究其原因，主要在于一是…)."""
+    if item.heading is not None:
+        return any(c in item.title for c in p.causes)
+    text = item.first.text
+    if _MARKER_AT_START.match(text):
+        return False  # 一是…，原因是… names a problem, then its cause
+    m = INLINE_START.match(text)
+    lead = m.group(0) if m else text
+    return any(c in lead for c in p.causes)
+
+
+def problems(doc: Document, p: Params) -> list[Problem]:
+    items, how = split_items(doc, "shortcomings")
+    out: list[Problem] = []
+    cause_line: int | None = None  # causes listed as 一是… run to the end of the line that introduced them
+    for item in items:
+        first = item.first
+        if _is_cause(item, p):
+            cause_line = first.index
+            continue
+        if item.heading is None and first.index == cause_line:
+            continue
+        if how == "sentence" and (not any(c in first.text for c in p.problem_cues) or any(c in first.text for c in p.intro_cues)):
+            continue  # an introduction or a remark, not a problem
+        rest = [c for s in item.sentences[1:] if not any(k in s.text for k in p.causes) for c in _clauses(s.text)]
+        if item.heading is not None:  # a heading may run on: 执法力量不足，基层所平均仅有执法人员8名
+            head = _clauses(item.title)
+        else:
+            head = [item.title, *_clauses(first_clause_rest(first.text))]
+        out.append(Problem(item, first, tuple(c for c in (*head, *rest) if c)[:_MAX_CLAUSES]))
+    return out
+
+
+def first_clause_rest(text: str) -> str:
+    """The sentence after its first clause (and after any 一是 marker)."""
+    text = INLINE_START.sub("", text)
+    m = re.search(r"[,;:。!?]", text)
+    return text[m.end() :] if m else ""
+
+
+# --- key words and matching --------------------------------------------------------
+
+
+def key_words(text: str, p: Params, ctx: CheckContext) -> list[str]:
+    """The words of a problem's title that say what it is about (stock words and single characters left out)."""
+    segmenter = ctx.matcher.segmenter
+    if segmenter.mode == "char":  # no model: character pairs stand in for words
+        for word in sorted(p.generic, key=len, reverse=True):
+            text = text.replace(word, "|")
+        tokens = [text[i : i + 2] for i in range(len(text) - 1)]
+    else:
+        tokens = list(segmenter.tokens(text))
+    words = [t for t in tokens if len(t) >= 2 and _CJK.search(t) and "|" not in t and t not in p.generic]
+    return list(dict.fromkeys(words))
+
+
+def _holds(word: str, text: str, p: Params) -> bool:
+    """The plan text uses this word, a synonym of it, or (for long words) its first or last two characters."""
+    forms = {word, *next((g for g in p.synonyms if word in g), ())}
+    if any(f in text for f in forms):
+        return True
+    if len(word) >= 3:
+        return any(piece in text and piece not in p.generic for piece in (word[:2], word[-2:]))
+    return False
+
+
+def best_answer(words: list[str], plans: list[PartItem], p: Params) -> tuple[float, PartItem | None, list[str]]:
+    """The plan item holding the largest share of the words: (share, item, words it holds)."""
+    best: tuple[float, PartItem | None, list[str]] = (0.0, None, [])
+    for plan in plans:
+        text = plan.text
+        held = [w for w in words if _holds(w, text, p)]
+        share = len(held) / len(words)
+        if share > best[0]:
+            best = (share, plan, held)
+    return best
+
+
+def _name(problem: Problem) -> str:
+    title = problem.clauses[0]
+    return title if len(title) <= _NAME_CHARS else title[:_NAME_CHARS] + "…"
+
+
+def judge(problem: Problem, plans: list[PartItem], p: Params, ctx: CheckContext) -> ItemResult | None:
+    """found=True when a plan item answers it; None when its wording gives nothing to match on."""
+    for clause in problem.clauses:
+        words = key_words(clause, p, ctx)
+        if words:
+            break
+    else:
+        return None
+    share, plan, held = best_answer(words, plans, p)
+    evidence = sentence_evidence(problem.sentence, 100.0, problem.clauses[0] if problem.clauses[0] in problem.sentence.text else "")
+    if share >= p.min_overlap and plan is not None:
+        return ItemResult(_name(problem), True, evidence, f"下一年度安排“{plan.title[:20]}”有对应措施（{'、'.join(held)}）")
+    return ItemResult(_name(problem), False, evidence, f"下一年度安排中未见针对“{'、'.join(words[:4])}”的措施")
+
+
+def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
+    p: Params = rule.params
+    found = problems(doc, p)
+    plans, _ = split_items(doc, "plans")
+    if not found:
+        return [finding(rule, "pass", "未找到“存在的不足”部分或其中未列出具体问题，未检查", scored=False)]
+    if not plans:
+        return [finding(rule, "pass", "未找到“下一年度安排”部分，未检查问题与措施的对应", scored=False)]
+    results = [r for pr in found if (r := judge(pr, plans, p, ctx)) is not None]
+    if not results:
+        return [finding(rule, "pass", "不足部分的问题表述过于笼统，无从对照下一年度安排，未检查", scored=False)]
+    open_ = [r for r in results if not r.found]
+    line = (open_[0] if open_ else results[0]).evidence.line
+    answered = len(results) - len(open_)
+    if not open_:
+        return [finding(rule, "pass", f"不足部分的 {len(results)} 个问题在下一年度安排中都有对应措施", items=results, line=line)]
+    status = "partial" if answered else "fail"
+    message = fill(rule.message, count=len(open_), total=len(results), problems="；".join(r.name for r in open_))
+    return [finding(rule, status, message, items=results, line=line, credit=answered / len(results))]
+
+
+def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
+    p: Params = rule.params
+    return [
+        f"证据范围：{part_labels(['shortcomings'], vocab)}部分列出的每个问题（小标题、“一是……”或表述问题的句子；原因分析不算），"
+        f"对照{part_labels(['plans'], vocab)}部分的每一条。",
+        f"问题的关键词取自问题的标题或第一个分句，去掉泛泛的词语；某一条安排含有其中至少 {p.min_overlap:.0%} 的关键词即为有对应措施，措施写得笼统也算。",
+        f"不作为关键词的泛泛词语：{phrase_list(p.generic)}",
+        f"视为原因分析的词语：{phrase_list(p.causes)}",
+    ]
+
+
+def _placeholders(rule: Rule) -> dict[str, str]:
+    return {"count": "〈未见对应措施的问题数〉", "total": "〈问题总数〉", "problems": "〈这些问题〉"}
+
+
+RULE_TYPE = RuleType(
+    name="unanswered-shortcomings",
+    params=Params,
+    keys=(
+        Key("causes", parse_phrases, "原因分析的词语", required=True),
+        Key("problem_cues", parse_phrases, "表述问题的词语", required=True),
+        Key("intro_cues", parse_phrases, "引出问题的导语用词", required=True),
+        Key("generic", parse_phrases, "泛泛的词语（不作关键词）", required=True),
+        Key("synonyms", _parse_synonyms, "同义词组", show=_show_synonyms),
+        Key("min_overlap", _parse_overlap, "关键词的最低重合比例", adjustable=True),
+    ),
+    check=check,
+    explain=explain,
+    placeholders=_placeholders,
+)

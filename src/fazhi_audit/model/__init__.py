@@ -1,0 +1,1 @@
+"""The result model every layer above reads: Evidence, Finding, ReportResult, Run, the summary, fingerprints, severities."""

@@ -1,0 +1,66 @@
+"""Counts, a score ranking, and the "what do reports miss most" table."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fazhi_audit.base.paths import display_path
+from fazhi_audit.model.result import ReportResult, baselined_count
+
+if TYPE_CHECKING:
+    from fazhi_audit.rules.schema import Rule
+
+
+def build_summary(results: list[ReportResult], rules: list[Rule] | None = None, previous: list[tuple[str, str | None]] = ()) -> dict:
+    """The batch summary; `previous`: (report, last year's report or None) for each report when --previous was given."""
+    readable = [r for r in results if not r.error]
+    ranking = sorted(readable, key=lambda r: (r.score, r.path))
+
+    # rule id -> (title, severity); passing `rules` also lists rules that never fired
+    meta: dict[str, tuple[str, str]] = {rule.id: (rule.title, rule.severity) for rule in rules or []}
+    missing: dict[str, set[str]] = {rid: set() for rid in meta}
+    for r in readable:
+        for f in r.findings:
+            meta.setdefault(f.rule, (f.title, f.severity))
+            hits = missing.setdefault(f.rule, set())
+            if f.status != "pass":
+                hits.add(r.path)  # a set: several findings of one rule count the report once
+
+    n = len(readable)
+    table = [
+        {
+            "rule": rid,
+            "title": meta[rid][0],
+            "severity": meta[rid][1],
+            "missing": len(paths),
+            "share": round(len(paths) / n, 4) if n else 0.0,
+        }
+        for rid, paths in missing.items()
+    ]
+    table.sort(key=lambda row: (-row["missing"], row["rule"]))
+    return {
+        "reports": len(results),
+        "passed": sum(1 for r in readable if r.passed),
+        "failed": sum(1 for r in readable if not r.passed),
+        "unreadable": len(results) - n,
+        "baselined": baselined_count(results),  # problems already in the baseline file
+        "ranking": [{"path": r.path, "body": r.body, "score": r.score, "passed": r.passed} for r in ranking],
+        "rules": table,
+        "duplicates": duplicates(readable),
+        **({"previous": previous_reports(results, previous)} if previous else {}),
+    }
+
+
+def duplicates(readable: list[ReportResult]) -> list[dict]:
+    """The same body and year submitted more than once (e.g. a .docx and a .pdf of one report)."""
+    groups: dict[tuple[str, int], list[str]] = {}
+    for r in readable:
+        if r.body and r.year:
+            groups.setdefault((r.body, r.year), []).append(r.path)
+    return [{"body": body, "year": year, "paths": paths} for (body, year), paths in sorted(groups.items()) if len(paths) > 1]
+
+
+def previous_reports(results: list[ReportResult], previous: list[tuple[str, str | None]]) -> list[dict]:
+    """Which reports were compared with last year's report (--previous), in the order of the results."""
+    found = {display_path(report): last for report, last in previous}
+    return [{"path": r.path, "previous": found[r.path]} for r in results if r.path in found]

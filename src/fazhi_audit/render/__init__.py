@@ -1,0 +1,1 @@
+"""What people read: the formatters, the terminal report, explanations, statistics, output files."""

@@ -1,1 +1,0 @@
-"""The result model and the formatters that render it."""

@@ -1,0 +1,157 @@
+"""Figures and years as reports write them: 146件, 33.75万元, 50余处, 98.6%, 2023年, 二〇二三年度.
+
+The content-quality checks read counts and years out of (normalised) report
+sentences; this module is the one place that knows how they are written.
+Which measure words count, and what the words around a figure mean, is rule
+data (rules/quality.contradiction.yaml); this module only parses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from fazhi_audit.text.numerals import read_number
+
+CLAUSE_MARKS = ",;:。!?"  # what ends a clause in normalised text (，；： fold to ,;:)
+_MAGNITUDES = {"万": 1e4, "亿": 1e8}
+_APPROX_AFTER = ("余", "多")  # 50余处: at least 50, fewer than the next round number
+_AT_LEAST_AFTER = ("以上",)  # 95%以上
+_AT_MOST_AFTER = ("以下", "以内")
+_AROUND_AFTER = ("左右",)
+_AT_LEAST_BEFORE = ("超过", "逾", "不少于", "不低于")
+_AROUND_BEFORE = ("约", "近", "大约")
+_CN_YEAR_DIGITS = "〇○零一二三四五六七八九"
+_DASH = r"\s*(?:[—–\-~～]+|至|到)\s*"
+# 2023年, 2023年度, 二〇二三年; a range 2023—2025年 / 2023年—2025年 / 2023至2025年 is one mention
+_YEAR = rf"(?:20\d{{2}}|二[〇○零][{_CN_YEAR_DIGITS}]{{2}})"
+_YEAR_MENTION = re.compile(rf"(?<![\d{_CN_YEAR_DIGITS}])(?P<y1>{_YEAR})(?:\s*年(?:度)?)?(?:{_DASH}(?P<y2>{_YEAR}))?\s*年(?P<du>度)?")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number with its measure word, as found in a sentence."""
+
+    text: str  # as written: 33.75万元
+    value: float  # in the unit's base: 337500 (元)
+    low: float  # the range the wording allows: 50余处 -> [50, 60)
+    high: float
+    unit: str  # the canonical measure word (the first of its synonyms)
+    start: int  # [start, end) in the sentence
+    end: int
+
+    def overlaps(self, other: Figure) -> bool:
+        """Whether both wordings can describe the same number (50余 and 56 can; 20 and 23 cannot)."""
+        return self.low <= other.high and other.low <= self.high
+
+
+@dataclass(frozen=True)
+class YearMention:
+    year: int
+    text: str
+    start: int
+    end: int
+    until: int | None = None  # the end year of a range (2023—2025年)
+
+
+class UnitTable:
+    """Measure words and their synonyms: 人/名 count the same thing."""
+
+    def __init__(self, groups: tuple[tuple[str, ...], ...]):
+        self.canonical = {word: group[0] for group in groups for word in group}
+        words = sorted(self.canonical, key=len, reverse=True)  # 人次 before 人
+        alternation = "|".join(re.escape(w) for w in words)
+        self.pattern = re.compile(
+            rf"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>[万亿])?(?P<approx>余|多)?\s*(?P<unit>{alternation})"
+            rf"|(?P<pct>百分之(?:百|\d+(?:\.\d+)?))"
+        )
+
+    def find(self, text: str) -> list[Figure]:
+        """Every figure in `text`, left to right; ordinals (第3次) and dates are not figures."""
+        out = []
+        for m in self.pattern.finditer(text):
+            if m.group("pct"):
+                number = m.group("pct")[3:]
+                value = 100.0 if number == "百" else float(number)
+                unit = self.canonical.get("%", "%")
+                low, high = _range(text, m.start(), m.end(), value, None)
+                out.append(Figure(m.group(0), value, low, high, unit, m.start(), m.end()))
+                continue
+            if m.start() > 0 and text[m.start() - 1] == "第":
+                continue
+            value = float(m.group("num")) * _MAGNITUDES.get(m.group("mag") or "", 1.0)
+            low, high = _range(text, m.start(), m.end(), value, m.group("approx"))
+            out.append(Figure(m.group(0), value, low, high, self.canonical[m.group("unit")], m.start(), m.end()))
+        return out
+
+
+def _range(text: str, start: int, end: int, value: float, approx: str | None) -> tuple[float, float]:
+    """The numbers a wording allows: exact, 50余 (50-60), 95%以上, 约4000."""
+    after, before = text[end : end + 2], text[max(0, start - 3) : start]
+    if approx:
+        step = 10 ** math.floor(math.log10(value)) if value >= 10 else 1.0
+        return value, value + step
+    if after.startswith(_AT_LEAST_AFTER) or before.endswith(_AT_LEAST_BEFORE):
+        return value, math.inf
+    if after.startswith(_AT_MOST_AFTER):
+        return 0.0, value
+    if after.startswith(_AROUND_AFTER) or before.endswith(_AROUND_BEFORE):
+        return value * 0.9, value * 1.1
+    return value, value
+
+
+def find_years(text: str) -> list[YearMention]:
+    """Years followed by 年 (2023年, 2023年度, 二〇二三年), ranges as one mention."""
+    out = []
+    for m in _YEAR_MENTION.finditer(text):
+        year = _year_value(m.group("y1"))
+        until = _year_value(m.group("y2")) if m.group("y2") else None
+        if year is not None:
+            out.append(YearMention(year, m.group(0), m.start(), m.end(), until))
+    return out
+
+
+def _year_value(text: str) -> int | None:
+    return int(text) if text.isdigit() else read_number(text)
+
+
+class Clauses:
+    """The clauses of one sentence, found once: `span(at)` is a lookup, not a scan.
+
+    A sentence may be a whole page of text run together; checks that ask for
+    the clause of every figure in it must not rescan the sentence each time.
+    """
+
+    def __init__(self, text: str):
+        marks = [i for i, ch in enumerate(text) if ch in CLAUSE_MARKS]
+        self.starts = [0] + [i + 1 for i in marks]  # clause i is [starts[i], ends[i])
+        self.ends = marks + [len(text)]
+
+    def index(self, at: int) -> int:
+        return bisect_right(self.starts, at) - 1
+
+    def span(self, at: int) -> tuple[int, int]:
+        i = self.index(at)
+        return self.starts[i], self.ends[i]
+
+
+def title_ranges(text: str) -> list[tuple[int, int]]:
+    """[start, end) of every 《document title》 in `text`, in one pass (an unclosed 《 runs to the end)."""
+    out, opened = [], None
+    for i, ch in enumerate(text):
+        if ch == "《" and opened is None:
+            opened = i
+        elif ch == "》" and opened is not None:
+            out.append((opened, i + 1))
+            opened = None
+    if opened is not None:
+        out.append((opened, len(text)))
+    return out
+
+
+def in_ranges(ranges: list[tuple[int, int]], at: int) -> bool:
+    """Whether `at` falls in one of the sorted, disjoint `ranges`."""
+    i = bisect_right(ranges, (at, math.inf)) - 1
+    return i >= 0 and ranges[i][0] <= at < ranges[i][1]

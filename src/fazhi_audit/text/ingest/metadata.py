@@ -1,0 +1,123 @@
+"""Title, reporting body and report year from the top of a report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fazhi_audit.text.dates import WRITTEN_DATE, date_of
+from fazhi_audit.text.ingest.normalize import Line
+from fazhi_audit.text.numerals import CN_NUMERAL_CHARS
+
+_TITLE_CORE = re.compile(r"法治(政府)?建设")
+_TITLE_END = re.compile(r"(报告|总结|情况)\s*$")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_HEADING_START = re.compile(rf"^([{CN_NUMERAL_CHARS}]+[、.]|\([{CN_NUMERAL_CHARS}]+\)|第[{CN_NUMERAL_CHARS}]+部分)")
+_ADDRESSEE = re.compile(r"[:：]\s*$")
+_MAX_TITLE_SCAN = 6  # titles sit in the first lines after the wrapper
+
+# The signing date (落款日期) closes a report: 2024年2月26日 or 二〇二四年二月二十六日,
+# alone on a line or after the body's name on the same line.
+# A name before the date must read like a reporting body, so "截至 2024年2月26日" is no 落款.
+_SIGNER = r"[^,;:!?。()\s][^,;:!?。()]{0,38}?(?:政府|办事处|委员会|党委|党组|党工委|委|办公室|办|局|厅|署|中心|院|所|队|站)"
+_SIGNED_LINE = re.compile(rf"^(?:{_SIGNER}\s*)?\(?{WRITTEN_DATE}\)?$")
+_SIGNED_SCAN = 4  # the date sits in the last lines; after the body's name, maybe before a note
+
+
+@dataclass
+class Metadata:
+    title: str | None
+    title_lines: list[int]  # indexes into the normalised lines
+    body: str | None
+    year: int | None
+    signed: str | None = None  # ISO date of the 落款, when the report ends with one
+    signed_line: int | None = None  # its index into the normalised lines
+
+
+def _is_title_line(text: str) -> bool:
+    return bool(_TITLE_CORE.search(text)) and len(text) <= 60 and not text.endswith("。")
+
+
+def find_title(lines: list[Line]) -> tuple[str | None, list[int]]:
+    for i, line in enumerate(lines[:_MAX_TITLE_SCAN]):
+        text = line.text
+        if _HEADING_START.match(text):
+            break
+        if _is_title_line(text) and (_TITLE_END.search(text) or "报告" in text):
+            # A title may be split: "城口县左岚乡人民政府" / "2024年法治政府建设情况报告".
+            if i > 0:
+                prev = lines[i - 1].text
+                if len(prev) <= 30 and not re.search(r"[,。;:!?]", prev) and not _TITLE_CORE.search(prev):
+                    if text[:1].isdigit() or text.startswith("关于"):
+                        return prev + text, [i - 1, i]
+            return text, [i]
+    return None, []
+
+
+def find_body(title: str | None) -> str | None:
+    if not title:
+        return None
+    head = _TITLE_CORE.split(title)[0]
+    head = re.split(r"关于", head)[0] if "关于" in head else head
+    head = re.sub(r"(20\d{2})\s*年度?|(上一|本)年度", " ", head)
+    # A joint title may lose the space between its two bodies (PDF justification):
+    # 中共某镇委员会某镇人民政府 is two names.
+    head = re.sub(r"(委员会|党委|党工委)(?=\S*?(?:人民政府|政府|办事处))", r"\1 ", head)
+    parts = [p for p in re.split(r"\s+", head) if p]
+    parts = [re.sub(r"^中共", "", p) for p in parts]
+    # 中共某县委员会 / 某镇党委 name a place's party committee: keep the place. A
+    # 卫生健康委员会 or 发展和改革委员会 is a department and keeps its name.
+    parts = [re.sub(r"(?<=[镇乡县区市州旗省道])(党委|委员会)$", "", p) for p in parts]
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    if len(parts) > 1:
+        # Joint reports (党委 + 政府) name one place twice: keep the first
+        # name up to the end of what the names share (大柳镇委员会/大柳镇人民政府).
+        common = _longest_common(parts[0], parts[1])
+        if len(common) >= 2:
+            return parts[0][: parts[0].index(common) + len(common)]
+        return " ".join(parts)
+    return parts[0]
+
+
+def _longest_common(a: str, b: str) -> str:
+    from difflib import SequenceMatcher
+
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return a[m.a : m.a + m.size]
+
+
+def find_year(title: str | None, lines: list[Line]) -> int | None:
+    if title:
+        m = _YEAR.search(title) or re.search(r"(20\d{2})", title)
+        if m:
+            return int(m.group(1))
+    for line in lines[:8]:
+        m = _YEAR.search(line.text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def parse_signed_date(text: str) -> str | None:
+    """ISO date when the whole line is a signing date (optionally after a name)."""
+    m = _SIGNED_LINE.match(text.strip())
+    return date_of(m) if m else None
+
+
+def find_signed(lines: list[Line], body_start: int = 0) -> tuple[str | None, int | None]:
+    """The 落款 date among the last few lines; dates inside sentences do not count."""
+    first = max(body_start, len(lines) - _SIGNED_SCAN)
+    for i in range(len(lines) - 1, first - 1, -1):
+        found = parse_signed_date(lines[i].text)
+        if found:
+            return found, i
+    return None, None
+
+
+def extract_metadata(lines: list[Line]) -> Metadata:
+    title, title_lines = find_title(lines)
+    body_start = title_lines[-1] + 1 if title_lines else 0
+    signed, signed_line = find_signed(lines, body_start)
+    return Metadata(title=title, title_lines=title_lines, body=find_body(title), year=find_year(title, lines), signed=signed, signed_line=signed_line)

@@ -1,0 +1,79 @@
+"""Turn an input file (or stdin bytes) into a RawDocument: the dispatcher.
+
+Picks the reader for a file's suffix and converts Traditional script.  The
+readers themselves (txt decoding in raw.py, docx_reader, pdf_reader,
+html_reader) return text lines with their origins; they raise InputError
+with a one-line Chinese reason and never let a library's exception escape.
+Every input is held to `Limits` (ingest/guards.py): its size before it is
+read, and the size of the text it yields before anything parses it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from fazhi_audit.base.errors import InputError
+from fazhi_audit.base.limits import Limits
+from fazhi_audit.text.ingest.docx_reader import read_docx
+from fazhi_audit.text.ingest.guards import check_chars, check_size
+from fazhi_audit.text.ingest.html_reader import read_html
+from fazhi_audit.text.ingest.pdf_reader import read_pdf
+from fazhi_audit.text.ingest.raw import RawDocument, decode_text
+from fazhi_audit.text.ingest.script import convert_if_traditional
+
+TEXT_SUFFIXES = {".txt", ".md", ".text"}
+DOCX_SUFFIXES = {".docx"}
+PDF_SUFFIXES = {".pdf"}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mhtml"}
+UNSUPPORTED_SUFFIXES = {".doc", ".wps", ".ofd", ".rtf", ".odt", ".pages", ".xls", ".xlsx", ".ppt", ".pptx", ".et", ".caj"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES
+SUPPORTED_HINT = "支持 .txt/.md、.docx、.pdf（含文本层）、.html/.htm"
+
+
+def read_path(path: Path, limits: Limits | None = None) -> RawDocument:
+    limits = limits or Limits()
+    suffix = path.suffix.lower()
+    if suffix in UNSUPPORTED_SUFFIXES:
+        raise InputError(
+            f"不支持的格式 {suffix}：请在 Word/WPS 中另存为 .docx（或导出为含文字的 PDF/纯文本）后再检查；{SUPPORTED_HINT}"
+        )
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            check_size(size, limits)  # before reading: a 3 GB file is never loaded
+            data = handle.read(limits.max_bytes + 1)  # a file that grows (or a FIFO) stops here
+    except IsADirectoryError:
+        raise InputError("这是一个目录，不是文件") from None
+    except PermissionError:
+        raise InputError("没有读取权限：请检查文件权限") from None
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
+    return read_bytes(data, suffix, limits)
+
+
+def read_stream(stream: BinaryIO, suffix: str = ".txt", limits: Limits | None = None) -> RawDocument:
+    """Standard input and other streams: read no more than the size limit allows."""
+    limits = limits or Limits()
+    data = stream.read(limits.max_bytes + 1)
+    check_size(len(data), limits, stream=True)
+    return read_bytes(data, suffix, limits)
+
+
+def read_bytes(data: bytes, suffix: str = ".txt", limits: Limits | None = None) -> RawDocument:
+    limits = limits or Limits()
+    check_size(len(data), limits)
+    if not data.strip():
+        raise InputError("文件为空：请提供报告正文")
+    suffix = suffix.lower()
+    if suffix in DOCX_SUFFIXES:
+        doc = read_docx(data, limits)
+    elif suffix in PDF_SUFFIXES:
+        doc = read_pdf(data, limits)
+    elif suffix in HTML_SUFFIXES:
+        doc = read_html(data)
+    else:
+        doc = RawDocument(text=decode_text(data), source_format="txt")
+    check_chars(doc.text, limits)  # before parsing: text the size of a library is not a report
+    return convert_if_traditional(doc)

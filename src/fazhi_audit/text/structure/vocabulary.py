@@ -1,0 +1,97 @@
+"""The part vocabulary (rules/vocab/sections.yaml) and what a heading's words say."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from fazhi_audit.text.ingest.normalize import Line
+
+SECTION_KINDS = ("achievements", "shortcomings", "first_responsible", "plans", "other", "extra")
+PREAMBLE = "preamble"
+
+
+@dataclass
+class SectionKind:
+    name: str
+    label: str
+    priority: int
+    keywords: list[str]
+    headings: list[str]
+    content_cues: list[str] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)  # words that show the part's content inside another part
+
+
+@dataclass
+class SectionVocabulary:
+    kinds: list[SectionKind]
+    canonical_order: list[str]
+    strip_prefixes: list[str]
+    heading_threshold: float = 82.0
+
+    def label(self, kind: str) -> str:
+        for k in self.kinds:
+            if k.name == kind:
+                return k.label
+        return {"extra": "其他部分", PREAMBLE: "导语"}.get(kind, kind)
+
+
+def clean_heading(text: str, vocab: SectionVocabulary) -> str:
+    """A heading without its year and filler (2024年度 …的), as the vocabulary lists them."""
+    for prefix in vocab.strip_prefixes:
+        text = re.sub("^" + prefix, "", text)
+    return text.strip(" ,:的")
+
+
+def heading_similarity(text: str, vocab: SectionVocabulary) -> tuple[str | None, float]:
+    """The kind whose listed heading is closest to the whole text, and how close (0-100)."""
+    cleaned = clean_heading(text, vocab)
+    best, score = None, 0.0
+    for kind in vocab.kinds:
+        for alias in kind.headings:
+            s = fuzz.ratio(alias, cleaned)
+            if s > score:
+                best, score = kind.name, s
+    return best, score
+
+
+def classify_heading(text: str, vocab: SectionVocabulary) -> tuple[str | None, float]:
+    """Kind and confidence (0-100) from a heading's words alone."""
+    cleaned = clean_heading(text, vocab)
+    for kind in sorted(vocab.kinds, key=lambda k: k.priority):
+        if any(kw in cleaned for kw in kind.keywords):
+            return kind.name, 100.0
+    best, score = heading_similarity(text, vocab)
+    if score >= vocab.heading_threshold:
+        return best, score
+    return None, score
+
+
+_LEADING_YEAR = re.compile(r"^(20\d{2})\s*年")
+
+
+def classify_part(text: str, vocab: SectionVocabulary, year: int | None = None) -> tuple[str | None, float]:
+    """classify_heading, and a heading the words leave open but dated the
+    year after the report's (2025年重点工作 in a 2024 report) is the plans part."""
+    kind, score = classify_heading(text, vocab)
+    if kind is None and year is not None:
+        m = _LEADING_YEAR.match(text)
+        if m and int(m.group(1)) == year + 1:
+            return "plans", 100.0
+    return kind, score
+
+
+def classify_content(lines: list[Line], vocab: SectionVocabulary) -> str | None:
+    """Fallback for an unclear heading: which kind's cue words dominate the body."""
+    body = "".join(line.text for line in lines)
+    counts = {k.name: sum(body.count(c) for c in k.content_cues) for k in vocab.kinds if k.content_cues}
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
+    top, n = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    if n >= 3 and n >= 2 * max(runner_up, 1):
+        return top
+    return None
