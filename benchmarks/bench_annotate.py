@@ -23,6 +23,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from fazhi_audit.engine.settings import AuditSettings
+
+KEEP = AuditSettings(keep_document=True)  # comments are placed by the parsed document's line origins
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "004_c02b67eb7c1835e1.txt"
@@ -63,7 +66,7 @@ def main() -> None:
         size = source.stat().st_size
         auditor = Auditor()
         rules, vocab = auditor.ruleset.rules, auditor.ruleset.vocab
-        result = auditor.audit_path(source)
+        result = auditor.audit_path(source, KEEP)
         annotate_only, both = [], []
         comments = 0
         for n in range(args.runs):
@@ -72,7 +75,7 @@ def main() -> None:
             annotate_only.append(time.perf_counter() - t)
             comments = summary.comments
             t = time.perf_counter()
-            annotate_docx(source, auditor.audit_path(source), Path(tmp) / f"b{n}.docx", rules=rules, vocab=vocab)
+            annotate_docx(source, auditor.audit_path(source, KEEP), Path(tmp) / f"b{n}.docx", rules=rules, vocab=vocab)
             both.append(time.perf_counter() - t)
         t = time.perf_counter()
         subprocess.run([sys.executable, "-m", "fazhi_audit", "annotate", str(source), "-o", str(Path(tmp) / "cli.docx")], capture_output=True, check=False)

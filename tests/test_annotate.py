@@ -34,6 +34,9 @@ from fazhi_audit.annotate.ranges import mark, range_nodes
 from fazhi_audit.render.formatters._common import SEVERITY_LABEL, not_checked, problems
 from fazhi_audit.text.ingest.docx_numbering import W
 from fazhi_audit.text.ingest.docx_reader import paragraph_text, source_paragraphs
+from fazhi_audit.engine.settings import AuditSettings
+
+KEEP = AuditSettings(keep_document=True)  # comments are placed by the parsed document's line origins
 
 # The parts an annotated copy may change; every other part must be byte-identical.
 COMMENT_PARTS = {"word/document.xml", "word/comments.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"}
@@ -104,7 +107,7 @@ def parts(path: Path) -> dict[str, bytes]:
 def rich(tmp_path_factory, auditor):
     folder = tmp_path_factory.mktemp("annotate")
     source = rich_report(folder / "报告.docx", folder / "图.png")
-    result = auditor.audit_path(source)
+    result = auditor.audit_path(source, KEEP)
     assert result.error is None
     target = folder / "报告-审查意见.docx"
     summary = annotate_docx(source, result, target, rules=auditor.ruleset.rules, vocab=auditor.ruleset.vocab)
@@ -255,7 +258,7 @@ def test_comments_already_in_the_file_stay(tmp_path, auditor):
     document = docx.Document(str(source))
     document.add_comment(document.paragraphs[1].runs, text="起草人的批注", author="张三")
     document.save(source)
-    result = auditor.audit_path(source)
+    result = auditor.audit_path(source, KEEP)
     target = tmp_path / "out.docx"
     annotate_docx(source, result, target, rules=auditor.ruleset.rules, vocab=auditor.ruleset.vocab)
     found = comments(target)
@@ -349,7 +352,7 @@ def test_text_input_becomes_a_new_word_file(tmp_path, auditor):
 
     source = tmp_path / "报告.txt"
     source.write_text(MISSING_PARTS + "全年开展普法活动XX次。\n", encoding="utf-8")
-    result = auditor.audit_path(source)
+    result = auditor.audit_path(source, KEEP)
     target = default_target(source)
     summary = annotate_path(source, result, target, rules=auditor.ruleset.rules, vocab=auditor.ruleset.vocab)
     assert summary.generated and target.name == "报告-审查意见.docx"
@@ -371,7 +374,7 @@ def test_text_to_docx_refuses_to_overwrite_its_input(tmp_path, auditor):
 
     source = tmp_path / "good.txt"
     source.write_text(GOOD, encoding="utf-8")
-    result = auditor.audit_path(source)
+    result = auditor.audit_path(source, KEEP)
     with pytest.raises(UsageError):
         text_to_docx(source, result, source, rules=auditor.ruleset.rules, vocab=auditor.ruleset.vocab)
     assert source.read_text(encoding="utf-8") == GOOD

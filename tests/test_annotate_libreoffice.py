@@ -22,6 +22,9 @@ from conftest import ROOT, require_tool
 from pypdf import PdfReader
 
 from fazhi_audit.annotate import annotate_path
+from fazhi_audit.engine.settings import AuditSettings
+
+KEEP = AuditSettings(keep_document=True)  # comments are placed by the parsed document's line origins
 
 PDF_WITH_NOTES = 'pdf:writer_pdf_Export:{"ExportNotes":{"type":"boolean","value":"true"}}'
 SCREENSHOT = ROOT / "docs" / "screenshots" / "annotate-page1.png"
@@ -64,7 +67,7 @@ def test_libreoffice_exports_every_comment(kind, tmp_path, auditor):
         text = source.with_suffix(".txt")
         text.write_text(read_docx(source.read_bytes()).text, encoding="utf-8")
         source = text
-    result = auditor.audit_path(source)
+    result = auditor.audit_path(source, KEEP)
     target = tmp_path / "报告-审查意见.docx"
     summary = annotate_path(source, result, target, rules=auditor.ruleset.rules, vocab=auditor.ruleset.vocab)
     written = ["\n".join(p.text for p in c.paragraphs) for c in docx.Document(str(target)).comments]

@@ -14,6 +14,7 @@ from fazhi_audit.base.errors import UsageError
 from fazhi_audit.base.exit_codes import ExitCode
 from fazhi_audit.checks.types.carry_over import carried_passages
 from fazhi_audit.engine.previous import find_previous, same_body
+from fazhi_audit.engine.options import Options
 from fazhi_audit.engine.run import run
 from fazhi_audit.engine.settings import AuditSettings
 from fazhi_audit.text.ingest.normalize import normalize_line
@@ -163,7 +164,7 @@ def test_run_with_a_folder_pairs_each_report_and_the_summary_says_which(tmp_path
     now.mkdir()
     (now / "weitang.txt").write_text(report("苇塘镇人民政府", 2024, KEPT, NEW_2024), encoding="utf-8")
     (now / "puwan.txt").write_text(report("蒲湾镇人民政府", 2024, NEW_2024), encoding="utf-8")
-    outcome = run([str(now)], {"previous": str(last_year)}, isolated=True)
+    outcome = run(Options((str(now),), previous=last_year, isolated=True))
     pairs = {row["path"]: row["previous"] for row in outcome.summary["previous"]}
     assert pairs == {str(now / "weitang.txt"): str(last_year / "a.txt"), str(now / "puwan.txt"): None}
     by_path = {r.path: r for r in outcome.results}
@@ -173,18 +174,18 @@ def test_run_with_a_folder_pairs_each_report_and_the_summary_says_which(tmp_path
 
 def test_without_previous_the_summary_has_no_previous_key(tmp_path):
     (tmp_path / "now.txt").write_text(report("苇塘镇人民政府", 2024, KEPT), encoding="utf-8")
-    assert "previous" not in run([str(tmp_path / "now.txt")], isolated=True).summary
+    assert "previous" not in run(Options((str(tmp_path / "now.txt"),), isolated=True)).summary
 
 
 def test_a_previous_file_with_several_reports_is_a_usage_error(tmp_path, last_year):
     for name in ("x.txt", "y.txt"):
         (tmp_path / name).write_text(report("苇塘镇人民政府", 2024, KEPT), encoding="utf-8")
     with pytest.raises(UsageError, match="只能用于检查一份报告"):
-        run([str(tmp_path / "x.txt"), str(tmp_path / "y.txt")], {"previous": str(last_year / "a.txt")}, isolated=True)
+        run(Options((str(tmp_path / "x.txt"), str(tmp_path / "y.txt")), previous=last_year / "a.txt", isolated=True))
     with pytest.raises(UsageError, match="路径不存在"):
-        run([str(tmp_path / "x.txt")], {"previous": str(tmp_path / "nowhere")}, isolated=True)
+        run(Options((str(tmp_path / "x.txt"),), previous=tmp_path / "nowhere", isolated=True))
     with pytest.raises(UsageError, match="不是支持的报告文件"):
-        run([str(tmp_path / "x.txt")], {"previous": str(last_year / "notes.xlsx")}, isolated=True)
+        run(Options((str(tmp_path / "x.txt"),), previous=last_year / "notes.xlsx", isolated=True))
 
 
 # --- the command line ---------------------------------------------------------------------

@@ -98,3 +98,27 @@ def test_layer_contract_sees_an_upward_import():
     assert not graph.find_illegal_dependencies_for_layers(layers=("pkg.high", "pkg.low"), containers=set())
     graph.add_import(importer="pkg.low.b", imported="pkg.high.a")
     assert graph.find_illegal_dependencies_for_layers(layers=("pkg.high", "pkg.low"), containers=set())
+
+
+# What only the engine does: read reports, parse them, load rules, build auditors, resolve config.
+ENGINE_ONLY = [
+    "fazhi_audit.text.ingest.readers",
+    "fazhi_audit.text.document",
+    "fazhi_audit.rules.loader",
+    "fazhi_audit.engine.audit",
+    "fazhi_audit.engine.rulesets",
+    "fazhi_audit.engine.config",
+    "fazhi_audit.engine.pool",
+]
+
+
+@pytest.mark.parametrize("front_end", ["fazhi_audit.annotate", "fazhi_audit.web"])
+def test_front_ends_read_parse_and_load_nothing_themselves(runtime_graph, front_end):
+    # they hand Options to engine.run.run() and work from the Run it returns
+    direct = sorted(
+        f"{importer} -> {imported}"
+        for imported in ENGINE_ONLY
+        for importer in runtime_graph.find_modules_that_directly_import(imported)
+        if importer == front_end or importer.startswith(front_end + ".")
+    )
+    assert direct == [], direct

@@ -13,6 +13,7 @@ from fazhi_audit.annotate.writer import (
     default_target,
 )
 from fazhi_audit.model.result import ReportResult
+from fazhi_audit.model.run import Run
 
 STDIN = "-"
 
@@ -23,38 +24,21 @@ class Skipped:
     why: str  # one Chinese line
 
 
-class RulesetsByPath:
-    """The rule set each input was judged by (config overrides may differ per path), loaded once per pack."""
-
-    def __init__(self, flags: dict, config=None, isolated: bool = False):
-        from fazhi_audit.engine.config import Resolver
-
-        self.resolver = Resolver(flags, config, isolated=isolated)
-        self.loaded: dict = {}
-
-    def __call__(self, path: str):
-        from fazhi_audit.engine.run import load_rules_for
-
-        resolved = self.resolver.resolve(path)
-        if resolved.rules_key not in self.loaded:
-            self.loaded[resolved.rules_key] = load_rules_for(resolved)
-        return self.loaded[resolved.rules_key]
-
-
-def annotate_results(
-    results: list[ReportResult],
+def annotate_run(
+    run: Run,
     target_for: Callable[[ReportResult], Path],
-    ruleset_for: Callable[[str], object],
     author: str = DEFAULT_AUTHOR,
+    results: list[ReportResult] | None = None,
 ) -> Iterator[AnnotationSummary | Skipped]:
-    """Write one annotated .docx per readable report; say why for each one left out."""
-    for result in results:
+    """Write one annotated .docx per readable report of `run` (run with Options.keep_documents);
+    say why for each one left out. Each report is annotated with the rule set it was judged by."""
+    for result in run.results if results is None else results:
         if result.error:
             yield Skipped(result.path, f"无法读取，未生成批注文件：{result.error}")
         elif result.path == STDIN or not Path(result.path).is_file():
             yield Skipped(result.path, "不是磁盘上的文件（如标准输入），未生成批注文件")
         else:
-            ruleset = ruleset_for(result.path)
+            ruleset = run.rulesets[result.path]
             yield annotate_path(Path(result.path), result, target_for(result), author, rules=ruleset.rules, vocab=ruleset.vocab)
 
 

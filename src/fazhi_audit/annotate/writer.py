@@ -17,18 +17,19 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fazhi_audit.annotate.plan import Place, PlannedComment, plan_comments
 from fazhi_audit.annotate.ranges import mark, range_nodes, whole_paragraph
 from fazhi_audit.base.errors import UsageError
 from fazhi_audit.base.files import write_atomic
 from fazhi_audit.model.result import ReportResult
-from fazhi_audit.text.document import Document as ParsedDocument
-from fazhi_audit.text.document import parse_document
 from fazhi_audit.text.ingest.docx_reader import paragraph_text, source_paragraphs
 from fazhi_audit.text.ingest.normalize import Line, normalize_line
-from fazhi_audit.text.ingest.readers import read_bytes, read_path
 from fazhi_audit.text.structure.outline import SectionVocabulary
+
+if TYPE_CHECKING:
+    from fazhi_audit.text.document import Document as ParsedDocument
 
 DEFAULT_AUTHOR = "fazhi-audit"
 CONTENT_TYPES = "[Content_Types].xml"
@@ -58,13 +59,16 @@ def annotate_docx(
     target: Path,
     author: str = DEFAULT_AUTHOR,
     *,
-    rules=None,
-    vocab: SectionVocabulary | None = None,
+    rules,
+    vocab: SectionVocabulary,
 ) -> AnnotationSummary:
-    """Write a copy of `source` (.docx) with a comment at every problem of `result`."""
-    rules, vocab = _rules_and_vocab(rules, vocab)
+    """Write a copy of `source` (.docx) with a comment at every problem of `result`.
+
+    `result.document` is the document as the audit parsed it (Options.keep_documents):
+    comments are placed by its lines' origins, so the file is not read as a report again."""
+    rules = _by_id(rules)
+    parsed = _parsed(result)
     data = Path(source).read_bytes()
-    parsed = parse_document(read_bytes(data, ".docx"), vocab, str(source))  # read as the audit read it
     import docx
 
     document = docx.Document(io.BytesIO(data))
@@ -97,12 +101,12 @@ def text_to_docx(
     target: Path,
     author: str = DEFAULT_AUTHOR,
     *,
-    rules=None,
-    vocab: SectionVocabulary | None = None,
+    rules,
+    vocab: SectionVocabulary,
 ) -> AnnotationSummary:
     """Write a new .docx of the text extracted from `source` (.txt/.pdf/.html), headings as Word headings, with the comments."""
-    rules, vocab = _rules_and_vocab(rules, vocab)
-    parsed = parse_document(read_path(Path(source)), vocab, str(source))
+    rules = _by_id(rules)
+    parsed = _parsed(result)
     document, line_paragraph, leads = _new_document(parsed, result)
     paragraphs = source_paragraphs(document)
     lines = {line.number: line for line in parsed.lines}
@@ -313,14 +317,11 @@ def _write_atomic(target: Path, data: bytes, source: Path) -> None:
     write_atomic(target, lambda fh: fh.write(data), binary=True)
 
 
-def _rules_and_vocab(rules, vocab):
-    """Rules by id and the section vocabulary; the built-in rule pack when not given."""
-    if rules is None or vocab is None:
-        from fazhi_audit.engine.run import load_rules
+def _by_id(rules) -> dict:
+    return rules if isinstance(rules, dict) else {rule.id: rule for rule in rules}
 
-        ruleset = load_rules()
-        rules = ruleset.rules if rules is None else rules
-        vocab = vocab or ruleset.vocab
-    if not isinstance(rules, dict):
-        rules = {rule.id: rule for rule in rules}
-    return rules, vocab
+
+def _parsed(result: ReportResult) -> ParsedDocument:
+    if result.document is None:
+        raise UsageError(f"{result.path}：检查结果未保留文档结构，无法加批注（运行时须设置 Options.keep_documents）")
+    return result.document

@@ -32,6 +32,8 @@ def clean(value):
         return {clean(k): clean(v) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
+            if f.metadata.get("sanitize") is False:
+                continue  # kept for the program (a parsed document), never shown as such
             current = getattr(value, f.name)
             cleaned = clean(current)
             if cleaned is not current:

@@ -1,4 +1,4 @@
-"""Command line: a thin typer layer over the API and the formatters."""
+"""Command line: a thin typer layer over engine.run() and the formatters."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from fazhi_audit.base.errors import (
 )
 from fazhi_audit.base.exit_codes import ExitCode
 from fazhi_audit.cli import text as cli_text
+from fazhi_audit.cli.options import RULE_OPTIONS, Shared, shared
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="法治政府建设年度报告合规检查")
 rules_app = typer.Typer(no_args_is_help=True, help="查看和测试规则")
@@ -38,42 +39,14 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     """法治政府建设年度报告合规检查。"""
 
 
-def _selectors(values: Optional[list[str]]) -> Optional[tuple[str, ...]]:
-    """--select a,b --select c -> (a, b, c); None when the flag was not given."""
-    if values is None:
-        return None
-    return tuple(v.strip() for raw in values for v in raw.split(",") if v.strip())
-
-
-# Options shared by `check` and `baseline create`: where settings come from.
-ConfigOpt = typer.Option(None, "--config", help="使用此配置文件（不再向上查找 fazhi-audit.toml / pyproject.toml）")
-NoConfigOpt = typer.Option(False, "--no-config", help="忽略所有配置文件，只用默认值和命令行参数")
-ProfileOpt = typer.Option(None, "--profile", help="报告主体类型：auto（按名称识别）、generic、township、county、department")
-SelectOpt = typer.Option(None, "--select", help="只运行这些规则 id 或前缀，逗号分隔，可重复")
-IgnoreOpt = typer.Option(None, "--ignore", help="不运行这些规则 id 或前缀，逗号分隔，可重复")
-RulesOpt = typer.Option(None, "--rules", help="使用其他规则目录（替换内置规则包）")
-FailUnderOpt = typer.Option(None, "--fail-under", min=0, max=100, help="得分低于此值判为不通过（默认 0）")
-JobsOpt = typer.Option(None, "--jobs", "-j", min=0, help="并行进程数（默认 CPU 核数；文件少时串行）")
-TrustOpt = typer.Option(False, "--trust-config", help="也采用被检查目录中的配置文件（默认只读当前目录及其上级的配置或 --config）")
-
-
 @app.command()
+@shared(*RULE_OPTIONS, "jobs", "baseline")
 def check(
     paths: list[str] = typer.Argument(..., help="报告文件、目录或通配符；- 表示标准输入"),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="输出格式：text、json、jsonl、csv、sarif、junit、github、markdown、html、xlsx（不给时按 --output 的扩展名；否则设置了 GITHUB_ACTIONS 时为 github，其余为 text）"),
     output: Optional[list[str]] = typer.Option(None, "--output", "-o", help="PATH：写入文件，格式取 --format 或扩展名（.csv .xlsx .html .json .jsonl .sarif .xml .md .txt）；FORMAT=PATH：另写一种格式，可重复"),
-    config: Optional[Path] = ConfigOpt,
-    no_config: bool = NoConfigOpt,
-    profile: Optional[str] = ProfileOpt,
-    select: Optional[list[str]] = SelectOpt,
-    ignore: Optional[list[str]] = IgnoreOpt,
-    rules: Optional[Path] = RulesOpt,
-    fail_under: Optional[float] = FailUnderOpt,
-    jobs: Optional[int] = JobsOpt,
-    trust_config: bool = TrustOpt,
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0, help="每份报告的检查时限（秒，默认 60；0 表示不限）：超时的文件记为错误行，其余照常检查"),
     max_bytes: Optional[str] = typer.Option(None, "--max-bytes", help="单个文件的大小上限（默认 20MB；可写 50MB、500KB 或字节数）：超过上限的文件记为错误行，其余照常检查"),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件：只有不在基线中的问题才判为不通过"),
     previous: Optional[Path] = typer.Option(None, "--previous", help="上一年度报告：一个文件（只检查一份报告时），或其所在目录（按单位名称和年度查找同一单位上一年度的报告），用于检查照搬上年报告（quality.carry-over）"),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="发现问题也以 0 退出（无法读取的输入仍为 3）"),
     statistics: bool = typer.Option(False, "--statistics", help="输出按规则统计的问题数"),
@@ -82,22 +55,23 @@ def check(
     summary_only: bool = typer.Option(False, "--summary-only", help="只输出汇总（大批量检查时使用）"),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="DIR：另为每份报告写出带批注（审查意见）的 Word 文件 DIR/文件名-审查意见.docx"),
     annotate_author: str = typer.Option("fazhi-audit", "--annotate-author", help="--annotate 所写批注的作者名"),
+    shared: Shared = None,
 ) -> None:
     """检查报告并输出差距报告。"""
     from fazhi_audit.engine.run import run
     from fazhi_audit.render.output import TEXT_FORMAT, write_output
 
     outputs = _outputs(fmt, output or [])
-    flags = _flags(profile, select, ignore, rules, fail_under, jobs, baseline, trust_config=trust_config)
-    flags["timeout"] = timeout
-    flags["max-bytes"] = max_bytes
-    flags["previous"] = str(previous) if previous else None
     if annotate is not None and annotate.exists() and not annotate.is_dir():
         raise UsageError(f"--annotate {annotate} 不是目录：请给出存放批注文件的目录")
     from fazhi_audit.render.progress import ProgressBar
 
     with ProgressBar() as progress:
-        outcome = run(paths, flags, config=config, isolated=no_config, exit_zero=exit_zero, on_progress=progress, outputs=[p for _, p in outputs])
+        options = shared.options(
+            paths, timeout=timeout, max_bytes=max_bytes, previous=previous, exit_zero=exit_zero,
+            keep_documents=annotate is not None, on_progress=progress, outputs=tuple(p for _, p in outputs if p is not None),
+        )
+        outcome = run(options)
     for out_fmt, path in outputs:
         write_output(outcome, out_fmt, path, verbose, quiet=quiet, summary_only=summary_only)
     if statistics:
@@ -106,31 +80,23 @@ def check(
         stdout_is_text = any(f == TEXT_FORMAT and p is None for f, p in outputs)
         render_statistics(outcome, Console(highlight=False, stderr=not stdout_is_text, no_color=bool(os.environ.get("NO_COLOR"))))
     if annotate is not None:
-        from fazhi_audit.annotate.batch import RulesetsByPath, folder_targets
+        from fazhi_audit.annotate.batch import folder_targets
 
         machine_stdout = any(f != TEXT_FORMAT and p is None for f, p in outputs)  # keep JSON/SARIF on stdout clean
-        rulesets = RulesetsByPath(flags, config, no_config)
-        _annotate(outcome.results, folder_targets(annotate), rulesets, annotate_author, sys.stderr if machine_stdout else sys.stdout)
+        _annotate(outcome, folder_targets(annotate), annotate_author, sys.stderr if machine_stdout else sys.stdout)
     _print_notes(outcome.notes)
     raise typer.Exit(int(outcome.exit_code))
 
 
 @app.command()
+@shared(*RULE_OPTIONS)
 def annotate(
-    path: str = typer.Argument(..., help="一份报告：.docx 写出带批注的副本；.txt/.pdf/.html 生成新的 .docx"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入的 Word 文件（默认：报告旁的“文件名-审查意见.docx”）"),
-    author: str = typer.Option("fazhi-audit", "--author", help="批注的作者名"),
-    config: Optional[Path] = ConfigOpt,
-    no_config: bool = NoConfigOpt,
-    profile: Optional[str] = ProfileOpt,
-    select: Optional[list[str]] = SelectOpt,
-    ignore: Optional[list[str]] = IgnoreOpt,
-    rules: Optional[Path] = RulesOpt,
-    fail_under: Optional[float] = FailUnderOpt,
-    trust_config: bool = TrustOpt,
+    path: str = typer.Argument(..., metavar="报告", help="一份报告：.docx 写出带批注的副本；.txt/.pdf/.html 生成新的 .docx"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="文件", help="写入的 Word 文件（默认：报告旁的“文件名-审查意见.docx”）"),
+    author: str = typer.Option("fazhi-audit", "--author", metavar="作者", help="批注的作者名"),
+    shared: Shared = None,
 ) -> None:
     """检查一份报告，在 Word 文件中每个问题处加批注（审查意见）；原文件不改动。"""
-    from fazhi_audit.annotate.batch import RulesetsByPath
     from fazhi_audit.annotate.writer import default_target
     from fazhi_audit.engine.run import run
 
@@ -139,22 +105,21 @@ def annotate(
     target = output or default_target(Path(path))
     if target.suffix.lower() != ".docx":
         raise UsageError(f"输出文件 {target} 须以 .docx 结尾")
-    flags = _flags(profile, select, ignore, rules, fail_under, None, None, trust_config=trust_config)
-    outcome = run([path], flags, config=config, isolated=no_config, outputs=[target])
+    outcome = run(shared.options([path], outputs=(target,), keep_documents=True))
     if len(outcome.results) > 1:  # a wildcard that named several files
         raise UsageError(f"annotate 只处理一份报告文件（{path} 对应 {len(outcome.results)} 个文件）：批量请用 fazhi-audit check … --annotate 输出目录")
     for result in outcome.unreadable:
         print(f"错误：{result.path}：{result.error}", file=sys.stderr)
-    _annotate(outcome.readable, lambda _result: target, RulesetsByPath(flags, config, no_config), author, sys.stdout)
+    _annotate(outcome, lambda _result: target, author, sys.stdout, results=outcome.readable)
     _print_notes(outcome.notes)
     raise typer.Exit(int(outcome.exit_code))
 
 
-def _annotate(results, target_for, rulesets, author: str, stream) -> None:
+def _annotate(outcome, target_for, author: str, stream, results=None) -> None:
     """Write the annotated .docx files, one line each (to `stream`); why a file was left out goes to stderr."""
-    from fazhi_audit.annotate.batch import Skipped, annotate_results, written_line
+    from fazhi_audit.annotate.batch import Skipped, annotate_run, written_line
 
-    for done in annotate_results(results, target_for, rulesets, author):
+    for done in annotate_run(outcome, target_for, author, results):
         if isinstance(done, Skipped):
             print(f"{done.path}：{done.why}", file=sys.stderr)
         else:
@@ -165,19 +130,6 @@ def _outputs(fmt: Optional[str], values: list[str]) -> list[tuple[str, Optional[
     from fazhi_audit.render.output import plan_outputs
 
     return plan_outputs(fmt, values, github_actions=os.environ.get("GITHUB_ACTIONS") == "true")
-
-
-def _flags(profile, select, ignore, rules, fail_under, jobs, baseline, *, trust_config: bool = False) -> dict:
-    return {
-        "trust-config": trust_config or None,  # read by config.Resolver, not a setting
-        "profile": profile,
-        "select": _selectors(select),
-        "ignore": _selectors(ignore),
-        "rules": str(rules.resolve()) if rules else None,
-        "fail-under": fail_under,
-        "jobs": jobs,
-        "baseline": str(baseline) if baseline else None,
-    }
 
 
 def _print_notes(notes: list[str]) -> None:
@@ -237,23 +189,17 @@ app.add_typer(config_app, name="config")
 
 
 @baseline_app.command("create")
+@shared(*[n for n in RULE_OPTIONS if n != "fail_under"], "jobs")
 def baseline_create(
-    paths: list[str] = typer.Argument(..., help="报告文件、目录或通配符"),
-    output: Path = typer.Option(Path("fazhi-audit-baseline.json"), "--output", "-o", help="基线文件路径"),
-    config: Optional[Path] = ConfigOpt,
-    no_config: bool = NoConfigOpt,
-    profile: Optional[str] = ProfileOpt,
-    select: Optional[list[str]] = SelectOpt,
-    ignore: Optional[list[str]] = IgnoreOpt,
-    rules: Optional[Path] = RulesOpt,
-    jobs: Optional[int] = JobsOpt,
-    trust_config: bool = TrustOpt,
+    paths: list[str] = typer.Argument(..., metavar="路径", help="报告文件、目录或通配符"),
+    output: Path = typer.Option(Path("fazhi-audit-baseline.json"), "--output", "-o", metavar="文件", help="基线文件路径"),
+    shared: Shared = None,
 ) -> None:
     """检查报告，把当前的全部问题写入基线文件。"""
     from fazhi_audit.engine.baseline import write_baseline
     from fazhi_audit.engine.run import run
 
-    outcome = run(paths, _flags(profile, select, ignore, rules, None, jobs, None, trust_config=trust_config), config=config, isolated=no_config, with_baseline=False)
+    outcome = run(shared.options(paths, with_baseline=False))
     count = write_baseline(outcome.results, output)
     print(f"已写入基线 {output}：{len(outcome.readable)} 份报告，{count} 条问题")
     _print_notes(outcome.notes)
@@ -263,33 +209,23 @@ def baseline_create(
 
 
 @config_app.command("show")
+@shared(*RULE_OPTIONS, "jobs", "baseline")
 def config_show(
-    path: str = typer.Argument(".", help="对哪个文件或目录解析配置（默认当前目录）"),
-    config: Optional[Path] = ConfigOpt,
-    no_config: bool = NoConfigOpt,
-    profile: Optional[str] = ProfileOpt,
-    select: Optional[list[str]] = SelectOpt,
-    ignore: Optional[list[str]] = IgnoreOpt,
-    rules: Optional[Path] = RulesOpt,
-    fail_under: Optional[float] = FailUnderOpt,
-    jobs: Optional[int] = JobsOpt,
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件"),
-    trust_config: bool = TrustOpt,
+    path: str = typer.Argument(".", metavar="路径", help="对哪个文件或目录解析配置（默认当前目录）"),
+    shared: Shared = None,
 ) -> None:
     """显示对 PATH 生效的设置及每项的来源（默认值、配置文件、按路径覆盖、命令行）。"""
     from rich import box
     from rich.markup import escape
     from rich.table import Table
 
-    from fazhi_audit.engine.config import SHOWN_KEYS, Resolver, check_against_rules
-    from fazhi_audit.engine.run import load_rules_for
+    from fazhi_audit.engine.config import SHOWN_KEYS
+    from fazhi_audit.engine.run import settings_for
 
     if path != "-" and not Path(path).exists():
         raise UsageError(f"路径不存在：{path}")
-    resolver = Resolver(_flags(profile, select, ignore, rules, fail_under, jobs, baseline, trust_config=trust_config), config, isolated=no_config)
-    resolved = resolver.resolve(path)
-    ruleset = load_rules_for(resolved)
-    check_against_rules(resolved, [r.id for r in ruleset.rules], ruleset.profiles)
+    shown = settings_for(shared.options([path]), path)
+    resolved, ruleset, resolver = shown.resolved, shown.ruleset, shown.resolver
     out = Console(highlight=False)
     where = resolved.config.path if resolved.config else "未找到（使用默认值；可在当前目录或其上级放置 fazhi-audit.toml，或用 --config 指定）"
     out.print(escape(f"配置文件：{where}"))
@@ -321,36 +257,39 @@ def _show_value(key: str, value, ruleset) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _ruleset_for(rules: Optional[Path], config: Optional[Path] = None, no_config: bool = False):
-    from fazhi_audit.engine.run import ruleset_for_commands
+def _ruleset_for(shared: Shared):
+    from fazhi_audit.engine.run import settings_for
 
-    return ruleset_for_commands(rules, config, no_config)
+    return settings_for(shared.options(["."]), ".", validate=False).ruleset
 
 
 @rules_app.command("list")
-def rules_list(rules: Optional[Path] = RulesOpt, config: Optional[Path] = ConfigOpt) -> None:
+@shared("rules", "config")
+def rules_list(shared: Shared = None) -> None:
     """列出全部规则（含配置 extend-rules 中的扩展规则）。"""
     from fazhi_audit.render.explain import rules_table
 
-    Console(highlight=False).print(rules_table(_ruleset_for(rules, config).rules))
+    Console(highlight=False).print(rules_table(_ruleset_for(shared).rules))
 
 
 @rules_app.command("show")
-def rules_show(rule_id: str = typer.Argument(..., help="规则 id"), rules: Optional[Path] = RulesOpt, config: Optional[Path] = ConfigOpt) -> None:
+@shared("rules", "config")
+def rules_show(rule_id: str = typer.Argument(..., metavar="规则id", help="规则 id"), shared: Shared = None) -> None:
     """显示一条规则的完整数据：说明、依据、检查项和全部例子。"""
     from fazhi_audit.render.explain import show_lines
 
-    rs = _ruleset_for(rules, config)
+    rs = _ruleset_for(shared)
     for line in show_lines(_rule(rs, rule_id), rs.vocab):
         print(line)
 
 
 @rules_app.command("explain")
-def rules_explain(rule_id: str = typer.Argument(..., help="规则 id"), rules: Optional[Path] = RulesOpt, config: Optional[Path] = ConfigOpt) -> None:
+@shared("rules", "config")
+def rules_explain(rule_id: str = typer.Argument(..., metavar="规则id", help="规则 id"), shared: Shared = None) -> None:
     """说明一条规则：检查什么、依据、不通过与通过的例子、如何修改。"""
     from fazhi_audit.render.explain import explain, profile_lines
 
-    rs = _ruleset_for(rules, config)
+    rs = _ruleset_for(shared)
     rule = _rule(rs, rule_id)
     for line in explain(rule, rs.vocab, profile_lines=profile_lines(rule, rs.profiles, rs.vocab)):
         print(line)
@@ -368,15 +307,14 @@ def _rule(rs, rule_id: str):
 
 
 @rules_app.command("test")
-def rules_test(rules: Optional[Path] = RulesOpt, config: Optional[Path] = ConfigOpt) -> None:
+@shared("rules", "config")
+def rules_test(shared: Shared = None) -> None:
     """运行每条规则自带的例子；有失败的例子时退出码为 1。"""
-    from fazhi_audit.engine.audit import Auditor
-    from fazhi_audit.engine.rule_examples import run_rule_examples
+    from fazhi_audit.engine.rule_examples import test_ruleset
 
-    auditor = Auditor(ruleset=_ruleset_for(rules, config))
     failures = 0
     total = 0
-    for outcome in run_rule_examples(auditor):
+    for outcome in test_ruleset(_ruleset_for(shared)):
         total += 1
         if not outcome.ok:
             failures += 1

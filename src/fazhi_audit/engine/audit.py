@@ -112,6 +112,8 @@ class Auditor:
             profile=ProfileInfo(profile.name, profile.label, why),
         )
         result.text_lines = _text_lines(doc)
+        if settings.keep_document:
+            result.document = doc
         if self.segmenter.warning:
             result.warnings.append(self.segmenter.warning)
         return result

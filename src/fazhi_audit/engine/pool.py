@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sys
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import as_completed
@@ -30,6 +29,7 @@ from pebble import ProcessExpired, ProcessPool
 from fazhi_audit.base.limits import (
     DEFAULT_TIMEOUT,  # seconds per file; 0 or None: no limit
 )
+from fazhi_audit.base.processes import die_with_parent
 from fazhi_audit.engine.audit import Auditor
 from fazhi_audit.engine.settings import AuditSettings
 from fazhi_audit.model.result import ReportResult
@@ -75,22 +75,10 @@ _worker: _Auditors | None = None
 
 def _init_worker(rulesets: dict[Hashable, RuleSet]) -> None:
     global _worker
-    _die_with_parent()
+    die_with_parent()
     _worker = _Auditors(rulesets)
     for key in rulesets:  # load the model now, so it never counts against a file's time limit
         _worker.get(key)
-
-
-def _die_with_parent() -> None:
-    """Linux: a worker is killed when the process that started it dies, even by SIGKILL."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # the parent was already gone
-            os._exit(1)
 
 
 def _audit_in_worker(job: Job) -> ReportResult:

@@ -84,3 +84,11 @@ def run_rule_examples(auditor: Auditor) -> Iterator[ExampleOutcome]:
     for rule in auditor.ruleset.rules:
         for example in rule.examples:
             yield check_example(auditor, rule, example)
+
+
+def test_ruleset(ruleset) -> Iterator[ExampleOutcome]:
+    """Every example of every rule of `ruleset`, run by an Auditor of that rule set."""
+    yield from run_rule_examples(Auditor(ruleset=ruleset))
+
+
+test_ruleset.__test__ = False  # not a pytest test, despite the name

@@ -5,52 +5,42 @@ baseline, the summary and the exit code are all worked out here, once. The
 CLI, the web page and other programs call `run()` and hand the `Run` to a
 formatter; none of them repeats any of this.
 
+    from fazhi_audit.engine.options import Options
     from fazhi_audit.engine.run import run
-    outcome = run(["报告/"])
+    outcome = run(Options(["报告/"]))
     print(outcome.exit_code, outcome.summary["failed"])
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from fazhi_audit.base.errors import UsageError
+from fazhi_audit.engine.options import Options
 from fazhi_audit.model.result import ReportResult
 from fazhi_audit.model.run import ProgressCallback, Run, exit_code_for  # noqa: F401  (re-exported)
 
 
-def run(
-    paths: list[str],
-    flags: dict | None = None,
-    *,
-    config: str | Path | None = None,
-    isolated: bool = False,
-    with_baseline: bool = True,
-    exit_zero: bool = False,
-    on_progress: ProgressCallback | None = None,
-    outputs: list[Path] = (),
-    rule_cache: dict | None = None,
-) -> Run:
-    """Audit the reports that `paths` name (files, folders, globs, "-").
+def run(options: Options) -> Run:
+    """Audit the reports that `options.paths` name (files, folders, globs, "-").
 
-    `flags` are command-line values by config key (profile, select, ignore,
-    rules, fail-under, jobs, baseline); they win over config files.
-    `outputs` are the files the caller will write: naming an input is refused.
-    `rule_cache`: rule sets loaded before, by rules key; run() reuses them and
-    adds those it loads (a long-running server passes one dict: each pack is read once).
-    Raises UsageError / RuleFileError when the run cannot start (exit 2).
+    The settings `options` gives are the command line's layer of the
+    configuration: they win over config files. Raises UsageError /
+    RuleFileError when the run cannot start (exit 2).
     """
     from fazhi_audit.engine.config import Resolver, check_against_rules
     from fazhi_audit.engine.discovery import discover
     from fazhi_audit.engine.pool import Job, audit_all, default_jobs
 
+    paths = list(options.paths)
     inputs = discover(paths)
     if not inputs.files:
         skipped = "；".join(getattr(inputs, "notes", []))
         raise UsageError("没有找到可检查的报告文件（支持 .txt/.md/.docx/.pdf/.html）" + (f"：{skipped}" if skipped else ""))
-    _refuse_overwriting_inputs(inputs.files, outputs)
-    resolver = Resolver(flags or {}, config, isolated=isolated)
+    _refuse_overwriting_inputs(inputs.files, options.outputs)
+    resolver = Resolver(options.flags(), options.config, isolated=options.isolated)
     files = [f for f in inputs.files if not resolver.excluded(f)]
     notes: list[str] = list(getattr(inputs, "notes", []))
     if inputs.skipped:
@@ -68,7 +58,7 @@ def run(
         resolved = resolver.resolve(f)
         key = resolved.rules_key
         if key not in rulesets:
-            cache = rule_cache if rule_cache is not None else {}
+            cache = options.rule_cache if options.rule_cache is not None else {}
             if key not in cache:
                 cache[key] = load_rules_for(resolved)
             rulesets[key] = cache[key]
@@ -78,13 +68,15 @@ def run(
             checked.add((key, settings))
         if resolved.values.get("previous"):
             settings = replace(settings, previous=last_year.settle(f))
+        if options.keep_documents:
+            settings = replace(settings, keep_document=True)
         jobs.append(Job(f, settings, key))
     notes.extend(getattr(resolver, "notes", []))
 
     run_wide = resolver.resolve(files[0] if files else paths[0])
     workers = run_wide["jobs"] or default_jobs()
     baseline = None
-    if with_baseline and run_wide["baseline"]:
+    if options.with_baseline and run_wide["baseline"]:
         from fazhi_audit.engine.baseline import load_baseline
 
         baseline = load_baseline(run_wide["baseline"])  # a bad baseline fails before the long part
@@ -94,8 +86,8 @@ def run(
     def advance(result: ReportResult) -> None:
         nonlocal done
         done += 1
-        if on_progress:
-            on_progress(done, len(jobs), result)
+        if options.on_progress:
+            options.on_progress(done, len(jobs), result)
 
     # Reports in the order of their paths, whatever order they were given or finished in.
     jobs.sort(key=lambda job: Path(job.path).parts)
@@ -121,7 +113,8 @@ def run(
         notes.append(summary_message(outcome))
         if stale_message(outcome):
             notes.append(stale_message(outcome))
-    return Run(results, rules, baseline is not None, stale, inputs.skipped, notes, exit_zero, previous=last_year.pairs)
+    rulesets_by_path = {result.path: rulesets[job.rules_key] for job, result in zip(jobs, results)}
+    return Run(results, rules, baseline is not None, stale, inputs.skipped, notes, options.exit_zero, previous=last_year.pairs, rulesets=rulesets_by_path)
 
 
 class LastYear:
@@ -187,9 +180,22 @@ def load_rules(rules: Path | None = None, extend: tuple[str, ...] = ()):
     return load_ruleset(rules or default_rules_dir(), tuple(Path(d) for d in extend))
 
 
-def ruleset_for_commands(rules: Path | None, config: Path | None = None, no_config: bool = False):
-    """The rules `rules list/show/test` work on: --rules, else the config's rules and extend-rules."""
-    from fazhi_audit.engine.config import Resolver
+@dataclass
+class SettingsShown:
+    """What `config show` and the rules commands need: the settings resolved for one path, and its rule set."""
 
-    flags = {"rules": str(rules.resolve()) if rules else None}
-    return load_rules_for(Resolver(flags, config, isolated=no_config).resolve("."))
+    resolved: Any
+    ruleset: Any
+    resolver: Any
+
+
+def settings_for(options: Options, path: str, validate: bool = True) -> SettingsShown:
+    """The settings that apply to `path` under `options` (each value with its source), and the rule set they name."""
+    from fazhi_audit.engine.config import Resolver, check_against_rules
+
+    resolver = Resolver(options.flags(), options.config, isolated=options.isolated)
+    resolved = resolver.resolve(path)
+    ruleset = load_rules_for(resolved)
+    if validate:  # selectors and profiles the config names must exist in the rule set
+        check_against_rules(resolved, [r.id for r in ruleset.rules], ruleset.profiles)
+    return SettingsShown(resolved, ruleset, resolver)

@@ -23,3 +23,4 @@ class AuditSettings:
     # None: quality.carry-over does not apply.
     previous: str | None = None
     limits: Limits = field(default_factory=Limits)
+    keep_document: bool = False  # attach the parsed Document to the result (for Word comments)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass, field
 
 from fazhi_audit.base.paths import display_path
@@ -144,6 +145,9 @@ class ReportResult:
     # The body as the reader sees it, for the HTML view: (line number, part kind, text) per line.
     # Not serialised; None when the result was not built from a parsed document.
     text_lines: list[tuple[int, str, str]] | None = field(default=None, compare=False, repr=False)
+    # The parsed document (text.document.Document), kept only when the run was asked to (Options.keep_documents):
+    # Word comments are placed by its lines' origins. Not serialised.
+    document: Any = field(default=None, compare=False, repr=False, metadata={"sanitize": False})
 
     def __post_init__(self) -> None:
         # A file name that is not valid UTF-8 (zips made on Windows) must not break any output.

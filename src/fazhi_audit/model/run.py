@@ -30,6 +30,7 @@ class Run:
     exit_zero: bool = False
     previous: list[tuple[str, str | None]] = field(default_factory=list)  # --previous: (report, last year's report or None)
     version: str = __version__
+    rulesets: dict[str, Any] = field(default_factory=dict, repr=False)  # the RuleSet each report was judged by, by path
     summary: dict = field(init=False)
     exit_code: ExitCode = field(init=False)
 

@@ -102,6 +102,7 @@ class Web:
         return self.page("error.html.j2", status, heading=heading, message=message)
 
     def flags(self, profile: str) -> dict:
+        """The page's choices, as fields of engine Options."""
         return {"profile": None if profile == "auto" else profile, "timeout": self.settings.timeout}
 
     def upload_folder(self) -> Path:
@@ -115,7 +116,8 @@ class Web:
     async def audit_entry(self, entry: Entry, folder: Path, names: list[str]) -> None:
         try:
             entry.outcome = await self.audit(entry.id, folder, names, entry.flags)
-            entry.sources = {name: data for name, data in entry.sources.items() if name in entry.outcome.results}
+            annotatable = {row.name for row in entry.outcome.rows if not row.error and row.name.lower().endswith(".docx")}
+            entry.sources = {name: data for name, data in entry.sources.items() if name in annotatable}
         except UploadFailed as exc:
             entry.error = str(exc)
         except asyncio.CancelledError:
@@ -293,10 +295,10 @@ async def annotated(request: Request) -> Response:
     entry = _finished(request)
     rows = entry.outcome.rows
     index = request.path_params["n"]
-    if not 0 <= index < len(rows) or rows[index].name not in entry.sources:
+    if not 0 <= index < len(rows) or rows[index].name not in entry.sources or rows[index].error:
         raise HTTPException(404)
     name = rows[index].name
-    data = await _made_once(web, entry, f"docx:{name}", annotate, entry.outcome.results[name], name, entry.sources[name], entry.flags)
+    data = await _made_once(web, entry, f"docx:{name}", annotate, name, entry.sources[name], entry.flags)
     media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     return Response(data, media_type=media, headers={"content-disposition": attachment(f"{Path(name).stem}-审查意见.docx")})
 

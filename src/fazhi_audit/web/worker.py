@@ -9,8 +9,9 @@ as `fazhi-audit check --no-config 文件…` run in that folder (so the JSON is
 the command's JSON, and a fazhi-audit.toml among the uploads is never read),
 then the JSON and the HTML report, and for several files the Excel
 workbook. An annotated Word file is made in a worker too, when it is first
-asked for, from the file's result (rule sets are not sent between processes:
-each worker has its own).
+asked for: run() on the stored upload again, keeping its parsed document, and
+the comments written from that Run (the worker neither reads nor loads
+anything itself).
 
 A task that passes its time limit, or whose process dies, is answered with
 an error line; pebble replaces the process, and the server keeps serving.
@@ -21,13 +22,12 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-import pickle
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
@@ -71,11 +71,10 @@ class Outcome:
     rows: list[Row]
     notes: list[str]
     exit_code: int
-    results: dict[str, bytes] = field(default_factory=dict)  # pickled ReportResult of each readable Word input, by name
 
     @property
     def size(self) -> int:
-        return 3 * (len(self.json) + len(self.html)) + len(self.xlsx or b"") + sum(map(len, self.results.values()))
+        return 3 * (len(self.json) + len(self.html)) + len(self.xlsx or b"")
 
 
 class UploadFailed(Exception):
@@ -90,9 +89,9 @@ _queue = None
 
 def init_worker(queue) -> None:
     global _queue
-    from fazhi_audit.engine.pool import _die_with_parent
+    from fazhi_audit.base.processes import die_with_parent
 
-    _die_with_parent()
+    die_with_parent()
     _queue = queue
     with tempfile.TemporaryDirectory(prefix="fazhi-audit-warm-") as folder:
         Path(folder, "warm.txt").write_text(_WARM_TEXT, encoding="utf-8")
@@ -100,9 +99,11 @@ def init_worker(queue) -> None:
     queue.put((READY, os.getpid(), None))
 
 
-def _flags(flags: dict) -> dict:
-    # One process per upload: reports of one upload are audited one after another in it.
-    return {"jobs": 1, **flags}
+def _options(names: list[str], flags: dict, **more):
+    """As `fazhi-audit check --no-config 文件…` would run; one process per upload, so its reports one after another."""
+    from fazhi_audit.engine.options import Options
+
+    return Options(tuple(names), jobs=1, isolated=True, with_baseline=False, rule_cache=_rule_cache, **flags, **more)
 
 
 def audit_folder(job_id: str, folder: str, names: list[str], flags: dict) -> Outcome:
@@ -118,7 +119,7 @@ def audit_folder(job_id: str, folder: str, names: list[str], flags: dict) -> Out
     here = os.getcwd()
     os.chdir(folder)  # relative names: the report shows 报告.docx, never the temporary path
     try:
-        outcome = run(names, _flags(flags), isolated=True, with_baseline=False, on_progress=progress, rule_cache=_rule_cache)
+        outcome = run(_options(names, flags, on_progress=progress))
     except FazhiAuditError as exc:
         raise UploadFailed(str(exc)) from None
     finally:
@@ -134,29 +135,30 @@ def audit_folder(job_id: str, folder: str, names: list[str], flags: dict) -> Out
         rows=rows,
         notes=list(outcome.notes),
         exit_code=int(outcome.exit_code),
-        results={r.path: pickle.dumps(r) for r in outcome.results if not r.error and r.path.lower().endswith(".docx")},
     )
 
 
-def annotate(result_blob: bytes, name: str, data: bytes, flags: dict) -> bytes:
-    """The annotated copy of the uploaded Word file `name` (its bytes are `data`; its pickled result `result_blob`)."""
-    from fazhi_audit.annotate import annotate_docx
+def annotate(name: str, data: bytes, flags: dict) -> bytes:
+    """The annotated copy of the uploaded Word file `name` (its bytes are `data`): run() on it again,
+    keeping the parsed document, so that the comments are placed exactly where the audit read the text."""
+    from fazhi_audit.annotate.batch import Skipped, annotate_run
     from fazhi_audit.base.errors import FazhiAuditError
-    from fazhi_audit.engine.config import Resolver
-    from fazhi_audit.engine.run import load_rules_for
+    from fazhi_audit.engine.run import run
 
-    result = pickle.loads(result_blob)
-    resolved = Resolver(_flags(flags), None, isolated=True).resolve(name)
-    if resolved.rules_key not in _rule_cache:
-        _rule_cache[resolved.rules_key] = load_rules_for(resolved)
-    ruleset = _rule_cache[resolved.rules_key]
     with tempfile.TemporaryDirectory(prefix="fazhi-audit-web-") as folder:
-        source, target = Path(folder, "source.docx"), Path(folder, "annotated.docx")
-        source.write_bytes(data)
+        here = os.getcwd()
+        os.chdir(folder)  # the result names the upload, never the temporary path
         try:
-            annotate_docx(source, result, target, rules=ruleset.rules, vocab=ruleset.vocab)
+            Path(name).write_bytes(data)
+            target = Path(folder, "annotated.docx")
+            outcome = run(_options([name], flags, keep_documents=True, outputs=(target,)))
+            done = next(annotate_run(outcome, lambda _result: target), None)
         except FazhiAuditError as exc:
             raise UploadFailed(f"未能生成批注稿：{exc}") from None
+        finally:
+            os.chdir(here)
+        if done is None or isinstance(done, Skipped):
+            raise UploadFailed(f"未能生成批注稿：{done.why if done else '文件未检查'}")
         return target.read_bytes()
 
 
