@@ -62,7 +62,7 @@ def parse_words(c: Checker, data: LinedDict, key: str, values: dict) -> WordList
 def parse_positive_int(c: Checker, data: LinedDict, key: str, values: dict) -> int:
     value = data[key]
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 20:
-        c.fail(data, key, f"{key} 必须是 1–20 之间的整数")
+        c.fail(data, key, c.say("errors.positive_int", key=key))
     return value
 
 

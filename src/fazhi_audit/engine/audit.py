@@ -112,6 +112,7 @@ class Auditor:
             profile=ProfileInfo(profile.name, profile.label, why),
         )
         result.text_lines = _text_lines(doc)
+        result.part_labels = self.ruleset.vocab.short_labels
         if self.segmenter.warning:
             result.warnings.append(self.segmenter.warning)
         return result

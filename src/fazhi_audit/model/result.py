@@ -144,6 +144,8 @@ class ReportResult:
     # The body as the reader sees it, for the HTML view: (line number, part kind, text) per line.
     # Not serialised; None when the result was not built from a parsed document.
     text_lines: list[tuple[int, str, str]] | None = field(default=None, compare=False, repr=False)
+    # kind -> the part's short name from the rules' vocabulary, for whoever words a location
+    part_labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # A file name that is not valid UTF-8 (zips made on Windows) must not break any output.
@@ -175,7 +177,7 @@ class ReportResult:
             for finding, data in zip(self.findings, out["findings"]):
                 for item, item_data in zip(finding.items, data["items"]):
                     if item.evidence is not None:
-                        item_data["evidence"]["location"] = location_text(item.evidence, self.source_format)
+                        item_data["evidence"]["location"] = location_text(item.evidence, self.source_format, self.part_labels)
                         if item.evidence.heading:
                             item_data["evidence"]["heading"] = item.evidence.heading
         return out

@@ -146,8 +146,7 @@ def profile_lines(rule: Rule, profiles: dict[str, Profile], vocab: SectionVocabu
         weight = adj.weight if adj and adj.weight is not None else rule.weight
         parts.append(f"权重 {weight:g}")
         for key, value in adj.params if adj else ():
-            declared = rule.rule_type.key(key)
-            parts.append(f"{declared.label if declared else key} {rule.rule_type.words(key, value, vocab)}")
+            parts.append(f"{rule.rule_type.label(key, rule.wording)} {rule.rule_type.words(key, value, vocab)}")
         note = f"（{adj.note}）" if adj and adj.note else ""
         lines.append(f"{p.label}：{'，'.join(parts)}{note}")
     return lines
@@ -159,7 +158,7 @@ def show_lines(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     if rule.description:
         out.append(f"说明：{_FOLD_SPACE.sub('', rule.description)}")
     out.append(f"依据：{rule.basis_text}")
-    for label, value in rule.rule_type.show(rule.params, vocab):
+    for label, value in rule.rule_type.show(rule.params, vocab, rule.wording):
         out += f"{label}：{value}".split("\n")  # a list value (items) is one line per entry
     out.append(f"提示：{rule.message}")
     out.append(f"修改建议：{rule.fix}")

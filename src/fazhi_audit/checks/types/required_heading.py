@@ -145,7 +145,7 @@ RULE_TYPE = RuleType(
     name="required-heading",
     params=Params,
     keys=(
-        Key("headings", _parse_headings, "标题中应出现的说法", required=True, hint="标题中须出现的短语列表"),
+        Key("headings", _parse_headings, "标题中应出现的说法", required=True),
         Key("level", _parse_level, "标题级别"),
         THRESHOLD,
     ),
