@@ -47,6 +47,7 @@ from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.schema import Rule
 from fazhi_audit.rules.yaml_lines import LinedDict
+from fazhi_audit.text import enumeration
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.figures import (
     Clauses,
@@ -64,7 +65,7 @@ DEFAULT_SCOPE = ("preamble", "achievements", "first_responsible", "shortcomings"
 # any other Chinese character means the figure qualifies a noun (14个乡镇) and has no subject before it.
 _FOLLOWERS = ("的", "中", "等", "以上", "以下", "以内", "左右", "之多", "均", "全部", "已", "并", "且", "其中")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|此外|另外|同时)")
+_ENUMERATOR = enumeration.OPENING_WORD
 _NOISE = re.compile(r"[\s“”\"'‘’《》〈〉()\[\]「」『』<>·…—\-/]")
 _NEGATIONS = ("未", "不", "无", "非", "没", "否")
 _SUBJECT_CHARS = 50  # the words before a figure read as its subject, at most

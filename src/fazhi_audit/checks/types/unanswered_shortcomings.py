@@ -30,11 +30,12 @@ from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.schema import Rule
 from fazhi_audit.rules.yaml_lines import LinedDict
+from fazhi_audit.text import enumeration
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_MARKER_AT_START = re.compile(r"^[一二三四五六七八九十]{1,3}是")
+_MARKER_AT_START = enumeration.AT_START
 _MAX_CLAUSES = 3  # a title made only of stock words borrows key words from the next clauses
 _NAME_CHARS = 30
 

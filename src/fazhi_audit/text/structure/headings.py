@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from fazhi_audit.text import enumeration
 from fazhi_audit.text.ingest.normalize import Line
 from fazhi_audit.text.numerals import CN_NUMERAL_CHARS, cn_to_int
 from fazhi_audit.text.structure.malformed import malformed_marker
@@ -27,8 +28,8 @@ _MARKERS: list[tuple[int, str, re.Pattern[str]]] = [
 _HEADING_TEXT_END = re.compile(r"[。;!?]")
 _MAX_HEADING_CHARS = 60
 
-# 一是 … 十是 opening an item; it may follow 在于/为/其中 ("主要在于一是").
-_INLINE = re.compile(rf"(?:(?<=^)|(?<=[。;:,!?\s])|(?<=在于)|(?<=为)|(?<=其中))(?P<num>{_CN})是")
+# 一是 … 十是 opening an item (text/enumeration.py)
+_INLINE = enumeration.INLINE
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from fazhi_audit.text import enumeration
 from fazhi_audit.text.ingest.normalize import Line
-from fazhi_audit.text.numerals import int_to_cn
 from fazhi_audit.text.structure.headings import (
     Heading,
     find_inline_items,
@@ -170,7 +170,7 @@ def inline_defects(lines: list[Line], start: int) -> list[NumberingDefect]:
             runs[depth] = item.number
             continue
         prev = runs[-1]
-        d = _sequence_defect(prev, item.number, f"{int_to_cn(prev + 1)}是", item.marker, item.line, lines[i].text[item.offset : item.offset + 30])
+        d = _sequence_defect(prev, item.number, enumeration.marker(prev + 1), item.marker, item.line, lines[i].text[item.offset : item.offset + 30])
         if d and d.kind != "disordered":
             defects.append(d)
         following = stream[k + 1][0] if k + 1 < len(stream) and not stream[k + 1][1] else None
@@ -180,7 +180,7 @@ def inline_defects(lines: list[Line], start: int) -> list[NumberingDefect]:
 
 _MAX_NESTING = 8
 
-_OPENS_LIST = re.compile(r"^(一是|1\s*[.、]|\(1\))")
+_OPENS_LIST = re.compile(rf"^({enumeration.FIRST}|1\s*[.、]|\(1\))")
 
 
 def _heading_shaped(text: str) -> bool:
