@@ -24,7 +24,7 @@ class Checker:
         self.path = str(path)
         self.wording = wording  # rules.wording.Wording: the words of a rule type's own errors
 
-    def say(self, name: str, **values) -> str:
+    def say(self, name: str, /, **values) -> str:
         return self.wording.say(name, **values)
 
     def fail(self, node, key, message: str):

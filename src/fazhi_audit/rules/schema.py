@@ -83,11 +83,11 @@ class Rule:
     # rule file's own `wording:` wins
     wording: Any = None
 
-    def say(self, name: str, **values) -> str:
+    def say(self, name: str, /, **values) -> str:
         """The named template of this rule's wording, filled with `values`."""
         return self.wording.say(name, **values)
 
-    def lines(self, name: str, **values) -> list[str]:
+    def lines(self, name: str, /, **values) -> list[str]:
         return self.wording.lines(name, **values)
 
     @property

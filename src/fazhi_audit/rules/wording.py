@@ -54,11 +54,11 @@ class Wording:
     def has(self, name: str) -> bool:
         return name in self.own or name in self.shared
 
-    def say(self, name: str, **values) -> str:
+    def say(self, name: str, /, **values) -> str:
         t = self.template(name)
         return render(t, values) if isinstance(t, str) else "\n".join(render(line, values) for line in t)
 
-    def lines(self, name: str, **values) -> list[str]:
+    def lines(self, name: str, /, **values) -> list[str]:
         t = self.template(name)
         return [render(line, values) for line in ((t,) if isinstance(t, str) else t)]
 
