@@ -8,6 +8,7 @@ from fazhi_audit.checks.findings import deadline_words
 from fazhi_audit.checks.rule_type import Key
 from fazhi_audit.rules.common import Checker, is_number, normalized
 from fazhi_audit.rules.schema import SCOPE_KINDS
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
@@ -50,11 +51,11 @@ def parse_deadline(c: Checker, data: LinedDict, key: str, values: dict) -> str:
     return value
 
 
-def show_deadline(deadline: str, vocab: SectionVocabulary) -> str:
+def show_deadline(deadline: str, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     return deadline_words(deadline)
 
 
-def show_parts(kinds, vocab: SectionVocabulary) -> str:
+def show_parts(kinds, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     return "、".join(vocab.label(k) for k in kinds) or "全文"
 
 

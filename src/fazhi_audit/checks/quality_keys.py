@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from fazhi_audit.rules.common import Checker, normalized
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
@@ -66,5 +67,5 @@ def parse_positive_int(c: Checker, data: LinedDict, key: str, values: dict) -> i
     return value
 
 
-def show_words(value: WordList, vocab: SectionVocabulary) -> str:
+def show_words(value: WordList, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     return "、".join(value.words) or "—"

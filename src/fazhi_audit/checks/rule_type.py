@@ -36,7 +36,7 @@ class Key:
     label: str = ""  # for `rules show`, when vocab/messages.yaml has no `keys.<name>` for it
     required: bool = False
     adjustable: bool = False  # a profile may change it (rules/profiles/*.yaml)
-    show: Callable[[Any, SectionVocabulary], str] | None = None  # the value in words; default: joined or as is
+    show: Callable[..., str] | None = None  # (value, vocab, wording) -> the value in words; default: joined or as is
 
 
 def no_phrases(params) -> tuple[str, ...]:
@@ -108,7 +108,7 @@ class RuleType:
 
     def show(self, params, vocab: SectionVocabulary, wording=None) -> list[tuple[str, str]]:
         """(label, value in words) for every key, for `rules show`; `wording` names the keys."""
-        return [(self.label(key.name, wording), self.words(key.name, getattr(params, key.name), vocab)) for key in self.keys]
+        return [(self.label(key.name, wording), self.words(key.name, getattr(params, key.name), vocab, wording)) for key in self.keys]
 
     def label(self, name: str, wording=None) -> str:
         """A key as readers call it: `keys.<name>` of the wording, else the key's own label or name."""
@@ -117,11 +117,11 @@ class RuleType:
         key = self.key(name)
         return (key.label if key else "") or name
 
-    def words(self, name: str, value, vocab: SectionVocabulary) -> str:
-        """One key's value as a reader sees it."""
+    def words(self, name: str, value, vocab: SectionVocabulary, wording=None) -> str:
+        """One key's value as a reader sees it, in the rule's `wording` where the type words it."""
         key = self.key(name)
         if key is not None and key.show is not None:
-            return key.show(value, vocab)
+            return key.show(value, vocab, wording)
         if isinstance(value, tuple):
             return "、".join(getattr(v, "pattern", str(v)) for v in value) or "—"
         if isinstance(value, float):

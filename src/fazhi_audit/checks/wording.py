@@ -14,4 +14,8 @@ SHARED: dict[str, tuple[str, ...]] = {
     "errors.threshold": ("key",),
     "errors.deadline": ("key",),
     "errors.positive_int": ("key",),
+    # required-items and outline-coverage (which checks its parts as required items)
+    "items.pass": ("title", "found", "total"),
+    "items.not_applicable_note": (),
+    **{f"items.aside.{why}": () for why in ("plans", "shortcomings", "deficit", "plan", "preamble", "extra", "other")},
 }

@@ -146,7 +146,7 @@ def profile_lines(rule: Rule, profiles: dict[str, Profile], vocab: SectionVocabu
         weight = adj.weight if adj and adj.weight is not None else rule.weight
         parts.append(f"权重 {weight:g}")
         for key, value in adj.params if adj else ():
-            parts.append(f"{rule.rule_type.label(key, rule.wording)} {rule.rule_type.words(key, value, vocab)}")
+            parts.append(f"{rule.rule_type.label(key, rule.wording)} {rule.rule_type.words(key, value, vocab, rule.wording)}")
         note = f"（{adj.note}）" if adj and adj.note else ""
         lines.append(f"{p.label}：{'，'.join(parts)}{note}")
     return lines

@@ -46,6 +46,7 @@ from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text import enumeration
 from fazhi_audit.text.document import Document, Sentence
@@ -144,14 +145,14 @@ def _parse_periods(c: Checker, data: LinedDict, key: str, values: dict) -> Perio
     return Periods(classes, WordList.of(tuple(classes)), {name: c.say(f"periods.{name}") for name in PERIOD_CLASSES})
 
 
-def _show_units(value: UnitTable, vocab: SectionVocabulary) -> str:
+def _show_units(value: UnitTable, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     groups: dict[str, list[str]] = defaultdict(list)
     for word, canonical in value.canonical.items():
         groups[canonical].append(word)
     return "、".join("/".join(ws) for ws in groups.values())
 
 
-def _show_periods(value: Periods, vocab: SectionVocabulary) -> str:
+def _show_periods(value: Periods, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     by_class: dict[str, list[str]] = defaultdict(list)
     for word, name in value.classes.items():
         by_class[name].append(word)

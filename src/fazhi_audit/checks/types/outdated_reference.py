@@ -21,6 +21,7 @@ from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.figures import Clauses
@@ -60,7 +61,7 @@ def _parse_table(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[S
     return tuple(out)
 
 
-def _show_table(value: tuple[Superseded, ...], vocab: SectionVocabulary) -> str:
+def _show_table(value: tuple[Superseded, ...], vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     return "；".join(f"{s.term} → {s.replaced_by}（{s.from_year}年度起）" for s in value)
 
 

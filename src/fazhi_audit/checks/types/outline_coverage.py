@@ -28,6 +28,7 @@ from fazhi_audit.checks.types.required_items import Item
 from fazhi_audit.model.result import Finding, ThemeResult
 from fazhi_audit.rules.common import Checker, normalized
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.ingest.normalize import normalize_line
@@ -120,7 +121,7 @@ def theme_label(theme: Theme) -> str:
     return f"{theme.name}（主题，非原文）"
 
 
-def _show_parts(parts: tuple[Part, ...], vocab: SectionVocabulary) -> str:
+def _show_parts(parts: tuple[Part, ...], vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     lines = []
     for part in parts:
         lines.append(f"\n  · {part.item.name}：{'、'.join(part.item.phrases)}")
@@ -129,7 +130,7 @@ def _show_parts(parts: tuple[Part, ...], vocab: SectionVocabulary) -> str:
     return "".join(lines)
 
 
-def _show_min_found(value: int | None, vocab: SectionVocabulary) -> str:
+def _show_min_found(value: int | None, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     return "全部各项" if value is None else f"{value} 项"
 
 

@@ -29,6 +29,7 @@ from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text import enumeration
 from fazhi_audit.text.document import Document, Sentence
@@ -76,7 +77,7 @@ def _parse_overlap(c: Checker, data: LinedDict, key: str, values: dict) -> float
     return float(value)
 
 
-def _show_synonyms(groups, vocab: SectionVocabulary) -> str:
+def _show_synonyms(groups, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     return "；".join("、".join(g) for g in groups) or "—"
 
 

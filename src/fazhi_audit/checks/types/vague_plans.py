@@ -27,6 +27,7 @@ from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.document import Document
 from fazhi_audit.text.structure.outline import SectionVocabulary
@@ -61,7 +62,7 @@ def _parse_share(c: Checker, data: LinedDict, key: str, values: dict) -> float:
     return float(value)
 
 
-def _show_concrete(markers: tuple[Marker, ...], vocab: SectionVocabulary) -> str:
+def _show_concrete(markers: tuple[Marker, ...], vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     return "".join(f"\n  · {m.name}：{'  '.join(p.pattern for p in m.patterns)}" for m in markers)
 
 
