@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+
 def location_text(ev, source_format: str = "txt", labels: Mapping[str, str] | None = None) -> str:
     """Where the Evidence `ev` is: `第12行·主要举措和成效` (text), `主要举措和成效 › （二）… · 第8段` (.docx),
     `第8段·…` (.html), `第2页·…` (.pdf).  `labels`: the parts' short names (the vocabulary's table,

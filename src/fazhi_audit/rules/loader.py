@@ -27,7 +27,14 @@ from fazhi_audit.rules.schema import (
     Example,
     Rule,
 )
-from fazhi_audit.rules.wording import Declared, Messages, Wording, load_messages, missing_file, templates
+from fazhi_audit.rules.wording import (
+    Declared,
+    Messages,
+    Wording,
+    load_messages,
+    missing_file,
+    templates,
+)
 from fazhi_audit.rules.yaml_lines import LinedDict, load_yaml
 from fazhi_audit.text.matching import GAP
 from fazhi_audit.text.structure.outline import (
