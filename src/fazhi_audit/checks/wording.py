@@ -16,6 +16,8 @@ SHARED: dict[str, tuple[str, ...]] = {
     "errors.positive_int": ("key",),
     # required-items and outline-coverage (which checks its parts as required items)
     "items.pass": ("title", "found", "total"),
+    "items.not_applicable": ("statement",),
+    "items.not_applicable_item": (),
     "items.not_applicable_note": (),
     **{f"items.aside.{why}": () for why in ("plans", "shortcomings", "deficit", "plan", "preamble", "extra", "other")},
 }

@@ -139,7 +139,7 @@ class ReportResult:
     warnings: list[str] = field(default_factory=list)
     profile: ProfileInfo | None = None  # which kind of reporting body the rules were tuned for
     fail_under: float = 0  # the score threshold this report was judged against (not serialised)
-    source_format: str = "txt"  # txt | docx | pdf | html: how evidence locations are worded (report/location.py)
+    source_format: str = "txt"  # txt | docx | pdf | html: how evidence locations are worded (model/location.py)
     reasons: list[str] = field(default_factory=list)  # why it fails (scoring.verdict_reasons); empty when it passes
     # The body as the reader sees it, for the HTML view: (line number, part kind, text) per line.
     # Not serialised; None when the result was not built from a parsed document.

@@ -50,8 +50,6 @@ from fazhi_audit.text.matching import GAP, Hit, clause_of, subject_span
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
 ITEM_KEYS = {"name", "phrases", "weak", "subject", "not"}
-NOT_APPLICABLE_PREFIX = "报告说明本年度不适用"  # how a not-applicable finding's message opens
-NOT_APPLICABLE_ITEM = "不适用说明"  # the item that carries the report's own statement as evidence
 
 # Why a mention is not evidence: the part it sits in, or how its clause is phrased (shared items.aside.<why>)
 _WHERE = ("plans", "shortcomings", "deficit", "plan", "preamble", "extra", "other")
@@ -231,8 +229,9 @@ def not_applicable_statement(p: Params, doc: Document, ctx: CheckContext) -> tup
 
 def _not_applicable(rule: Rule, results: list[ItemResult], sentence: Sentence, hit: Hit) -> Finding:
     """Left out of the score; the report's statement is the evidence, items stay as found."""
-    statement = ItemResult(NOT_APPLICABLE_ITEM, True, _evidence(sentence, hit), rule.say("items.not_applicable_note"))
-    message = f"{NOT_APPLICABLE_PREFIX}：{sentence.text}"
+    # the item that carries the report's own statement as evidence
+    statement = ItemResult(rule.say("items.not_applicable_item"), True, _evidence(sentence, hit), rule.say("items.not_applicable_note"))
+    message = rule.say("items.not_applicable", statement=sentence.text)
     return finding(rule, "pass", message, items=[statement, *results], line=sentence.line, scored=False, not_applicable=True)
 
 
