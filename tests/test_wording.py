@@ -116,3 +116,11 @@ def test_a_pack_without_its_own_wording_speaks_with_the_installed_one(pack):
     (pack / "vocab" / "messages.yaml").unlink()
     rule = load_ruleset(pack).get("structure.required-sections")
     assert rule.say("pass", title="五项内容") == "五项内容：齐全"
+
+
+def test_the_part_label_table_must_name_every_part(pack):
+    sections = pack / "vocab" / "sections.yaml"
+    _edit(sections, "  title: {label: 标题, short: 标题}\n", "")
+    with pytest.raises(RuleFileError) as error:
+        load_ruleset(pack)
+    assert error.value.path == str(sections) and error.value.line and "labels 缺少部分类型：title" in str(error.value)
