@@ -72,7 +72,7 @@ class RuleType:
     placeholders: Callable[[Rule], dict[str, str]] = no_values  # fixed values of message/fix placeholders, in words
     fix_hint: Callable[[Rule, SectionVocabulary], str | None] = no_hint  # what {missing} in the fix may be
     # the templates of vocab/messages.yaml it speaks with: name -> the placeholders it fills
-    wording: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    wording: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
         names = {f.name for f in fields(self.params)}
