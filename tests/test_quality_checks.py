@@ -166,7 +166,7 @@ def test_one_finding_per_conflicting_pair_with_both_statements(auditor):
 
 def test_terminal_shows_both_statements_of_a_contradiction(auditor):
     doc = _doc(auditor, "全镇全年共调解矛盾纠纷312件。\n全镇全年共调解矛盾纠纷298件。")
-    result = ReportResult(path="x.txt", findings=_failing(CONTRA, doc, auditor))
+    result = ReportResult(path="x.txt", findings=_failing(CONTRA, doc, auditor), part_labels=auditor.ruleset.vocab.short_labels)
     out = io.StringIO()
     TerminalRenderer(Console(file=out, width=200, no_color=True)).render(result)
     text = out.getvalue()

@@ -161,7 +161,7 @@ def test_docx_locations_name_part_heading_and_paragraph(auditor, tmp_path):
     assert result.source_format == "docx"
     placeholder = next(f for f in result.findings if f.rule == "quality.placeholder" and f.status != "pass")
     ev = placeholder.items[0].evidence
-    where = location_text(ev, "docx")
+    where = location_text(ev, "docx", result.part_labels)
     assert where == "主要举措和成效 › (一)严格规范执法 · 第4段"  # Word has no line numbers: part, sub-heading, paragraph
     data = result.to_json()
     found = [i["evidence"] for f in data["findings"] for i in f["items"] if i["evidence"] and i["evidence"]["text"] == ev.text]

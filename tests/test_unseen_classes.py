@@ -16,10 +16,6 @@ import docx
 import pytest
 from docx_build import docx_bytes
 
-from fazhi_audit.checks.types.required_items import (
-    NOT_APPLICABLE_ITEM,
-    NOT_APPLICABLE_PREFIX,
-)
 from fazhi_audit.model.run import Run
 from fazhi_audit.render.output import render_text
 from fazhi_audit.text.document import parse_document
@@ -240,25 +236,34 @@ NO_DECISIONS = _report(
 )
 
 
+def _not_applicable_words(auditor) -> tuple[str, str]:
+    """How a not-applicable finding's message opens, and the name of the item holding the statement
+    (rules/vocab/messages.yaml)."""
+    rule = auditor.ruleset.get("decision.five-step")
+    return rule.say("items.not_applicable", statement=""), rule.say("items.not_applicable_item")
+
+
 def test_not_applicable_is_unscored_with_the_statement_as_evidence(auditor):
+    prefix, item_name = _not_applicable_words(auditor)
     result = auditor.audit_text(NO_DECISIONS)
     finding = next(f for f in result.findings if f.rule == "decision.five-step")
     assert finding.status == "pass" and finding.scored is False
-    assert finding.message.startswith(NOT_APPLICABLE_PREFIX) and "本年度未作出重大行政决策" in finding.message
+    assert finding.message.startswith(prefix) and "本年度未作出重大行政决策" in finding.message
     statement = finding.items[0]
-    assert statement.name == NOT_APPLICABLE_ITEM and statement.evidence.match == "未作出重大行政决策"
+    assert statement.name == item_name and statement.evidence.match == "未作出重大行政决策"
     assert statement.evidence.line == 4
     data = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
     five = next(f for f in data["findings"] if f["rule"] == "decision.five-step")
-    assert five["scored"] is False and five["not_applicable"] is True and five["message"].startswith(NOT_APPLICABLE_PREFIX)
+    assert five["scored"] is False and five["not_applicable"] is True and five["message"].startswith(prefix)
 
 
 def test_terminal_says_not_applicable(auditor):
+    prefix, _ = _not_applicable_words(auditor)
     result = auditor.audit_text(NO_DECISIONS)
     buf = io.StringIO()
     render_text(Run([result], auditor.ruleset.rules), "text", buf)
     row = next(line for line in buf.getvalue().splitlines() if "decision.five-step" in line)
-    assert NOT_APPLICABLE_PREFIX in row and "未检查" not in row
+    assert prefix in row and "未检查" not in row
 
 
 def test_a_statement_in_the_plans_or_contradicted_by_evidence_does_not_apply(auditor):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fazhi_audit.checks.evidence import evidence_at
 from fazhi_audit.model.result import Evidence, Finding
 from fazhi_audit.rules.schema import Rule
-from fazhi_audit.text.dates import month_day
+from fazhi_audit.text.dates import next_year_label
 from fazhi_audit.text.document import Sentence
 from fazhi_audit.text.ingest.normalize import Line
 from fazhi_audit.text.matching import GAP
@@ -72,8 +72,8 @@ def phrase_list(phrases) -> str:
 
 
 def part_name(kind: str, vocab: SectionVocabulary) -> str:
-    """A part as users call it; evidence may also sit in the report's title."""
-    return "标题" if kind == "title" else vocab.label(kind)
+    """A part as users call it; evidence may also sit in the report's title (its label is in the vocabulary)."""
+    return vocab.label(kind)
 
 
 def part_labels(kinds, vocab: SectionVocabulary) -> str:
@@ -81,5 +81,4 @@ def part_labels(kinds, vocab: SectionVocabulary) -> str:
 
 
 def deadline_words(deadline: str) -> str:
-    month, day = month_day(deadline)
-    return f"次年{month}月{day}日"
+    return next_year_label(deadline)

@@ -8,6 +8,7 @@ from fazhi_audit.checks.findings import deadline_words
 from fazhi_audit.checks.rule_type import Key
 from fazhi_audit.rules.common import Checker, is_number, normalized
 from fazhi_audit.rules.schema import SCOPE_KINDS
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
@@ -32,32 +33,33 @@ def parse_scope(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[st
     kinds = c.strings(data, key, data[key])
     for kind in kinds:
         if kind not in SCOPE_KINDS:
-            c.fail(data, key, f"{key} 中未知的部分类型 {kind!r}；允许：{', '.join(sorted(SCOPE_KINDS))}")
+            c.fail(data, key, c.say("errors.scope", key=key, kind=repr(kind), allowed=", ".join(sorted(SCOPE_KINDS))))
     return kinds
 
 
 def parse_threshold(c: Checker, data: LinedDict, key: str, values: dict) -> float:
     value = data[key]
     if not is_number(value) or not 50 <= value <= 100:
-        c.fail(data, key, f"{key} 必须是 50–100 之间的数")
+        c.fail(data, key, c.say("errors.threshold", key=key))
     return float(value)
 
 
 def parse_deadline(c: Checker, data: LinedDict, key: str, values: dict) -> str:
     value = str(data[key])
     if not DEADLINE_PATTERN.fullmatch(value):
-        c.fail(data, key, f"{key} 必须形如 MM-DD（次年的月-日），如 04-01")
+        c.fail(data, key, c.say("errors.deadline", key=key))
     return value
 
 
-def show_deadline(deadline: str, vocab: SectionVocabulary) -> str:
+def show_deadline(deadline: str, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     return deadline_words(deadline)
 
 
-def show_parts(kinds, vocab: SectionVocabulary) -> str:
+def show_parts(kinds, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     return "、".join(vocab.label(k) for k in kinds) or "全文"
 
 
-SCOPE = Key("scope", parse_scope, "证据范围", show=show_parts)
-THRESHOLD = Key("threshold", parse_threshold, "相似度下限")
-DEADLINE = Key("deadline", parse_deadline, "时限", adjustable=True, show=show_deadline)
+# labels: keys.scope, keys.threshold and keys.deadline of vocab/messages.yaml (shared)
+SCOPE = Key("scope", parse_scope, show=show_parts)
+THRESHOLD = Key("threshold", parse_threshold)
+DEADLINE = Key("deadline", parse_deadline, adjustable=True, show=show_deadline)

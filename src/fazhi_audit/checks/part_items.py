@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fazhi_audit.text import enumeration
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.structure.headings import Heading
 
 # 一是 opening a sentence, or after the colon or 在于 that introduces a list ("主要表现在：一是…").
-INLINE_START = re.compile(r"^(?:[^。;]{0,40}?(?::|在于|表现为|其中))?[一二三四五六七八九十]{1,3}是")
+INLINE_START = enumeration.SENTENCE_START
 _CLAUSE_END = re.compile(r"[,;:。!?]")
 
 

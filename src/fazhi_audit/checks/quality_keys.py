@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from fazhi_audit.rules.common import Checker, normalized
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
@@ -62,9 +63,9 @@ def parse_words(c: Checker, data: LinedDict, key: str, values: dict) -> WordList
 def parse_positive_int(c: Checker, data: LinedDict, key: str, values: dict) -> int:
     value = data[key]
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 20:
-        c.fail(data, key, f"{key} 必须是 1–20 之间的整数")
+        c.fail(data, key, c.say("errors.positive_int", key=key))
     return value
 
 
-def show_words(value: WordList, vocab: SectionVocabulary) -> str:
+def show_words(value: WordList, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     return "、".join(value.words) or "—"

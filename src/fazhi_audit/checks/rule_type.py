@@ -8,8 +8,8 @@ and the explainer and `rules test` call `explain` and `check`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from fazhi_audit.rules.common import Checker
@@ -33,11 +33,10 @@ class Key:
 
     name: str
     parse: Parser
-    label: str  # Chinese, for `rules show` and profile lines
+    label: str = ""  # for `rules show`, when vocab/messages.yaml has no `keys.<name>` for it
     required: bool = False
-    hint: str = ""  # said when a required key is missing
     adjustable: bool = False  # a profile may change it (rules/profiles/*.yaml)
-    show: Callable[[Any, SectionVocabulary], str] | None = None  # the value in words; default: joined or as is
+    show: Callable[..., str] | None = None  # (value, vocab, wording) -> the value in words; default: joined or as is
 
 
 def no_phrases(params) -> tuple[str, ...]:
@@ -72,12 +71,21 @@ class RuleType:
     phrases: Callable[[Any], tuple[str, ...]] = no_phrases  # words the segmenter must keep whole
     placeholders: Callable[[Rule], dict[str, str]] = no_values  # fixed values of message/fix placeholders, in words
     fix_hint: Callable[[Rule, SectionVocabulary], str | None] = no_hint  # what {missing} in the fix may be
+    # the templates of vocab/messages.yaml it speaks with: name -> the placeholders it fills
+    wording: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
         names = {f.name for f in fields(self.params)}
         declared = {k.name for k in self.keys}
         if names != declared:
             raise TypeError(f"rule type {self.name}: keys {sorted(declared)} != fields of {self.params.__name__} {sorted(names)}")
+
+    @property
+    def declared_wording(self) -> dict[str, tuple[str, ...]]:
+        """Its templates, and the optional label (keys.<name>) and hint (hints.<name>) of each key."""
+        labels = {f"keys.{k.name}": () for k in self.keys}
+        hints = {f"hints.{k.name}": () for k in self.keys if k.required}
+        return {**labels, **hints, **self.wording}
 
     @property
     def key_names(self) -> set[str]:
@@ -93,19 +101,27 @@ class RuleType:
             if key.name in data:
                 values[key.name] = key.parse(c, data, key.name, values)
             elif key.required:
-                c.fail(data, None, f"{self.name} 规则需要 {key.name}" + (f"（{key.hint}）" if key.hint else ""))
+                hint = c.wording.say(f"hints.{key.name}") if c.wording is not None and c.wording.has(f"hints.{key.name}") else ""
+                c.fail(data, None, f"{self.name} 规则需要 {key.name}" + (f"（{hint}）" if hint else ""))
         self.cross_check(c, data, values)
         return self.params(**values)
 
-    def show(self, params, vocab: SectionVocabulary) -> list[tuple[str, str]]:
-        """(label, value in words) for every key, for `rules show`."""
-        return [(key.label, self.words(key.name, getattr(params, key.name), vocab)) for key in self.keys]
+    def show(self, params, vocab: SectionVocabulary, wording=None) -> list[tuple[str, str]]:
+        """(label, value in words) for every key, for `rules show`; `wording` names the keys."""
+        return [(self.label(key.name, wording), self.words(key.name, getattr(params, key.name), vocab, wording)) for key in self.keys]
 
-    def words(self, name: str, value, vocab: SectionVocabulary) -> str:
-        """One key's value as a reader sees it."""
+    def label(self, name: str, wording=None) -> str:
+        """A key as readers call it: `keys.<name>` of the wording, else the key's own label or name."""
+        if wording is not None and wording.has(f"keys.{name}"):
+            return wording.say(f"keys.{name}")
+        key = self.key(name)
+        return (key.label if key else "") or name
+
+    def words(self, name: str, value, vocab: SectionVocabulary, wording=None) -> str:
+        """One key's value as a reader sees it, in the rule's `wording` where the type words it."""
         key = self.key(name)
         if key is not None and key.show is not None:
-            return key.show(value, vocab)
+            return key.show(value, vocab, wording)
         if isinstance(value, tuple):
             return "、".join(getattr(v, "pattern", str(v)) for v in value) or "—"
         if isinstance(value, float):

@@ -114,6 +114,7 @@ class Auditor:
         result.text_lines = _text_lines(doc)
         if settings.keep_document:
             result.document = doc
+        result.part_labels = self.ruleset.vocab.short_labels
         if self.segmenter.warning:
             result.warnings.append(self.segmenter.warning)
         return result

@@ -10,9 +10,11 @@ import os
 from pathlib import Path
 
 from fazhi_audit.checks.registry import RULE_TYPES
+from fazhi_audit.checks.wording import SHARED
 from fazhi_audit.rules import loader
 from fazhi_audit.rules.loader import RuleSet
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.wording import Messages
 
 RULES_ENV = "FAZHI_AUDIT_RULES"
 
@@ -32,9 +34,21 @@ def default_rules_dir() -> Path:
 
 
 def load_ruleset(directory: Path, extra_dirs: tuple[Path, ...] | list[Path] = ()) -> RuleSet:
-    """The pack in `directory` plus `extra_dirs`, validated against the registered rule types."""
-    return loader.load_ruleset(directory, RULE_TYPES, extra_dirs)
+    """The pack in `directory` plus `extra_dirs`, validated against the registered rule types.
+    A pack without its own vocab/messages.yaml speaks with the installed pack's wording."""
+    return loader.load_ruleset(directory, RULE_TYPES, extra_dirs, SHARED, None if _worded(Path(directory)) else messages())
 
 
 def load_rule(path: Path) -> Rule:
-    return loader.load_rule(path, RULE_TYPES)
+    """One rule file, worded by the vocab/messages.yaml beside it, else by the installed pack's."""
+    path = Path(path)
+    return loader.load_rule(path, RULE_TYPES, messages(path.parent if _worded(path.parent) else None))
+
+
+def messages(directory: Path | None = None) -> Messages:
+    """The wording of the pack in `directory` (default: the installed pack)."""
+    return loader.load_wording(directory or default_rules_dir(), RULE_TYPES, SHARED)
+
+
+def _worded(directory: Path) -> bool:
+    return (directory / loader.VOCAB_DIR / loader.MESSAGES_FILE).exists()

@@ -140,7 +140,7 @@ class ReportResult:
     warnings: list[str] = field(default_factory=list)
     profile: ProfileInfo | None = None  # which kind of reporting body the rules were tuned for
     fail_under: float = 0  # the score threshold this report was judged against (not serialised)
-    source_format: str = "txt"  # txt | docx | pdf | html: how evidence locations are worded (report/location.py)
+    source_format: str = "txt"  # txt | docx | pdf | html: how evidence locations are worded (model/location.py)
     reasons: list[str] = field(default_factory=list)  # why it fails (scoring.verdict_reasons); empty when it passes
     # The body as the reader sees it, for the HTML view: (line number, part kind, text) per line.
     # Not serialised; None when the result was not built from a parsed document.
@@ -148,6 +148,8 @@ class ReportResult:
     # The parsed document (text.document.Document), kept only when the run was asked to (Options.keep_documents):
     # Word comments are placed by its lines' origins. Not serialised.
     document: Any = field(default=None, compare=False, repr=False, metadata={"sanitize": False})
+    # kind -> the part's short name from the rules' vocabulary, for whoever words a location
+    part_labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # A file name that is not valid UTF-8 (zips made on Windows) must not break any output.
@@ -179,7 +181,7 @@ class ReportResult:
             for finding, data in zip(self.findings, out["findings"]):
                 for item, item_data in zip(finding.items, data["items"]):
                     if item.evidence is not None:
-                        item_data["evidence"]["location"] = location_text(item.evidence, self.source_format)
+                        item_data["evidence"]["location"] = location_text(item.evidence, self.source_format, self.part_labels)
                         if item.evidence.heading:
                             item_data["evidence"]["heading"] = item.evidence.heading
         return out

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 
 from fazhi_audit.checks.findings import part_name
+from fazhi_audit.model.severity import SEVERITY_MEANING
 from fazhi_audit.render.formatters._common import SEVERITY_LABEL
 from fazhi_audit.rules.profiles import Profile
 from fazhi_audit.rules.schema import Example, Rule
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
-SEVERITY_LABELS = {"error": "错误（不满足即判为不通过）", "warning": "警告（按权重扣分）", "info": "提示（按权重扣分，供参考）"}
 # YAML folds a multi-line Chinese description with spaces between the lines.
 _FOLD_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _EXAMPLE_LINES = 8  # lines of an example shown
@@ -42,7 +42,7 @@ def explain(rule: Rule, vocab: SectionVocabulary, profile_lines: list[str] | Non
     out = [f"{rule.id}  {rule.title}", ""]
     out += _section("检查什么", _what(rule, vocab))
     out += _section("依据", [f"· {_basis_line(b)}" for b in rule.basis])
-    out += _section("级别与权重", [f"级别：{SEVERITY_LABELS.get(rule.severity, rule.severity)}", f"权重：{rule.weight:g}（得分按适用规则的权重加权）"])
+    out += _section("级别与权重", [f"级别：{_severity(rule.severity)}", f"权重：{rule.weight:g}（得分按适用规则的权重加权）"])
     if profile_lines:
         out += _section("按报告主体类型", [f"· {line}" for line in profile_lines])
     failing, passing = pick_examples(rule)
@@ -52,6 +52,12 @@ def explain(rule: Rule, vocab: SectionVocabulary, profile_lines: list[str] | Non
         out += _section("通过的例子", _example(passing, rule, vocab, passed=True))
     out += _section("怎样修改", _fix(rule, vocab))
     return out[:-1] if out and out[-1] == "" else out
+
+
+def _severity(severity: str) -> str:
+    """错误（不满足即判为不通过）: the level and what it means for the verdict."""
+    label = SEVERITY_LABEL.get(severity, severity)
+    return f"{label}（{SEVERITY_MEANING[severity]}）" if severity in SEVERITY_MEANING else label
 
 
 def _section(heading: str, body: list[str]) -> list[str]:
@@ -146,8 +152,7 @@ def profile_lines(rule: Rule, profiles: dict[str, Profile], vocab: SectionVocabu
         weight = adj.weight if adj and adj.weight is not None else rule.weight
         parts.append(f"权重 {weight:g}")
         for key, value in adj.params if adj else ():
-            declared = rule.rule_type.key(key)
-            parts.append(f"{declared.label if declared else key} {rule.rule_type.words(key, value, vocab)}")
+            parts.append(f"{rule.rule_type.label(key, rule.wording)} {rule.rule_type.words(key, value, vocab, rule.wording)}")
         note = f"（{adj.note}）" if adj and adj.note else ""
         lines.append(f"{p.label}：{'，'.join(parts)}{note}")
     return lines
@@ -159,7 +164,7 @@ def show_lines(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     if rule.description:
         out.append(f"说明：{_FOLD_SPACE.sub('', rule.description)}")
     out.append(f"依据：{rule.basis_text}")
-    for label, value in rule.rule_type.show(rule.params, vocab):
+    for label, value in rule.rule_type.show(rule.params, vocab, rule.wording):
         out += f"{label}：{value}".split("\n")  # a list value (items) is one line per entry
     out.append(f"提示：{rule.message}")
     out.append(f"修改建议：{rule.fix}")
@@ -191,8 +196,6 @@ def rules_table(rules):
     """`rules list`: ids whole (they are what one types), levels in Chinese, names wrapped; fits 80 columns."""
     from rich import box
     from rich.table import Table
-
-    from fazhi_audit.render.formatters._common import SEVERITY_LABEL
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, caption_justify="left")
     table.add_column("规则", no_wrap=True)

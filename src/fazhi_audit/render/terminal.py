@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from fazhi_audit.model.location import PART_LABELS, location_text
+from fazhi_audit.model.location import location_text
 from fazhi_audit.model.result import Evidence, Finding, ReportResult
 from fazhi_audit.model.severity import SEVERITY_LABEL as SEVERITY_LABELS
 from fazhi_audit.render.coverage import coverage_table, previous_summary
@@ -50,6 +50,7 @@ class TerminalRenderer:
         self.plain = not console.is_terminal or console.no_color
         self.verbose = verbose
         self.source_format = "txt"
+        self.part_labels: dict[str, str] = {}
         self.quiet = quiet  # only failing or unreadable reports, then the summary
         self.summary_only = summary_only
         self.single = False  # one report in the run: its 纲要 coverage table is shown without -v
@@ -61,6 +62,7 @@ class TerminalRenderer:
             c.print(Text.assemble(("✗ 无法检查 ", "bold red"), (result.path, "bold"), f"：{result.error}"), soft_wrap=True)
             return
         self.source_format = result.source_format
+        self.part_labels = result.part_labels
         c.print(self._header(result))
         c.print(self._parts(result))
         c.print(self._rule_table(result))
@@ -158,11 +160,11 @@ class TerminalRenderer:
             if kind in order:
                 pos = order.index(kind) + 1
                 line = r.sections[pos - 1].line
-                t.append(f"✓{PART_LABELS[kind]}", style="green")
+                t.append(f"✓{r.part_labels.get(kind, kind)}", style="green")
                 unit = "段" if r.source_format in ("docx", "html") else "行"
                 t.append(f"[第{pos}部分" + (f",第{line}{unit}" if line else "") + "]  ")
             else:
-                t.append(f"✗{PART_LABELS[kind]}  ", style="red")
+                t.append(f"✗{r.part_labels.get(kind, kind)}  ", style="red")
         extra = [s for s in r.sections if s.kind == "extra"]
         if extra:
             t.append("\n另有  " + "；".join(s.heading for s in extra), style="dim")
@@ -215,7 +217,7 @@ class TerminalRenderer:
         elif f.line:
             ev = first_evidence(f)  # Word, web and PDF readers find a place by part, heading and paragraph
             if ev is not None:
-                head.append(f"（{location_text(ev, self.source_format)}）", style="dim")
+                head.append(f"（{location_text(ev, self.source_format, self.part_labels)}）", style="dim")
         return head
 
     def _gap(self, f: Finding):
@@ -245,7 +247,7 @@ class TerminalRenderer:
             start = max(0, (at if at >= 0 else 0) - 20)
             text = ("…" if start else "") + text[start : start + _EVIDENCE_CHARS] + "…"
             at = text.find(match) if match else -1
-        out = Text(f"      {location_text(ev, self.source_format)}：", style="dim")
+        out = Text(f"      {location_text(ev, self.source_format, self.part_labels)}：", style="dim")
         if at < 0:
             out.append(text)
             return out

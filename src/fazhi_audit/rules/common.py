@@ -20,8 +20,12 @@ from fazhi_audit.text.matching import GAP
 class Checker:
     """Checks values of one YAML file; failures name the file and the key's line."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, wording=None):
         self.path = str(path)
+        self.wording = wording  # rules.wording.Wording: the words of a rule type's own errors
+
+    def say(self, name: str, /, **values) -> str:
+        return self.wording.say(name, **values)
 
     def fail(self, node, key, message: str):
         line = None

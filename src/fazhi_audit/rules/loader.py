@@ -27,6 +27,14 @@ from fazhi_audit.rules.schema import (
     Example,
     Rule,
 )
+from fazhi_audit.rules.wording import (
+    Declared,
+    Messages,
+    Wording,
+    load_messages,
+    missing_file,
+    templates,
+)
 from fazhi_audit.rules.yaml_lines import LinedDict, load_yaml
 from fazhi_audit.text.matching import GAP
 from fazhi_audit.text.structure.outline import (
@@ -34,15 +42,17 @@ from fazhi_audit.text.structure.outline import (
     SectionKind,
     SectionVocabulary,
 )
+from fazhi_audit.text.structure.vocabulary import LABELLED
 
 if TYPE_CHECKING:  # rule types are handed in by the engine (checks/ sits above rules/)
     from fazhi_audit.checks.rule_type import RuleType
 
 VOCAB_DIR = "vocab"
+MESSAGES_FILE = "messages.yaml"
 PROFILE_DIR = "profiles"
 EVIDENCE_KINDS = SCOPE_KINDS | {"title"}  # where evidence may sit: a part, or the report's title
 
-__all__ = ["Cues", "RuleSet", "load_rule", "load_ruleset", "load_vocabulary"]
+__all__ = ["Cues", "RuleSet", "load_rule", "load_ruleset", "load_vocabulary", "load_wording"]
 
 
 @dataclass
@@ -52,6 +62,7 @@ class RuleSet:
     vocab: SectionVocabulary
     cues: Cues
     profiles: dict = field(default_factory=dict)  # name -> rules.profiles.Profile
+    messages: Messages | None = None  # vocab/messages.yaml
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -61,12 +72,26 @@ class RuleSet:
         return sorted({p for r in self.rules for p in r.rule_type.phrases(r.params) if GAP not in p})
 
 
-def load_rule(path: Path, types: Mapping[str, RuleType]) -> Rule:
+def declared_wording(types: Mapping[str, RuleType]) -> dict[str, Declared]:
+    return {name: t.declared_wording for name, t in types.items()}
+
+
+def load_wording(directory: Path, types: Mapping[str, RuleType], shared: Declared) -> Messages:
+    """vocab/messages.yaml of the pack in `directory`, checked against the types' declarations."""
+    path = Path(directory) / VOCAB_DIR / MESSAGES_FILE
+    if not path.exists():
+        raise missing_file(path)
+    return load_messages(path, declared_wording(types), shared)
+
+
+def load_rule(path: Path, types: Mapping[str, RuleType], messages: Messages | None = None) -> Rule:
     c = Checker(path)
     data = c.mapping(load_yaml(path), "规则文件")
     rule_type = types.get(data.get("type")) if isinstance(data.get("type"), str) else None
     if rule_type is None:
         c.fail(data, "type", f"type 必须是 {', '.join(types)} 之一，实为 {data.get('type')!r}")
+    wording = messages.for_type(rule_type.name) if messages is not None else Wording()
+    c.wording = wording
     c.keys(data, COMMON_KEYS | rule_type.key_names, REQUIRED_KEYS, "规则")
     rid = data["id"]
     if not isinstance(rid, str) or not ID_PATTERN.match(rid):
@@ -77,6 +102,9 @@ def load_rule(path: Path, types: Mapping[str, RuleType]) -> Rule:
     weight = c.weight(data)
     title, message, fix = (c.text(data, key) for key in ("title", "message", "fix"))
     params = rule_type.parse(c, data)
+    if "wording" in data:
+        own = c.mapping(data["wording"], "wording")
+        wording = wording.over(templates(c, own, rule_type.declared_wording, "wording"))
     return Rule(
         id=rid,
         title=title,
@@ -90,6 +118,7 @@ def load_rule(path: Path, types: Mapping[str, RuleType]) -> Rule:
         params=params,
         path=str(path),
         description=str(data.get("description", "")).strip(),
+        wording=wording,
     )
 
 
@@ -134,18 +163,18 @@ def _examples(c: Checker, data: LinedDict, item_names: tuple[str, ...]) -> tuple
 def load_vocabulary(path: Path) -> tuple[SectionVocabulary, Cues]:
     c = Checker(path)
     data = c.mapping(load_yaml(path), "词表文件")
-    c.keys(data, {"vocabulary", "canonical_order", "strip_prefixes", "heading_threshold", "kinds", "cues"}, {"vocabulary", "kinds", "canonical_order", "cues"}, "词表")
+    c.keys(data, {"vocabulary", "canonical_order", "strip_prefixes", "heading_threshold", "labels", "kinds", "cues"}, {"vocabulary", "labels", "kinds", "canonical_order", "cues"}, "词表")
+    labels, short_labels = _labels(c, c.mapping(data["labels"], "labels"))
     kinds = []
     kind_map = c.mapping(data["kinds"], "kinds")
     for name, spec in kind_map.items():
         if name not in SECTION_KINDS:
             c.fail(kind_map, name, f"未知的部分类型 {name!r}；允许：{', '.join(SECTION_KINDS)}")
         spec = c.mapping(spec, f"kinds.{name}")
-        c.keys(spec, {"label", "priority", "keywords", "headings", "content_cues", "mentions"}, {"label", "priority", "keywords"}, f"kinds.{name} ")
+        c.keys(spec, {"priority", "keywords", "headings", "content_cues", "mentions"}, {"priority", "keywords"}, f"kinds.{name} ")
         kinds.append(
             SectionKind(
                 name=name,
-                label=spec["label"],
                 priority=int(spec["priority"]),
                 keywords=list(c.strings(spec, "keywords", spec["keywords"])),
                 headings=list(c.strings(spec, "headings", spec.get("headings", []), allow_empty=True)),
@@ -158,13 +187,35 @@ def load_vocabulary(path: Path) -> tuple[SectionVocabulary, Cues]:
     order = list(c.strings(data, "canonical_order", data["canonical_order"]))
     cues = c.mapping(data["cues"], "cues")
     c.keys(cues, {"deficit", "plan"}, {"deficit", "plan"}, "cues ")
-    vocab = SectionVocabulary(kinds, order, list(data.get("strip_prefixes", [])), float(data.get("heading_threshold", 82)))
+    vocab = SectionVocabulary(kinds, order, list(data.get("strip_prefixes", [])), float(data.get("heading_threshold", 82)), labels, short_labels)
     return vocab, Cues(c.strings(cues, "deficit", cues["deficit"]), c.strings(cues, "plan", cues["plan"]))
 
 
-def load_ruleset(directory: Path, types: Mapping[str, RuleType], extra_dirs: tuple[Path, ...] | list[Path] = ()) -> RuleSet:
+def _labels(c: Checker, table: LinedDict) -> tuple[dict[str, str], dict[str, str]]:
+    """The one table of part names: label (explanations, messages) and short (evidence locations)."""
+    labels, short = {}, {}
+    for kind, spec in table.items():
+        if kind not in LABELLED:
+            c.fail(table, kind, f"labels 中未知的部分类型 {kind!r}；允许：{', '.join(LABELLED)}")
+        spec = c.mapping(spec, f"labels.{kind}")
+        c.keys(spec, {"label", "short"}, {"label", "short"}, f"labels.{kind} ")
+        labels[kind], short[kind] = c.text(spec, "label").strip(), c.text(spec, "short").strip()
+    missing = [k for k in LABELLED if k not in table]
+    if missing:
+        c.fail(table, None, f"labels 缺少部分类型：{', '.join(missing)}")
+    return labels, short
+
+
+def load_ruleset(
+    directory: Path,
+    types: Mapping[str, RuleType],
+    extra_dirs: tuple[Path, ...] | list[Path] = (),
+    shared: Declared | None = None,
+    messages: Messages | None = None,
+) -> RuleSet:
     """The pack in `directory`, then each extra directory: a rule whose id is
-    already known replaces it (a city tightens a rule), a new id is added."""
+    already known replaces it (a city tightens a rule), a new id is added.
+    `messages`: the wording, when not the pack's own vocab/messages.yaml."""
     directory = Path(directory)
     if not directory.is_dir():
         raise RuleFileError(str(directory), None, "规则目录不存在：请用 --rules 指向包含 *.yaml 规则文件的目录")
@@ -172,13 +223,14 @@ def load_ruleset(directory: Path, types: Mapping[str, RuleType], extra_dirs: tup
     if not vocab_path.exists():
         raise RuleFileError(str(vocab_path), None, "缺少部分识别词表 vocab/sections.yaml")
     vocab, cues = load_vocabulary(vocab_path)
-    rules = _load_rules(directory, types)
+    messages = messages or load_wording(directory, types, shared or {})
+    rules = _load_rules(directory, types, messages)
     if not rules:
         raise RuleFileError(str(directory), None, "目录中没有 *.yaml 规则文件")
     for extra in map(Path, extra_dirs):
         if not extra.is_dir():
             raise RuleFileError(str(extra), None, "扩展规则目录不存在：请检查配置 extend-rules 中的路径")
-        added = _load_rules(extra, types)
+        added = _load_rules(extra, types, messages)
         if not added:
             raise RuleFileError(str(extra), None, "扩展规则目录中没有 *.yaml 规则文件")
         by_id = {r.id: i for i, r in enumerate(rules)}
@@ -188,10 +240,10 @@ def load_ruleset(directory: Path, types: Mapping[str, RuleType], extra_dirs: tup
             else:
                 rules.append(rule)
     profiles = load_profiles(directory / PROFILE_DIR, {r.id: r for r in rules})
-    return RuleSet(directory, rules, vocab, cues, profiles)
+    return RuleSet(directory, rules, vocab, cues, profiles, messages)
 
 
-def _load_rules(directory: Path, types: Mapping[str, RuleType]) -> list[Rule]:
+def _load_rules(directory: Path, types: Mapping[str, RuleType], messages: Messages) -> list[Rule]:
     # Ids are unique within a directory because each must equal its file name
     # (load_rule): a copied file that keeps the old id is rejected there.
-    return [load_rule(path, types) for path in sorted(directory.glob("*.yaml"))]
+    return [load_rule(path, types, messages) for path in sorted(directory.glob("*.yaml"))]

@@ -92,7 +92,8 @@ def _adjustment(c: Checker, rules, rule: Rule, allowed: set[str]) -> Adjustment:
         if declared is None or not declared.adjustable:
             own = sorted(k.name for k in rule.rule_type.keys if k.adjustable)
             c.fail(spec, key, f"规则 {rule.id}（{rule.type}）没有可由画像调整的 {key}" + (f"；可调整：{', '.join(own)}" if own else ""))
-        # The rule type's own validation, read against the rule (min_found ≤ its items).
+        # The rule type's own validation, read against the rule (min_found ≤ its items), in its words.
+        c.wording = rule.wording
         params.append((key, declared.parse(c, spec, key, current)))
     return Adjustment(
         severity=c.severity(spec) if "severity" in spec else None,

@@ -18,7 +18,7 @@ ID_PATTERN = re.compile(r"^[a-z]+(\.[a-z0-9-]+)+$")
 SCOPE_KINDS = set(SECTION_KINDS) | {"preamble"}  # parts a rule may look in, or an example stand in
 
 # keys every rule has, whatever its type
-COMMON_KEYS = {"id", "title", "type", "severity", "weight", "basis", "message", "fix", "examples", "description"}
+COMMON_KEYS = {"id", "title", "type", "severity", "weight", "basis", "message", "fix", "examples", "description", "wording"}
 REQUIRED_KEYS = {"id", "title", "type", "severity", "weight", "basis", "message", "fix", "examples"}
 BASIS_KEYS = {"doc", "article", "verified", "note"}
 # an example's text and what running the rule on it must give
@@ -79,6 +79,16 @@ class Rule:
     path: str = ""
     description: str = ""
     profile_note: str = ""  # set by a profile; shown after every non-pass message
+    # rules.wording.Wording: its type's templates from vocab/messages.yaml, over which the
+    # rule file's own `wording:` wins
+    wording: Any = None
+
+    def say(self, name: str, /, **values) -> str:
+        """The named template of this rule's wording, filled with `values`."""
+        return self.wording.say(name, **values)
+
+    def lines(self, name: str, /, **values) -> list[str]:
+        return self.wording.lines(name, **values)
 
     @property
     def type(self) -> str:

@@ -62,6 +62,12 @@ def deadline(report_year: int, value: str) -> date:
     return date(report_year + 1, *month_day(value))
 
 
+def next_year_label(value: str) -> str:
+    """次年4月1日: a rule's `MM-DD` as a message reads it."""
+    month, day = month_day(value)
+    return f"次年{month}月{day}日"
+
+
 def chinese_label(day: date) -> str:
     """2025年4月1日: how a date reads in a message."""
     return f"{day.year}年{day.month}月{day.day}日"

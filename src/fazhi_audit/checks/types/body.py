@@ -22,7 +22,6 @@ from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.document import Document
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
-ITEM = "正文内容"
 _SIGNER_MAX = 30  # the body's name above the signing date is short and has no full stop
 
 
@@ -34,7 +33,7 @@ class Params:
 def _parse_min_chars(c: Checker, data: LinedDict, key: str, values: dict) -> int:
     value = data[key]
     if not is_number(value) or int(value) != value or value < 1:
-        c.fail(data, key, f"{key} 必须是正整数（正文至少应有的字数）")
+        c.fail(data, key, c.say("errors.min_chars", key=key))
     return int(value)
 
 
@@ -76,28 +75,35 @@ def body_chars(doc: Document, enough: int | None = None) -> tuple[int, int]:
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     chars, headings = body_chars(doc, enough=rule.params.min_chars)
     if chars >= rule.params.min_chars:
-        return [finding(rule, "pass", f"{rule.title}：有正文", items=[ItemResult(ITEM, True)])]
+        return [finding(rule, "pass", rule.say("pass", title=rule.title), items=[ItemResult(rule.say("item"), True)])]
     if headings:
-        what = f"只有各级标题（{headings} 个），没有内容" if not chars else f"除各级标题外只有 {chars} 字"
+        what = rule.say("headings_only", headings=headings) if not chars else rule.say("headings_and", chars=chars)
     else:
-        what = "只有标题，没有内容" if not chars else f"除标题外只有 {chars} 字"
+        what = rule.say("title_only") if not chars else rule.say("title_and", chars=chars)
     where = doc.meta.title_lines[0] if doc.meta.title_lines else 0
     evidence = line_evidence(doc.lines[where], "title" if doc.meta.title_lines else "preamble", "") if doc.lines else None
     line = evidence.line if evidence else None
-    return [finding(rule, "fail", fill(rule.message, what=what), line=line, items=[ItemResult(ITEM, False, evidence, what)])]
+    return [finding(rule, "fail", fill(rule.message, what=what), line=line, items=[ItemResult(rule.say("item"), False, evidence, what)])]
 
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    return [
-        "证据范围：标题以下的全部文字，不含各级标题（标题后接的正文计入）和文末落款、日期。",
-        f"正文至少应有 {rule.params.min_chars} 个字（汉字、字母或数字）。",
-    ]
+    return rule.lines("explain", min_chars=rule.params.min_chars)
 
 
 RULE_TYPE = RuleType(
     name="body",
     params=Params,
-    keys=(Key("min_chars", _parse_min_chars, "正文至少应有的字数"),),
+    keys=(Key("min_chars", _parse_min_chars),),
     check=check,
     explain=explain,
+    wording={
+        "item": (),
+        "pass": ("title",),
+        "headings_only": ("headings",),
+        "headings_and": ("chars",),
+        "title_only": (),
+        "title_and": ("chars",),
+        "explain": ("min_chars",),
+        "errors.min_chars": ("key",),
+    },
 )

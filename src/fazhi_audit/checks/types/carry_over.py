@@ -53,14 +53,14 @@ class _parse_int:
     def __call__(self, c: Checker, data: LinedDict, key: str, values: dict) -> int:
         value = data[key]
         if not isinstance(value, int) or isinstance(value, bool) or not self.low <= value <= self.high:
-            c.fail(data, key, f"{key} 必须是 {self.low}–{self.high} 之间的整数")
+            c.fail(data, key, c.say("errors.int", key=key, low=self.low, high=self.high))
         return value
 
 
 def _parse_share(c: Checker, data: LinedDict, key: str, values: dict) -> float:
     value = data[key]
     if not is_number(value) or not 0 < value <= 1:
-        c.fail(data, key, f"{key} 必须是 0–1 之间的数（如 0.2）")
+        c.fail(data, key, c.say("errors.share", key=key))
     return float(value)
 
 
@@ -107,19 +107,19 @@ def _previous_lines(previous: PreviousReport, doc: Document) -> tuple[list[Line]
     return previous.lines, previous.name, previous.why_not
 
 
-def _year_note(previous_lines: list[Line], doc: Document) -> str:
+def _year_note(rule: Rule, previous_lines: list[Line], doc: Document) -> str:
     from fazhi_audit.text.ingest.metadata import extract_metadata
 
     year = extract_metadata(previous_lines).year
     if year and doc.meta.year and year != doc.meta.year - 1:
-        return f"（注意：所给上一年度报告是 {year} 年度的）"
+        return rule.say("other_year", year=year)
     return ""
 
 
 # --- check -----------------------------------------------------------------------
 
 
-def _item(passage: Passage, where: list[tuple[int, int]], doc: Document) -> ItemResult:
+def _item(rule: Rule, passage: Passage, where: list[tuple[int, int]], doc: Document) -> ItemResult:
     """The passage as an item: its lines, its length, and as evidence the line it covers most of."""
     spans: dict[int, list[int]] = {}  # line index -> [first column, last column] covered
     for li, col in where[passage.start : passage.end]:
@@ -129,57 +129,70 @@ def _item(passage: Passage, where: list[tuple[int, int]], doc: Document) -> Item
     line: Line = doc.lines[li]
     text = line.text[a : b + 1]
     first, last = doc.lines[min(spans)].number, doc.lines[max(spans)].number
-    where_words = f"第{first}行" if first == last else f"第{first}–{last}行"
-    return ItemResult(f"{where_words}，{passage.end - passage.start}字", False, line_evidence(line, doc.kind_at(li), "", text), "与上一年度报告相同")
+    where_words = rule.say("line", line=first) if first == last else rule.say("lines", first=first, last=last)
+    name = rule.say("item", where=where_words, chars=passage.end - passage.start)
+    return ItemResult(name, False, line_evidence(line, doc.kind_at(li), "", text), rule.say("item_note"))
 
 
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
     if ctx.previous is None:
-        return [finding(rule, "pass", "未提供上一年度报告，未检查（用 --previous 指定上一年度报告或其所在目录）", scored=False)]
+        return [finding(rule, "pass", rule.say("no_previous"), scored=False)]
     previous_lines, name, why = _previous_lines(ctx.previous, doc)
     if previous_lines is None:
         return [finding(rule, "pass", why, scored=False)]
     current, where = stripped(doc.lines)
     before, _ = stripped(previous_lines)
     if not current:
-        return [finding(rule, "pass", "报告没有正文，未检查", scored=False)]
+        return [finding(rule, "pass", rule.say("no_text"), scored=False)]
     passages = carried_passages(current, before, p.min_chars)
     carried = sum(x.end - x.start for x in passages)
     share = carried / len(current)
-    words = f"与{name}相同的文字占 {share:.0%}（{len(passages)} 段、{carried} 字，每段至少 {p.min_chars} 字）{_year_note(previous_lines, doc)}"
+    words = rule.say("detail", name=name, share=f"{share:.0%}", passages=len(passages), chars=carried, min_chars=p.min_chars)
+    words += _year_note(rule, previous_lines, doc)
     if share < p.max_share:
         return [finding(rule, "pass", words, value=round(share, 4))]
     longest = sorted(passages, key=lambda x: x.start - x.end)[: p.max_listed]
-    items = [_item(x, where, doc) for x in sorted(longest, key=lambda x: x.start)]  # in the order of the report
+    items = [_item(rule, x, where, doc) for x in sorted(longest, key=lambda x: x.start)]  # in the order of the report
     more = len(passages) - len(items)
-    message = fill(rule.message, share=f"{share:.0%}", detail=words) + (f"；另有 {more} 段较短的未列出" if more > 0 else "")
+    message = fill(rule.message, share=f"{share:.0%}", detail=words) + (rule.say("more", more=more) if more > 0 else "")
     return [finding(rule, "fail", message, items=items, line=items[0].evidence.line, value=round(share, 4), credit=0.0)]
 
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     p: Params = rule.params
-    return [
-        "需要上一年度报告：命令行 --previous 给出上年报告文件，或上年报告所在目录（按报告标题中的单位名称和年度查找同一单位上一年度的报告）；没有时不检查、不计分。",
-        f"两份报告去掉空白后逐字比较：本年报告中、与上年报告连续 {p.min_chars} 字以上完全相同的文字计为照搬（段落挪了位置也算），"
-        f"占全文 {p.max_share:.0%} 及以上为不通过，并列出最长的 {p.max_listed} 段。",
-        "只改了年份或个别数字的句子，改动处前后仍各自计算；标题等短于该字数的相同文字不计。",
-    ]
+    return rule.lines("explain", min_chars=p.min_chars, max_share=f"{p.max_share:.0%}", max_listed=p.max_listed)
 
 
 def _placeholders(rule: Rule) -> dict[str, str]:
-    return {"detail": "〈相同文字所占比例、段数和字数〉", "share": "〈相同文字所占比例〉"}
+    return {name: rule.say(f"placeholders.{name}") for name in ("detail", "share")}
 
 
 RULE_TYPE = RuleType(
     name="carry-over",
     params=Params,
     keys=(
-        Key("min_chars", _parse_int(10, 500), "计为照搬的最短字数"),
-        Key("max_share", _parse_share, "照搬比例上限", adjustable=True),
-        Key("max_listed", _parse_int(1, 200), "最多列出的段数"),
+        Key("min_chars", _parse_int(10, 500)),
+        Key("max_share", _parse_share, adjustable=True),
+        Key("max_listed", _parse_int(1, 200)),
     ),
     check=check,
     explain=explain,
     placeholders=_placeholders,
+    wording={
+        "no_previous": (),
+        "no_text": (),
+        "detail": ("name", "share", "passages", "chars", "min_chars"),
+        "other_year": ("year",),
+        "more": ("more",),
+        "line": ("line",),
+        "lines": ("first", "last"),
+        "item": ("where", "chars"),
+        "item_note": (),
+        "explain": ("min_chars", "max_share", "max_listed"),
+        "placeholders.detail": (),
+        "placeholders.share": (),
+        "errors.int": ("key", "low", "high"),
+        "errors.share": ("key",),
+    },
 )

@@ -22,8 +22,6 @@ from fazhi_audit.rules.schema import Rule
 from fazhi_audit.text.document import Document
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
-ITEM = "原因分析"
-
 
 @dataclass(frozen=True)
 class Params:
@@ -33,7 +31,7 @@ class Params:
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     parts = [(i, s) for i, s in enumerate(doc.sections) if s.kind == "shortcomings"]
     if not parts:
-        return [finding(rule, "fail", "未找到“存在的不足”部分，无法核对原因分析")]
+        return [finding(rule, "fail", rule.say("no_part"))]
     # sentences by part index, grouped once: a report may have hundreds of parts
     by_part: dict[int, list] = {}
     for s in doc.sentences:
@@ -48,27 +46,33 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
                 heading_hit = heading_hit or (s, cue)
                 continue
             ev = sentence_evidence(s, 100.0, cue)
-            return [finding(rule, "pass", f"{rule.title}：已分析原因", line=s.line, items=[ItemResult(ITEM, True, ev)])]
+            return [finding(rule, "pass", rule.say("pass", title=rule.title), line=s.line, items=[ItemResult(rule.say("item"), True, ev)])]
     if heading_hit:
         s, cue = heading_hit
         ev = sentence_evidence(s, 100.0, cue)
-        return [finding(rule, "partial", "标题写有“原因”，但正文未见原因分析", line=s.line, items=[ItemResult(ITEM, False, ev, "仅见于标题")])]
+        item = ItemResult(rule.say("item"), False, ev, rule.say("heading_only_note"))
+        return [finding(rule, "partial", rule.say("heading_only"), line=s.line, items=[item])]
     first = parts[0][1]
     line = first.heading.line if first.heading else None
-    return [finding(rule, "fail", rule.message, line=line, items=[ItemResult(ITEM, False)])]
+    return [finding(rule, "fail", rule.message, line=line, items=[ItemResult(rule.say("item"), False)])]
 
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    return [
-        f"证据范围：{part_labels(['shortcomings'], vocab)}部分的正文（只在标题中写“原因”的为部分满足）。",
-        f"表示原因分析的词语：{phrase_list(rule.params.cues)}",
-    ]
+    return rule.lines("explain", part=part_labels(["shortcomings"], vocab), cues=phrase_list(rule.params.cues))
 
 
 RULE_TYPE = RuleType(
     name="causes",
     params=Params,
-    keys=(Key("cues", parse_strings, "表示原因分析的词语", required=True),),
+    keys=(Key("cues", parse_strings, required=True),),
     check=check,
     explain=explain,
+    wording={
+        "item": (),
+        "no_part": (),
+        "pass": ("title",),
+        "heading_only": (),
+        "heading_only_note": (),
+        "explain": ("part", "cues"),
+    },
 )

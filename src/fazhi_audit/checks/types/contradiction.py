@@ -46,7 +46,9 @@ from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
+from fazhi_audit.text import enumeration
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.figures import (
     Clauses,
@@ -58,19 +60,13 @@ from fazhi_audit.text.figures import (
 )
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
-PERIOD_CLASSES = {
-    "current": "本年度（全年）",
-    "cumulative": "累计（某年以来）",
-    "partial": "年内部分期间或其中一部分",
-    "previous": "上一年度",
-    "increment": "新增",
-}
+PERIOD_CLASSES = ("current", "cumulative", "partial", "previous", "increment")  # named by periods.<class>
 DEFAULT_SCOPE = ("preamble", "achievements", "first_responsible", "shortcomings", "other", "extra")
 # After the measure word, words that leave the figure a predicate (受理146件的经验, 43份中有9份);
 # any other Chinese character means the figure qualifies a noun (14个乡镇) and has no subject before it.
 _FOLLOWERS = ("的", "中", "等", "以上", "以下", "以内", "左右", "之多", "均", "全部", "已", "并", "且", "其中")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|此外|另外|同时)")
+_ENUMERATOR = enumeration.OPENING_WORD
 _NOISE = re.compile(r"[\s“”\"'‘’《》〈〉()\[\]「」『』<>·…—\-/]")
 _NEGATIONS = ("未", "不", "无", "非", "没", "否")
 _SUBJECT_CHARS = 50  # the words before a figure read as its subject, at most
@@ -86,6 +82,7 @@ class Periods:
 
     classes: dict  # word -> class
     words: WordList
+    labels: dict = field(default_factory=dict, compare=False)  # class -> its name, for `rules show`
 
     def __hash__(self) -> int:
         return hash(self.words.words)
@@ -129,11 +126,11 @@ def _parse_units(c: Checker, data: LinedDict, key: str, values: dict) -> UnitTab
     for entry in c.strings(data, key, data[key]):
         words = tuple(w.strip() for w in entry.split("/") if w.strip())
         if not words:
-            c.fail(data, key, f"{key} 中有空的量词")
+            c.fail(data, key, c.say("errors.empty_unit", key=key))
         groups.append(words)
     seen = [w for g in groups for w in g]
     if len(seen) != len(set(seen)):
-        c.fail(data, key, f"{key} 中有重复的量词")
+        c.fail(data, key, c.say("errors.duplicate_unit", key=key))
     return UnitTable(tuple(groups))
 
 
@@ -142,24 +139,24 @@ def _parse_periods(c: Checker, data: LinedDict, key: str, values: dict) -> Perio
     classes = {}
     for name in mapping:
         if name not in PERIOD_CLASSES:
-            c.fail(mapping, name, f"{key} 中未知的期间类别 {name!r}；允许：{', '.join(PERIOD_CLASSES)}")
+            c.fail(mapping, name, c.say("errors.unknown_period", key=key, name=repr(name), allowed=", ".join(PERIOD_CLASSES)))
         for word in parse_words(c, mapping, name, values):
             classes[word] = name
-    return Periods(classes, WordList.of(tuple(classes)))
+    return Periods(classes, WordList.of(tuple(classes)), {name: c.say(f"periods.{name}") for name in PERIOD_CLASSES})
 
 
-def _show_units(value: UnitTable, vocab: SectionVocabulary) -> str:
+def _show_units(value: UnitTable, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     groups: dict[str, list[str]] = defaultdict(list)
     for word, canonical in value.canonical.items():
         groups[canonical].append(word)
     return "、".join("/".join(ws) for ws in groups.values())
 
 
-def _show_periods(value: Periods, vocab: SectionVocabulary) -> str:
+def _show_periods(value: Periods, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     by_class: dict[str, list[str]] = defaultdict(list)
     for word, name in value.classes.items():
         by_class[name].append(word)
-    return "；".join(f"{PERIOD_CLASSES[name]}：{'、'.join(ws)}" for name, ws in by_class.items())
+    return "；".join(f"{value.labels.get(name, name)}：{'、'.join(ws)}" for name, ws in by_class.items())
 
 
 # --- mentions ---------------------------------------------------------------------
@@ -384,56 +381,59 @@ def conflicts(mentions: list[Mention], min_subject: int, qualifiers: WordList | 
     return out
 
 
-def _item(m: Mention, other: Mention) -> ItemResult:
+def _item(rule: Rule, m: Mention, other: Mention) -> ItemResult:
     ev = sentence_evidence(m.sentence, 100.0, m.quote)
-    return ItemResult(f"第{m.line}行：{m.figure.text}", False, ev, note=f"与第{other.line}行的“{other.figure.text}”不一致")
+    name = rule.say("item", line=m.line, figure=m.figure.text)
+    return ItemResult(name, False, ev, note=rule.say("item_note", line=other.line, figure=other.figure.text))
 
 
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
     pairs = conflicts(mentions_in(doc, p), p.min_subject, _qualifiers(p, doc.meta.body))
     if not pairs:
-        return [finding(rule, "pass", f"{rule.title}：未发现同一事项前后数字不一致")]
+        return [finding(rule, "pass", rule.say("pass", title=rule.title))]
     out = []
     for a, b, subject in pairs:
-        found = f"“{subject}”{a.figure.text}（第{a.line}行）与{b.figure.text}（第{b.line}行）"
-        out.append(finding(rule, "fail", fill(rule.message, found=found), line=a.line, items=[_item(a, b), _item(b, a)], values={"found": found}))
+        found = rule.say("found", subject=subject, first=a.figure.text, first_line=a.line, second=b.figure.text, second_line=b.line)
+        items = [_item(rule, a, b), _item(rule, b, a)]
+        out.append(finding(rule, "fail", fill(rule.message, found=found), line=a.line, items=items, values={"found": found}))
     return out
 
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     p: Params = rule.params
-    return [
-        f"证据范围：{part_labels(p.scope, vocab)}部分（“下一年度安排”中的目标值不算）。",
-        (
-            "每个数字（数字加量词，如“146件”“98.6%”）取其前面同一分句中的说法为事项，去掉期间词、“共”“各类”等虚词后比较；"
-            "事项相同（或一方只是在前面多写了主体，如“街道法律顾问”），量词相同、期间相同而数字不同的，每对列为一处问题。"
-        ),
-        (
-            "不算矛盾：同一数字重复出现；收到与受理等不同环节；全年与累计、“某年以来”；与上年比较（较上年、同比）的数字；"
-            f"“分别”列出的数字；修饰后面名词的数字（如“14个乡镇”）；少于 {p.min_subject} 个字的事项。"
-        ),
-    ]
+    return rule.lines("explain", scope=part_labels(p.scope, vocab), min_subject=p.min_subject)
 
 
 RULE_TYPE = RuleType(
     name="contradiction",
     params=Params,
     keys=(
-        Key("units", _parse_units, "量词（/ 分隔同义量词）", required=True, show=_show_units),
-        Key("periods", _parse_periods, "期间词", required=True, show=_show_periods),
-        Key("comparison_cues", parse_words, "比较词（其后的数字不计）", required=True, show=show_words),
-        Key("target_cues", parse_words, "目标词（其后的数字不计）", required=True, show=show_words),
-        Key("skip_cues", parse_words, "分句中出现即不计的词", required=True, show=show_words),
-        Key("fillers", parse_words, "比较事项时去掉的词", required=True, show=show_words),
-        Key("leading_words", parse_words, "事项开头去掉的词", required=True, show=show_words),
-        Key("trailing_words", parse_words, "事项末尾去掉的词", required=True, show=show_words),
-        Key("generic_nouns", parse_words, "事项末尾的泛称名词", required=True, show=show_words),
-        Key("stage_verbs", parse_words, "办理环节动词（收到、受理……）", required=True, show=show_words),
-        Key("qualifiers", parse_words, "改变范围的限定词（乡镇、部分、全县……）", required=True, show=show_words),
-        Key("min_subject", parse_positive_int, "事项最少字数"),
+        Key("units", _parse_units, required=True, show=_show_units),
+        Key("periods", _parse_periods, required=True, show=_show_periods),
+        Key("comparison_cues", parse_words, required=True, show=show_words),
+        Key("target_cues", parse_words, required=True, show=show_words),
+        Key("skip_cues", parse_words, required=True, show=show_words),
+        Key("fillers", parse_words, required=True, show=show_words),
+        Key("leading_words", parse_words, required=True, show=show_words),
+        Key("trailing_words", parse_words, required=True, show=show_words),
+        Key("generic_nouns", parse_words, required=True, show=show_words),
+        Key("stage_verbs", parse_words, required=True, show=show_words),
+        Key("qualifiers", parse_words, required=True, show=show_words),
+        Key("min_subject", parse_positive_int),
         SCOPE,
     ),
     check=check,
     explain=explain,
+    wording={
+        "pass": ("title",),
+        "found": ("subject", "first", "first_line", "second", "second_line"),
+        "item": ("line", "figure"),
+        "item_note": ("line", "figure"),
+        "explain": ("scope", "min_subject"),
+        "errors.empty_unit": ("key",),
+        "errors.duplicate_unit": ("key",),
+        "errors.unknown_period": ("key", "name", "allowed"),
+        **{f"periods.{name}": () for name in PERIOD_CLASSES},
+    },
 )

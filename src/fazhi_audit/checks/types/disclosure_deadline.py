@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fazhi_audit.checks.context import CheckContext
-from fazhi_audit.checks.deadlines import Params, deadline_finding, placeholders
+from fazhi_audit.checks.deadlines import WORDING, Params, deadline_finding, placeholders
 from fazhi_audit.checks.findings import deadline_words, finding
 from fazhi_audit.checks.keys import DEADLINE
 from fazhi_audit.checks.rule_type import RuleType
@@ -15,13 +15,12 @@ from fazhi_audit.text.structure.outline import SectionVocabulary
 
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     if not doc.published or not doc.meta.year:
-        return [finding(rule, "pass", "未能确定发布日期或报告年度，未检查公开时限", scored=False)]
-    return deadline_finding(rule, doc, doc.published, "发布日期")
+        return [finding(rule, "pass", rule.say("unchecked"), scored=False)]
+    return deadline_finding(rule, doc, doc.published)
 
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    due = deadline_words(rule.params.deadline)
-    return [f"证据范围：网页上显示的发布日期（发布时间、发布日期等）；应早于报告年度{due}。页面没有发布日期时不检查、不计分。"]
+    return rule.lines("explain", due=deadline_words(rule.params.deadline))
 
 
 RULE_TYPE = RuleType(
@@ -31,4 +30,5 @@ RULE_TYPE = RuleType(
     check=check,
     explain=explain,
     placeholders=placeholders,
+    wording=WORDING,
 )

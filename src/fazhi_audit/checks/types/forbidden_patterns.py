@@ -48,21 +48,22 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
             hits.insert(0, ItemResult(m.group(0), False, line_evidence(first, "title", m.group(0), text=title)))
             break
     if not hits:
-        return [finding(rule, "pass", f"{rule.title}：未发现")]
+        return [finding(rule, "pass", rule.say("pass", title=rule.title))]
     listed = "、".join(dict.fromkeys(h.name for h in hits[:_MAX_LISTED]))
     return [finding(rule, "fail", fill(rule.message, found=listed), line=hits[0].evidence.line, items=hits)]
 
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     p: Params = rule.params
-    where = f"{part_labels(p.scope, vocab)}部分" if p.scope else "全文（含标题）"
-    return [f"证据范围：{where}。", "查找的写法（正则表达式）：" + "  ".join(x.pattern for x in p.patterns)]
+    where = rule.say("explain.scope", scope=part_labels(p.scope, vocab)) if p.scope else rule.say("explain.everywhere")
+    return rule.lines("explain.lines", where=where, patterns="  ".join(x.pattern for x in p.patterns))
 
 
 RULE_TYPE = RuleType(
     name="forbidden-patterns",
     params=Params,
-    keys=(Key("patterns", parse_regexes, "查找的写法（正则表达式）", required=True), SCOPE),
+    keys=(Key("patterns", parse_regexes, required=True), SCOPE),
     check=check,
     explain=explain,
+    wording={"pass": ("title",), "explain.scope": ("scope",), "explain.everywhere": (), "explain.lines": ("where", "patterns")},
 )

@@ -15,16 +15,22 @@ from fazhi_audit.checks.rule_type import RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.schema import Rule
 from fazhi_audit.text.document import Document
+from fazhi_audit.text.structure.malformed import Fault
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
-# Item names are shown to users (csv "missing", junit text): say them in Chinese.
-DEFECT_LABEL = {
-    "skipped": "跳号",
-    "repeated": "重号",
-    "unnumbered": "未编号的小标题",
-    "disordered": "顺序错乱",
-    "malformed": "序号残缺或乱码",
-    "continued": "跨上级连续编号",
+DEFECT_KINDS = ("skipped", "repeated", "unnumbered", "disordered", "malformed", "continued")  # item names: kinds.<kind>
+# What parsing found wrong (text/structure Fault.what) and the values it gives the words: defects.<what>
+FAULTS = {
+    "repeated": ("marker",),
+    "skipped": ("expected", "marker"),
+    "first_skipped": ("expected", "marker"),
+    "disordered": ("expected", "marker"),
+    "unnumbered": ("text", "after", "expected"),
+    "continued": ("first", "second", "number"),
+    "missing_open": ("marker", "expected"),
+    "star": ("marker",),
+    "garbled": ("marker",),
+    "garbled_known": ("marker", "original"),
 }
 
 
@@ -35,7 +41,7 @@ class Params:
 
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     if not doc.numbering:
-        return [finding(rule, "pass", f"{rule.title}：未发现跳号、重号")]
+        return [finding(rule, "pass", rule.say("pass", title=rule.title))]
     by_number = {line.number: line for line in doc.lines}
     # the part of each line, as doc.kind_at_line() tells it, looked up once (not per defect)
     kinds: dict[int, str] = {}
@@ -46,21 +52,37 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
 
 def _finding(rule: Rule, d, by_number, kind: str) -> Finding:
     evidence = line_evidence(by_number[d.line], kind, d.text, text=d.text)
-    item = ItemResult(DEFECT_LABEL.get(d.kind, d.kind), False, evidence)
+    item = ItemResult(rule.say(f"kinds.{d.kind}") if d.kind in DEFECT_KINDS else d.kind, False, evidence)
+    message = _said(rule, d.fault)
     if d.hint:
         # A house style (numbers running on across parents): a hint that costs nothing.
-        f = finding(rule, "fail", d.message, line=d.line, items=[item], credit=1.0)
+        f = finding(rule, "fail", message, line=d.line, items=[item], credit=1.0)
         f.severity = "info"
         return f
-    return finding(rule, "fail", fill(rule.message, defect=d.message), line=d.line, items=[item])
+    return finding(rule, "fail", fill(rule.message, defect=message), line=d.line, items=[item])
+
+
+def _said(rule: Rule, fault: Fault) -> str:
+    """The defect in the rule's words; a heading with no parent is named by `parent`."""
+    values = {k: (v if v != "" else rule.say("parent")) for k, v in fault.values}
+    return rule.say(f"defects.{fault.what}", **values)
 
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    return [
-        "证据范围：全文各级标题（一、（一）1.（1））和段内“一是、二是……”；每处跳号、重号、未编号的小标题，"
-        "以及残缺或乱码的序号（如“二）”“*.”“锟斤拷、”）单独列出，一处缺陷只列一条。",
-        "阿拉伯数字条目跨上级标题连续编号（（一）下 1. 2.，（二）下接 3.）属行文习惯，不算跳号，只作一条提示。",
-    ]
+    return rule.lines("explain")
 
 
-RULE_TYPE = RuleType(name="numbering", params=Params, keys=(), check=check, explain=explain)
+RULE_TYPE = RuleType(
+    name="numbering",
+    params=Params,
+    keys=(),
+    check=check,
+    explain=explain,
+    wording={
+        "pass": ("title",),
+        "explain": (),
+        "parent": (),
+        **{f"kinds.{kind}": () for kind in DEFECT_KINDS},
+        **{f"defects.{what}": values for what, values in FAULTS.items()},
+    },
+)

@@ -21,6 +21,7 @@ from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.figures import Clauses
@@ -48,20 +49,24 @@ class Params:
 def _parse_table(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[Superseded, ...]:
     raw = data[key]
     if not isinstance(raw, list) or not raw:
-        c.fail(data, key, f"{key} 必须是非空列表，每项含 term、pattern、replaced_by、from_year")
+        c.fail(data, key, c.say("errors.table", key=key))
     out = []
     for entry in raw:
         entry = c.mapping(entry, f"{key} 项")
         c.keys(entry, _ENTRY_KEYS, _ENTRY_KEYS, f"{key} 项")
         year = entry["from_year"]
         if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
-            c.fail(entry, "from_year", "from_year 必须是年份（如 2021）：从这一报告年度起旧说法已被替代")
+            c.fail(entry, "from_year", c.say("errors.from_year"))
         out.append(Superseded(c.text(entry, "term"), c.regex(entry, "pattern", c.text(entry, "pattern")), c.text(entry, "replaced_by"), year))
     return tuple(out)
 
 
-def _show_table(value: tuple[Superseded, ...], vocab: SectionVocabulary) -> str:
-    return "；".join(f"{s.term} → {s.replaced_by}（{s.from_year}年度起）" for s in value)
+def _show_table(value: tuple[Superseded, ...], vocab: SectionVocabulary, wording: Wording) -> str:
+    return "；".join(_entry(s, wording) for s in value)
+
+
+def _entry(s: Superseded, wording: Wording) -> str:
+    return wording.say("entry", term=s.term, replaced_by=s.replaced_by, from_year=s.from_year)
 
 
 def mentions(doc: Document, p: Params) -> list[tuple[Sentence, Superseded, re.Match]]:
@@ -88,24 +93,24 @@ def mentions(doc: Document, p: Params) -> list[tuple[Sentence, Superseded, re.Ma
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
     if not doc.meta.year:
-        return [finding(rule, "pass", "未能确定报告年度，未检查过时提法", scored=False)]
+        return [finding(rule, "pass", rule.say("no_year"), scored=False)]
     found = mentions(doc, p)
     if not found:
-        return [finding(rule, "pass", f"{rule.title}：未发现当作现行引用的过时提法")]
+        return [finding(rule, "pass", rule.say("pass", title=rule.title))]
     out = []
     for s, entry, m in found:
-        what = f"“{entry.term}”（{entry.from_year}年度起已由{entry.replaced_by}替代）"
-        item = ItemResult(entry.term, False, sentence_evidence(s, 100.0, m.group(0)), note=f"已被{entry.replaced_by}替代")
+        what = rule.say("found", term=entry.term, from_year=entry.from_year, replaced_by=entry.replaced_by)
+        item = ItemResult(entry.term, False, sentence_evidence(s, 100.0, m.group(0)), note=rule.say("item_note", replaced_by=entry.replaced_by))
         out.append(finding(rule, "fail", fill(rule.message, found=what), line=s.line, items=[item], values={"found": what}))
     return out
 
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     p: Params = rule.params
-    where = f"{part_labels(p.scope, vocab)}部分" if p.scope else "全文"
-    lines = [f"证据范围：{where}。报告年度不早于替代年度时，以下旧说法当作现行引用即列为问题（每处一条）："]
-    lines += [f"  · {s.term} → {s.replaced_by}（{s.from_year}年度起）" for s in p.superseded]
-    lines.append(f"不算：同一分句中有{'、'.join(p.history_cues)}等词，说明是作为历史提及（如“七五”普法总结验收中获评先进）。")
+    where = rule.say("explain.scope", scope=part_labels(p.scope, vocab)) if p.scope else rule.say("explain.everywhere")
+    lines = rule.lines("explain.head", where=where)
+    lines += [f"  · {_entry(s, rule.wording)}" for s in p.superseded]
+    lines += rule.lines("explain.history", cues="、".join(p.history_cues))
     return lines
 
 
@@ -113,10 +118,23 @@ RULE_TYPE = RuleType(
     name="outdated-reference",
     params=Params,
     keys=(
-        Key("superseded", _parse_table, "已被替代的文件或提法", required=True, show=_show_table),
-        Key("history_cues", parse_words, "表示历史提及的词", required=True, show=show_words),
+        Key("superseded", _parse_table, required=True, show=_show_table),
+        Key("history_cues", parse_words, required=True, show=show_words),
         SCOPE,
     ),
     check=check,
     explain=explain,
+    wording={
+        "no_year": (),
+        "pass": ("title",),
+        "found": ("term", "from_year", "replaced_by"),
+        "item_note": ("replaced_by",),
+        "entry": ("term", "replaced_by", "from_year"),
+        "explain.scope": ("scope",),
+        "explain.everywhere": (),
+        "explain.head": ("where",),
+        "explain.history": ("cues",),
+        "errors.table": ("key",),
+        "errors.from_year": (),
+    },
 )

@@ -28,13 +28,15 @@ from fazhi_audit.checks.types.required_items import Item
 from fazhi_audit.model.result import Finding, ThemeResult
 from fazhi_audit.rules.common import Checker, normalized
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.ingest.normalize import normalize_line
 from fazhi_audit.text.matching import clause_of
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
-STATUSES = {"V": "纲要原文（已核实）", "P": "部分核实", "R": "未核实"}
+STATUSES = ("V", "P", "R")  # the 纲要's own words verified, partly verified, not verified
+ERRORS = {"themes": (), "duplicate_theme": ("name",), "status": ("allowed",), "items": ("key",), "duplicate": ("name",)}
 THEME_KEYS = {"name", "status", "phrases", "note"}
 PART_KEYS = {"name", "phrases", "not", "themes"}  # a part is found as a required-items item is
 
@@ -69,17 +71,17 @@ class Params:
 def _parse_themes(c: Checker, entry: LinedDict) -> tuple[Theme, ...]:
     raw = entry["themes"]
     if not isinstance(raw, list) or not raw:
-        c.fail(entry, "themes", "themes 必须是非空列表")
+        c.fail(entry, "themes", c.say("errors.themes"))
     out, names = [], set()
     for theme in raw:
         theme = c.mapping(theme, "themes 项")
         c.keys(theme, THEME_KEYS, {"name", "status", "phrases"}, "themes 项")
         name = c.text(theme, "name")
         if name in names:
-            c.fail(theme, "name", f"重复的主题名称 {name!r}")
+            c.fail(theme, "name", c.say("errors.duplicate_theme", name=repr(name)))
         names.add(name)
         if theme["status"] not in STATUSES:
-            c.fail(theme, "status", f"status 必须是 {'、'.join(STATUSES)} 之一（V：纲要原文已核实；P：部分核实；R：未核实）")
+            c.fail(theme, "status", c.say("errors.status", allowed="、".join(STATUSES)))
         out.append(Theme(name, theme["status"], normalized(c.strings(theme, "phrases", theme["phrases"]))))
     return tuple(out)
 
@@ -87,14 +89,14 @@ def _parse_themes(c: Checker, entry: LinedDict) -> tuple[Theme, ...]:
 def _parse_parts(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[Part, ...]:
     raw = data[key]
     if not isinstance(raw, list) or not raw:
-        c.fail(data, key, f"{key} 必须是非空列表")
+        c.fail(data, key, c.say("errors.items", key=key))
     out, names = [], set()
     for entry in raw:
         entry = c.mapping(entry, f"{key} 项")
         c.keys(entry, PART_KEYS, {"name", "themes"}, f"{key} 项")
         name = c.text(entry, "name")
         if name in names:
-            c.fail(entry, "name", f"重复的项目名称 {name!r}")
+            c.fail(entry, "name", c.say("errors.duplicate", name=repr(name)))
         names.add(name)
         phrases = normalized(c.strings(entry, "phrases", entry.get("phrases", []), allow_empty=True))
         item = Item(
@@ -109,28 +111,28 @@ def _parse_parts(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[P
 def _parse_min_found(c: Checker, data: LinedDict, key: str, values: dict) -> int:
     value, count = data[key], len(values.get("items", ()))
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= count:
-        c.fail(data, key, f"{key} 必须是 1–{count} 之间的整数")
+        c.fail(data, key, c.say("errors.min_found", key=key, count=count))
     return value
 
 
-def theme_label(theme: Theme) -> str:
+def theme_label(theme: Theme, wording: Wording) -> str:
     """A theme as users see it: the 纲要's words in quotes only when verified, else marked as a theme name."""
     if theme.status == "V":
         return "“" + theme.name.replace("“", "‘").replace("”", "’") + "”"
-    return f"{theme.name}（主题，非原文）"
+    return wording.say("theme", name=theme.name)
 
 
-def _show_parts(parts: tuple[Part, ...], vocab: SectionVocabulary) -> str:
+def _show_parts(parts: tuple[Part, ...], vocab: SectionVocabulary, wording: Wording) -> str:
     lines = []
     for part in parts:
         lines.append(f"\n  · {part.item.name}：{'、'.join(part.item.phrases)}")
         for theme in part.themes:
-            lines.append(f"\n      - {theme_label(theme)} [{theme.status}]：{'、'.join(theme.phrases)}")
+            lines.append(f"\n      - {theme_label(theme, wording)} [{theme.status}]：{'、'.join(theme.phrases)}")
     return "".join(lines)
 
 
-def _show_min_found(value: int | None, vocab: SectionVocabulary) -> str:
-    return "全部各项" if value is None else f"{value} 项"
+def _show_min_found(value: int | None, vocab: SectionVocabulary, wording: Wording) -> str:
+    return wording.say("show.all") if value is None else wording.say("show.min_found", min_found=value)
 
 
 # --- check -----------------------------------------------------------------------
@@ -192,14 +194,9 @@ def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     p: Params = rule.params
     needed = p.min_found or len(p.items)
     themes = sum(len(part.themes) for part in p.items)
-    lines = [
-        f"证据范围：只认{part_labels(p.scope, vocab)}部分中、写成已经做了的表述。",
-        f"按纲要的 {len(p.items)} 个部分计分：覆盖 {needed} 个部分以上为通过。",
-        f"每个部分之下另列纲要的主要任务主题（共 {themes} 个），只作提示，不影响得分和结论；"
-        "主题名称只有标为 V 的是核实过的纲要原文（加引号），其余是概括的主题名称，不是纲要原文。",
-    ]
+    lines = rule.lines("explain.head", scope=part_labels(p.scope, vocab), parts=len(p.items), needed=needed, themes=themes)
     for part in p.items:
-        lines.append(f"· {part.item.name}：{'、'.join(theme_label(t) for t in part.themes)}")
+        lines += rule.lines("explain.part", name=part.item.name, themes="、".join(theme_label(t, rule.wording) for t in part.themes))
     return lines
 
 
@@ -212,15 +209,15 @@ def segmenter_words(p: Params) -> tuple[str, ...]:
 
 
 def fix_hint(rule: Rule, vocab: SectionVocabulary) -> str:
-    return f"（〈缺少的项目〉指检查时未找到的部分，可能是：{'、'.join(item_names(rule.params))}）"
+    return rule.say("fix_hint", items="、".join(item_names(rule.params)))
 
 
 RULE_TYPE = RuleType(
     name="outline-coverage",
     params=Params,
     keys=(
-        Key("items", _parse_parts, "纲要各部分及其主要任务主题", required=True, show=_show_parts),
-        Key("min_found", _parse_min_found, "至少找到", adjustable=True, show=_show_min_found),
+        Key("items", _parse_parts, required=True, show=_show_parts),
+        Key("min_found", _parse_min_found, adjustable=True, show=_show_min_found),
         replace(SCOPE, required=True),
         THRESHOLD,
     ),
@@ -229,4 +226,14 @@ RULE_TYPE = RuleType(
     item_names=item_names,
     phrases=segmenter_words,
     fix_hint=fix_hint,
+    wording={
+        "theme": ("name",),
+        "fix_hint": ("items",),
+        "explain.head": ("scope", "parts", "needed", "themes"),
+        "explain.part": ("name", "themes"),
+        "show.all": (),
+        "show.min_found": ("min_found",),
+        "errors.min_found": ("key", "count"),
+        **{f"errors.{name}": values for name, values in ERRORS.items()},
+    },
 )

@@ -43,13 +43,13 @@ class Params:
 def _parse_headings(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[str, ...]:
     phrases = parse_phrases(c, data, key, values)
     if len(set(phrases)) != len(phrases):
-        c.fail(data, key, f"{key} 中有重复的短语")
+        c.fail(data, key, c.say("errors.duplicate", key=key))
     return phrases
 
 
 def _parse_level(c: Checker, data: LinedDict, key: str, values: dict) -> str:
     if data[key] not in LEVELS:
-        c.fail(data, key, f"{key} 必须是 top（仅一级标题，默认）或 any（任意级别标题），实为 {data[key]!r}")
+        c.fail(data, key, c.say("errors.level", key=key, value=repr(data[key])))
     return data[key]
 
 
@@ -93,15 +93,16 @@ def _heading_evidence(heading: Heading, kind: str, hit: Hit) -> Evidence:
     return heading_evidence(heading, kind, hit.similarity, heading.text[hit.start : hit.end])
 
 
-def _aside(p: Params, doc: Document, ctx: CheckContext) -> tuple[Evidence, str] | None:
+def _aside(rule: Rule, doc: Document, ctx: CheckContext) -> tuple[Evidence, str] | None:
     """A mention that does not count: a sub-heading (level top) or body text."""
+    p: Params = rule.params
     if p.level == "top":
         tops = {s.heading.index for s in doc.sections if s.heading is not None}
         subs = [(h, doc.kind_at(h.index)) for h in doc.headings if h.index not in tops]
         match = _first_match(p, subs, ctx)
         if match:
             h, kind, hit = match
-            return _heading_evidence(h, kind, hit), f"仅作为下级标题“{h.label}”出现，未单列为一级标题"
+            return _heading_evidence(h, kind, hit), rule.say("as_sub_heading", heading=h.label)
     heading_lines = {h.index: h for h in doc.headings} | {s.heading.index: s.heading for s in doc.sections if s.heading is not None}
     for s in doc.sentences:
         h = heading_lines.get(s.index)
@@ -110,7 +111,7 @@ def _aside(p: Params, doc: Document, ctx: CheckContext) -> tuple[Evidence, str] 
         hit = _best_hit(p, s.text, ctx)
         if hit:
             ev = sentence_evidence(s, hit.similarity, s.text[hit.start : hit.end])
-            return ev, f"仅在“{ctx.vocab.label(s.kind)}”正文中提及，未设为标题"
+            return ev, rule.say("in_body", part=ctx.vocab.label(s.kind))
     return None
 
 
@@ -121,8 +122,8 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     if match:
         h, kind, hit = match
         item = ItemResult(name, True, _heading_evidence(h, kind, hit))
-        return [finding(rule, "pass", f"{rule.title}：已设“{h.label}”", line=h.line, items=[item], values={"missing": name})]
-    aside = _aside(p, doc, ctx)
+        return [finding(rule, "pass", rule.say("pass", title=rule.title, heading=h.label), line=h.line, items=[item], values={"missing": name})]
+    aside = _aside(rule, doc, ctx)
     item = ItemResult(name, False, *aside) if aside else ItemResult(name, False)
     line = aside[0].line if aside else None
     return [finding(rule, "fail", fill(rule.message, missing=name), line=line, items=[item], values={"missing": name})]
@@ -130,11 +131,7 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     p: Params = rule.params
-    where = "报告的一级标题（各部分的标题）" if p.level == "top" else "报告任一级别的标题"
-    return [
-        f"证据范围：{where}；只在正文中提到{'或只作为下级标题' if p.level == 'top' else ''}的不算。",
-        f"标题中应出现以下说法之一：{phrase_list(p.headings)}（允许个别错别字，相似度不低于 {p.threshold:g}）。",
-    ]
+    return rule.lines(f"explain.{p.level}", phrases=phrase_list(p.headings), threshold=f"{p.threshold:g}")
 
 
 def placeholders(rule: Rule) -> dict[str, str]:
@@ -145,11 +142,20 @@ RULE_TYPE = RuleType(
     name="required-heading",
     params=Params,
     keys=(
-        Key("headings", _parse_headings, "标题中应出现的说法", required=True, hint="标题中须出现的短语列表"),
-        Key("level", _parse_level, "标题级别"),
+        Key("headings", _parse_headings, required=True),
+        Key("level", _parse_level),
         THRESHOLD,
     ),
     check=check,
     explain=explain,
     placeholders=placeholders,
+    wording={
+        "pass": ("title", "heading"),
+        "as_sub_heading": ("heading",),
+        "in_body": ("part",),
+        "explain.top": ("threshold", "phrases"),
+        "explain.any": ("threshold", "phrases"),
+        "errors.duplicate": ("key",),
+        "errors.level": ("key", "value"),
+    },
 )

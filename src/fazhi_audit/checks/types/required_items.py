@@ -42,6 +42,7 @@ from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Evidence, Finding, ItemResult
 from fazhi_audit.rules.common import Checker, normalized
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.ingest.normalize import normalize_line
@@ -49,18 +50,9 @@ from fazhi_audit.text.matching import GAP, Hit, clause_of, subject_span
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
 ITEM_KEYS = {"name", "phrases", "weak", "subject", "not"}
-NOT_APPLICABLE_PREFIX = "报告说明本年度不适用"  # how a not-applicable finding's message opens
-NOT_APPLICABLE_ITEM = "不适用说明"  # the item that carries the report's own statement as evidence
 
-_WHERE = {
-    "plans": "仅见于下一年度安排，不能作为已落实的依据",
-    "shortcomings": "仅作为存在的不足提出，不能作为已落实的依据",
-    "deficit": "所在语句为问题表述（如“有待”“尚未”），不能作为已落实的依据",
-    "plan": "所在语句为计划表述（如“下一步”“将进一步”），不能作为已落实的依据",
-    "preamble": "仅见于导语，正文未写明落实情况",
-    "extra": "仅见于规定五项之外的部分（如意见建议），不能作为已落实的依据",
-    "other": "仅见于“其他需要报告的情况”",
-}
+# Why a mention is not evidence: the part it sits in, or how its clause is phrased (shared items.aside.<why>)
+_WHERE = ("plans", "shortcomings", "deficit", "plan", "preamble", "extra", "other")
 
 
 @dataclass(frozen=True)
@@ -91,7 +83,7 @@ class Params:
 def _parse_items(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[Item, ...]:
     raw = data[key]
     if not isinstance(raw, list) or not raw:
-        c.fail(data, key, f"{key} 必须是非空列表")
+        c.fail(data, key, c.say("errors.items", key=key))
     names = set()
     out = []
     for entry in raw:
@@ -99,9 +91,9 @@ def _parse_items(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[I
         c.keys(entry, ITEM_KEYS, {"name"}, f"{key} 项")
         name = entry["name"]
         if not isinstance(name, str) or not name.strip():
-            c.fail(entry, "name", "name 必须是非空字符串")
+            c.fail(entry, "name", c.say("errors.name"))
         if name in names:
-            c.fail(entry, "name", f"重复的项目名称 {name!r}")
+            c.fail(entry, "name", c.say("errors.duplicate", name=repr(name)))
         names.add(name)
         phrases = normalized(c.strings(entry, "phrases", entry.get("phrases", []), allow_empty=True))
         out.append(
@@ -120,27 +112,27 @@ def _parse_min_found(c: Checker, data: LinedDict, key: str, values: dict) -> int
     """At most the number of items; a profile's min_found is read against the rule's items."""
     value, count = data[key], len(values.get("items", ()))
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= count:
-        c.fail(data, key, f"{key} 必须是 1–{count} 之间的整数")
+        c.fail(data, key, c.say("errors.min_found", key=key, count=count))
     return value
 
 
 def _cross_check(c: Checker, data: LinedDict, values: dict) -> None:
     if any(i.weak and not i.subject for i in values.get("items", ())) and not values.get("context"):
-        c.fail(data, "items", "使用了 weak 短语的规则需要 context（同句须出现的语境词），或者该项需要 subject（同一分句须出现的主体词）")
+        c.fail(data, "items", c.say("errors.weak"))
 
 
-def _show_items(items: tuple[Item, ...], vocab: SectionVocabulary) -> str:
+def _show_items(items: tuple[Item, ...], vocab: SectionVocabulary, wording: Wording) -> str:
     lines = []
     for item in items:
-        weak = f"；须有主体或语境词：{'、'.join(item.weak)}" if item.weak else ""
-        subject = f"；主体词：{'、'.join(item.subject)}" if item.subject else ""
-        neg = f"；不计：{'、'.join(item.negatives)}" if item.negatives else ""
+        weak = wording.say("show.weak", weak="、".join(item.weak)) if item.weak else ""
+        subject = wording.say("show.subject", subject="、".join(item.subject)) if item.subject else ""
+        neg = wording.say("show.negatives", negatives="、".join(item.negatives)) if item.negatives else ""
         lines.append(f"\n  · {item.name}：{'、'.join(item.phrases)}{weak}{subject}{neg}")
     return "".join(lines)
 
 
-def _show_min_found(value: int | None, vocab: SectionVocabulary) -> str:
-    return "全部各项" if value is None else f"{value} 项"
+def _show_min_found(value: int | None, vocab: SectionVocabulary, wording: Wording) -> str:
+    return wording.say("show.all") if value is None else wording.say("show.min_found", min_found=value)
 
 
 # --- check -----------------------------------------------------------------------
@@ -187,7 +179,8 @@ def _evidence(sentence: Sentence, hit: Hit) -> Evidence:
     return sentence_evidence(sentence, hit.similarity, sentence.text[hit.start : hit.end])
 
 
-def find_item(item: Item, p: Params, ctx: CheckContext, sentences: list[Sentence]) -> ItemResult:
+def find_item(rule: Rule, item: Item, ctx: CheckContext, sentences: list[Sentence]) -> ItemResult:
+    p: Params = rule.params
     aside: tuple[Evidence, str] | None = None
     for sentence in sentences:
         for hit, needs_subject in _phrase_hits(item, p, sentence, ctx):
@@ -195,7 +188,7 @@ def find_item(item: Item, p: Params, ctx: CheckContext, sentences: list[Sentence
             if why is None:
                 return ItemResult(item.name, True, _evidence(sentence, hit))
             if why and aside is None:
-                aside = (_evidence(sentence, hit), _WHERE[why])
+                aside = (_evidence(sentence, hit), rule.say(f"items.aside.{why}"))
     if aside:
         return ItemResult(item.name, False, aside[0], aside[1])
     return ItemResult(item.name, False)
@@ -236,21 +229,22 @@ def not_applicable_statement(p: Params, doc: Document, ctx: CheckContext) -> tup
 
 def _not_applicable(rule: Rule, results: list[ItemResult], sentence: Sentence, hit: Hit) -> Finding:
     """Left out of the score; the report's statement is the evidence, items stay as found."""
-    statement = ItemResult(NOT_APPLICABLE_ITEM, True, _evidence(sentence, hit), "报告自述本规则不适用，不计分")
-    message = f"{NOT_APPLICABLE_PREFIX}：{sentence.text}"
+    # the item that carries the report's own statement as evidence
+    statement = ItemResult(rule.say("items.not_applicable_item"), True, _evidence(sentence, hit), rule.say("items.not_applicable_note"))
+    message = rule.say("items.not_applicable", statement=sentence.text)
     return finding(rule, "pass", message, items=[statement, *results], line=sentence.line, scored=False, not_applicable=True)
 
 
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
     sentences = candidate_sentences(p, doc)
-    results = [find_item(item, p, ctx, sentences) for item in p.items]
+    results = [find_item(rule, item, ctx, sentences) for item in p.items]
     found = [r for r in results if r.found]
     missing = [r.name for r in results if not r.found]
     needed = p.min_found or len(p.items)
     line = next((r.evidence.line for r in results if r.evidence), None)
     if len(found) >= needed:
-        return [finding(rule, "pass", f"{rule.title}：已见 {len(found)}/{len(results)} 项", items=results, line=line)]
+        return [finding(rule, "pass", rule.say("items.pass", title=rule.title, found=len(found), total=len(results)), items=results, line=line)]
     stated = not_applicable_statement(p, doc, ctx) if p.not_applicable else None
     if stated:
         return [_not_applicable(rule, results, *stated)]
@@ -264,33 +258,30 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     p: Params = rule.params
-    lines = [f"证据范围：只认{part_labels(p.scope, vocab)}部分中、写成已经做了的表述；只在其他部分出现、或写成问题和计划（如“有待”“下一步”）的不计入。"]
+    lines = rule.lines("explain.scope", scope=part_labels(p.scope, vocab))
     if p.min_found:
-        lines.append(f"共 {len(p.items)} 项，找到其中 {p.min_found} 项以上即为通过。")
+        lines += rule.lines("explain.min_found", total=len(p.items), min_found=p.min_found)
     else:
-        lines.append(f"逐项检查以下 {len(p.items)} 项，每缺一项扣相应的分：" if len(p.items) > 1 else "检查以下内容：")
+        lines += rule.lines("explain.each", total=len(p.items)) if len(p.items) > 1 else rule.lines("explain.one")
     gapped = False
     for item in p.items:
-        parts = [f"· {item.name}：认可的说法有 {phrase_list(item.phrases)}"]
+        parts = [rule.say("explain.item", name=item.name, phrases=phrase_list(item.phrases))]
         if item.weak:
             ties = []
             if item.subject:
-                ties.append(f"同一分句中写明“{'”“'.join(item.subject)}”等主体")
+                ties.append(rule.say("explain.subject", subject="”“".join(item.subject)))
             if p.context:
-                ties.append(f"与“{'”“'.join(p.context)}”等词同句出现")
-            parts.append(f"须{'，或'.join(ties)}才计入的说法有 {phrase_list(item.weak)}")
+                ties.append(rule.say("explain.context", context="”“".join(p.context)))
+            parts.append(rule.say("explain.weak", ties=rule.say("explain.or").join(ties), weak=phrase_list(item.weak)))
         if item.negatives:
-            parts.append(f"不计入的近似说法有 {phrase_list(item.negatives)}")
+            parts.append(rule.say("explain.negatives", negatives=phrase_list(item.negatives)))
         gapped = gapped or any(GAP in phrase for phrase in (*item.phrases, *item.weak))
         lines.append("；".join(parts))
     if gapped:
-        lines.append("“……”表示前后两部分可以相隔几个字（在同一分句内）。")
+        lines += rule.lines("explain.gap")
     if p.not_applicable:
-        lines.append(
-            f"不适用：报告自述“{'”“'.join(p.not_applicable)}”等（不在下一年度安排和不足部分中）、且本规则未达到要求时，"
-            "判为“不适用”，不计分，以该句为证据。"
-        )
-    lines.append(f"允许个别错别字（相似度不低于 {p.threshold:g}），但差异处构成另一个词语的不算。")
+        lines += rule.lines("explain.not_applicable", statements="”“".join(p.not_applicable))
+    lines += rule.lines("explain.threshold", threshold=f"{p.threshold:g}")
     return lines
 
 
@@ -303,19 +294,19 @@ def item_names(p: Params) -> tuple[str, ...]:
 
 
 def fix_hint(rule: Rule, vocab: SectionVocabulary) -> str:
-    return f"（〈缺少的项目〉指检查时未找到的项目，可能是：{'、'.join(i.name for i in rule.params.items)}）"
+    return rule.say("fix_hint", items="、".join(i.name for i in rule.params.items))
 
 
 RULE_TYPE = RuleType(
     name="required-items",
     params=Params,
     keys=(
-        Key("items", _parse_items, "检查项", required=True, show=_show_items),
-        Key("min_found", _parse_min_found, "至少找到", adjustable=True, show=_show_min_found),
+        Key("items", _parse_items, required=True, show=_show_items),
+        Key("min_found", _parse_min_found, adjustable=True, show=_show_min_found),
         replace(SCOPE, required=True),
-        Key("context", parse_strings, "语境词"),
+        Key("context", parse_strings),
         THRESHOLD,
-        Key("not_applicable", parse_phrases, "不适用声明"),
+        Key("not_applicable", parse_phrases),
     ),
     check=check,
     explain=explain,
@@ -323,4 +314,30 @@ RULE_TYPE = RuleType(
     item_names=item_names,
     phrases=segmenter_words,
     fix_hint=fix_hint,
+    wording={
+        "fix_hint": ("items",),
+        "explain.scope": ("scope",),
+        "explain.min_found": ("total", "min_found"),
+        "explain.each": ("total",),
+        "explain.one": (),
+        "explain.item": ("name", "phrases"),
+        "explain.subject": ("subject",),
+        "explain.context": ("context",),
+        "explain.weak": ("ties", "weak"),
+        "explain.or": (),
+        "explain.negatives": ("negatives",),
+        "explain.gap": (),
+        "explain.not_applicable": ("statements",),
+        "explain.threshold": ("threshold",),
+        "show.weak": ("weak",),
+        "show.subject": ("subject",),
+        "show.negatives": ("negatives",),
+        "show.all": (),
+        "show.min_found": ("min_found",),
+        "errors.items": ("key",),
+        "errors.name": (),
+        "errors.duplicate": ("name",),
+        "errors.min_found": ("key", "count"),
+        "errors.weak": (),
+    },
 )

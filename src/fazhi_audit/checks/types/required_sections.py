@@ -40,20 +40,20 @@ def _parse_sections(c: Checker, data: LinedDict, key: str, values: dict) -> tupl
     kinds = c.strings(data, key, data[key])
     for kind in kinds:
         if kind not in SECTION_KINDS:
-            c.fail(data, key, f"未知的部分类型 {kind!r}；允许：{', '.join(SECTION_KINDS)}")
+            c.fail(data, key, c.say("errors.kind", kind=repr(kind), allowed=", ".join(SECTION_KINDS)))
     return kinds
 
 
-def _mention(kind: str, doc: Document, ctx: CheckContext) -> tuple[Evidence | None, str | None]:
+def _mention(rule: Rule, kind: str, doc: Document, ctx: CheckContext) -> tuple[Evidence | None, str | None]:
     """Where a missing part's content shows up inside another part."""
     for h in doc.headings:
         if h.level > 1 and classify_heading(h.text, ctx.vocab)[0] == kind:
-            return heading_evidence(h, doc.kind_at(h.index), 100.0, h.text), f"仅作为下级标题“{h.label}”出现，未单列为一部分"
+            return heading_evidence(h, doc.kind_at(h.index), 100.0, h.text), rule.say("as_sub_heading", heading=h.label)
     words = next((k.mentions for k in ctx.vocab.kinds if k.name == kind), [])
     for s in doc.sentences:
         for w in words:
             if w in s.text and s.kind not in (kind, "plans"):
-                return sentence_evidence(s, 100.0, w), f"仅在“{ctx.vocab.label(s.kind)}”正文中提及，未单列为一部分"
+                return sentence_evidence(s, 100.0, w), rule.say("in_body", part=ctx.vocab.label(s.kind))
     return None, None
 
 
@@ -63,32 +63,41 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
         section = next((s for s in doc.sections if s.kind == kind), None)
         label = ctx.vocab.label(kind)
         if section is None:
-            evidence, note = _mention(kind, doc, ctx)
+            evidence, note = _mention(rule, kind, doc, ctx)
             items.append(ItemResult(label, False, evidence, note))
         elif section.heading is not None:
             items.append(ItemResult(label, True, heading_evidence(section.heading, kind, 100.0, section.title)))
         else:  # a report without part headings is one part
-            items.append(ItemResult(label, True, line_evidence(doc.lines[min(section.start, len(doc.lines) - 1)], kind, section.title, text="（全文未分部分）")))  # a title-only report has no body line
+            items.append(ItemResult(label, True, line_evidence(doc.lines[min(section.start, len(doc.lines) - 1)], kind, section.title, text=rule.say("whole"))))  # a title-only report has no body line
     missing = [i.name for i in items if not i.found]
     if not missing:
-        return [finding(rule, "pass", f"{rule.title}：齐全", items=items)]
+        return [finding(rule, "pass", rule.say("pass", title=rule.title), items=items)]
     credit = 1 - len(missing) / len(items)
     return [finding(rule, "fail", fill(rule.message, missing="、".join(missing)), items=items, credit=credit, values={"missing": "、".join(missing)})]
 
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    return [f"证据范围：报告的一级标题。须单列的部分：{part_labels(rule.params.sections, vocab)}；只在其他部分的小标题或正文中提到的不算单列。"]
+    return rule.lines("explain", parts=part_labels(rule.params.sections, vocab))
 
 
 def fix_hint(rule: Rule, vocab: SectionVocabulary) -> str:
-    return f"（〈缺少的项目〉指检查时未找到的部分，可能是：{part_labels(rule.params.sections, vocab)}）"
+    return rule.say("fix_hint", parts=part_labels(rule.params.sections, vocab))
 
 
 RULE_TYPE = RuleType(
     name="required-sections",
     params=Params,
-    keys=(Key("sections", _parse_sections, "须单列的部分", required=True, show=show_parts),),
+    keys=(Key("sections", _parse_sections, required=True, show=show_parts),),
     check=check,
     explain=explain,
     fix_hint=fix_hint,
+    wording={
+        "pass": ("title",),
+        "as_sub_heading": ("heading",),
+        "in_body": ("part",),
+        "whole": (),
+        "explain": ("parts",),
+        "fix_hint": ("parts",),
+        "errors.kind": ("kind", "allowed"),
+    },
 )

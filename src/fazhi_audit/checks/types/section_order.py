@@ -28,13 +28,20 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     for (k1, _), (k2, s2) in zip(firsts, firsts[1:]):
         if order.index(k2) < order.index(k1):
             line = s2.heading.line if s2.heading else None
-            msg = fill(rule.message, actual=actual) + f"（“{ctx.vocab.label(k2)}”应在“{ctx.vocab.label(k1)}”之前）"
+            msg = fill(rule.message, actual=actual) + rule.say("before", later=ctx.vocab.label(k2), earlier=ctx.vocab.label(k1))
             return [finding(rule, "fail", msg, line=line)]
-    return [finding(rule, "pass", f"{rule.title}：顺序符合规定")]
+    return [finding(rule, "pass", rule.say("pass", title=rule.title))]
 
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    return [f"证据范围：报告的一级标题。规定的顺序：{'→'.join(vocab.label(k) for k in vocab.canonical_order)}。"]
+    return rule.lines("explain", order="→".join(vocab.label(k) for k in vocab.canonical_order))
 
 
-RULE_TYPE = RuleType(name="section-order", params=Params, keys=(), check=check, explain=explain)
+RULE_TYPE = RuleType(
+    name="section-order",
+    params=Params,
+    keys=(),
+    check=check,
+    explain=explain,
+    wording={"pass": ("title",), "before": ("later", "earlier"), "explain": ("order",)},
+)

@@ -76,47 +76,51 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
     year = doc.meta.year
     if not year:
-        return [finding(rule, "pass", "未能确定报告年度，未检查往年年份", scored=False)]
+        return [finding(rule, "pass", rule.say("no_year"), scored=False)]
     found = leftovers(doc, p)
     if not found:
-        return [finding(rule, "pass", f"{rule.title}：未发现沿用的往年年份")]
+        return [finding(rule, "pass", rule.say("pass", title=rule.title))]
     out = []
     for s, y in found:
         end = y.end
         while end < min(len(s.text), y.end + _QUOTE_CHARS) and s.text[end] not in CLAUSE_MARKS + "》":
             end += 1
         quote = s.text[y.start : end]
-        what = f"“{quote}”（报告年度为{year}年）"
-        item = ItemResult(y.text, False, sentence_evidence(s, 100.0, quote), note=f"{y.year}年早于报告年度{year}年")
+        what = rule.say("found", quote=quote, year=year)
+        item = ItemResult(y.text, False, sentence_evidence(s, 100.0, quote), note=rule.say("item_note", found_year=y.year, year=year))
         out.append(finding(rule, "fail", fill(rule.message, found=what), line=s.line, items=[item], values={"found": what}))
     return out
 
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     p: Params = rule.params
-    return [
-        f"证据范围：{part_labels(p.scope, vocab)}部分；不足部分、下一年度安排中的年份不查。",
-        (
-            "早于报告年度的年份（如 2024 年报告中的“2023年”“2023年度”），所在分句写的是会议、文件、活动"
-            f"（{'、'.join(list(p.event_cues)[:8])}……）或年份后跟着数字时，视为沿用上年文字，每处列为一条问题。"
-        ),
-        (
-            f"不算：年份前紧接{'、'.join(p.before_cues)}；年份后紧接{'、'.join(p.after_cues)}；"
-            f"同一分句中年份之后有{'、'.join(p.clause_cues)}；起止年份（如《…（2023—2025年）》）；具体日期（2023年12月）。"
-        ),
-    ]
+    return rule.lines(
+        "explain",
+        scope=part_labels(p.scope, vocab),
+        events="、".join(list(p.event_cues)[:8]),
+        before="、".join(p.before_cues),
+        after="、".join(p.after_cues),
+        clause="、".join(p.clause_cues),
+    )
 
 
 RULE_TYPE = RuleType(
     name="stale-year",
     params=Params,
     keys=(
-        Key("event_cues", parse_words, "表示本年工作的词", required=True, show=show_words),
-        Key("before_cues", parse_words, "年份前的排除词", required=True, show=show_words),
-        Key("after_cues", parse_words, "紧接年份后的排除词", required=True, show=show_words),
-        Key("clause_cues", parse_words, "分句中年份后的排除词", required=True, show=show_words),
+        Key("event_cues", parse_words, required=True, show=show_words),
+        Key("before_cues", parse_words, required=True, show=show_words),
+        Key("after_cues", parse_words, required=True, show=show_words),
+        Key("clause_cues", parse_words, required=True, show=show_words),
         SCOPE,
     ),
     check=check,
     explain=explain,
+    wording={
+        "no_year": (),
+        "pass": ("title",),
+        "found": ("quote", "year"),
+        "item_note": ("found_year", "year"),
+        "explain": ("scope", "events", "before", "after", "clause"),
+    },
 )

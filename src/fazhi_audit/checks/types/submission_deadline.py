@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fazhi_audit.checks.context import CheckContext
-from fazhi_audit.checks.deadlines import Params, deadline_finding, placeholders
+from fazhi_audit.checks.deadlines import WORDING, Params, deadline_finding, placeholders
 from fazhi_audit.checks.findings import deadline_words, finding, line_evidence
 from fazhi_audit.checks.keys import DEADLINE
 from fazhi_audit.checks.rule_type import RuleType
@@ -15,15 +15,14 @@ from fazhi_audit.text.structure.outline import SectionVocabulary
 
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     if not doc.meta.signed or not doc.meta.year:
-        return [finding(rule, "pass", "报告末尾未见落款日期或未能确定报告年度，未检查报送时限", scored=False)]
+        return [finding(rule, "pass", rule.say("unchecked"), scored=False)]
     line = doc.lines[doc.meta.signed_line]
     evidence = line_evidence(line, doc.kind_at(doc.meta.signed_line), line.text)
-    return deadline_finding(rule, doc, doc.meta.signed, "落款日期", evidence)
+    return deadline_finding(rule, doc, doc.meta.signed, evidence)
 
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
-    due = deadline_words(rule.params.deadline)
-    return [f"证据范围：报告末尾的落款日期（如“2024年2月26日”“二〇二四年二月二十六日”，可在单位名称之后）；应早于报告年度{due}。正文中的日期不算；没有落款日期时不检查、不计分。"]
+    return rule.lines("explain", due=deadline_words(rule.params.deadline))
 
 
 RULE_TYPE = RuleType(
@@ -33,4 +32,5 @@ RULE_TYPE = RuleType(
     check=check,
     explain=explain,
     placeholders=placeholders,
+    wording=WORDING,
 )

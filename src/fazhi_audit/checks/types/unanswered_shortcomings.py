@@ -29,12 +29,14 @@ from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
+from fazhi_audit.text import enumeration
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_MARKER_AT_START = re.compile(r"^[一二三四五六七八九十]{1,3}是")
+_MARKER_AT_START = enumeration.AT_START
 _MAX_CLAUSES = 3  # a title made only of stock words borrows key words from the next clauses
 _NAME_CHARS = 30
 
@@ -58,12 +60,12 @@ class Params:
 def _parse_synonyms(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[tuple[str, ...], ...]:
     raw = data[key]
     if not isinstance(raw, list):
-        c.fail(data, key, f"{key} 必须是列表，每项为一组同义词（如 [形式, 方式]）")
+        c.fail(data, key, c.say("errors.synonyms", key=key))
     groups = []
     for group in raw:
         words = c.strings(data, key, group)
         if len(words) < 2:
-            c.fail(data, key, f"{key} 的每组至少两个词")
+            c.fail(data, key, c.say("errors.synonym_group", key=key))
         groups.append(tuple(words))
     return tuple(groups)
 
@@ -71,11 +73,11 @@ def _parse_synonyms(c: Checker, data: LinedDict, key: str, values: dict) -> tupl
 def _parse_overlap(c: Checker, data: LinedDict, key: str, values: dict) -> float:
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        c.fail(data, key, f"{key} 必须是 0–1 之间的数（如 0.5）")
+        c.fail(data, key, c.say("errors.overlap", key=key))
     return float(value)
 
 
-def _show_synonyms(groups, vocab: SectionVocabulary) -> str:
+def _show_synonyms(groups, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     return "；".join("、".join(g) for g in groups) or "—"
 
 
@@ -177,8 +179,9 @@ def _name(problem: Problem) -> str:
     return title if len(title) <= _NAME_CHARS else title[:_NAME_CHARS] + "…"
 
 
-def judge(problem: Problem, plans: list[PartItem], p: Params, ctx: CheckContext) -> ItemResult | None:
+def judge(rule: Rule, problem: Problem, plans: list[PartItem], ctx: CheckContext) -> ItemResult | None:
     """found=True when a plan item answers it; None when its wording gives nothing to match on."""
+    p: Params = rule.params
     for clause in problem.clauses:
         words = key_words(clause, p, ctx)
         if words:
@@ -188,8 +191,8 @@ def judge(problem: Problem, plans: list[PartItem], p: Params, ctx: CheckContext)
     share, plan, held = best_answer(words, plans, p)
     evidence = sentence_evidence(problem.sentence, 100.0, problem.clauses[0] if problem.clauses[0] in problem.sentence.text else "")
     if share >= p.min_overlap and plan is not None:
-        return ItemResult(_name(problem), True, evidence, f"下一年度安排“{plan.title[:20]}”有对应措施（{'、'.join(held)}）")
-    return ItemResult(_name(problem), False, evidence, f"下一年度安排中未见针对“{'、'.join(words[:4])}”的措施")
+        return ItemResult(_name(problem), True, evidence, rule.say("answered", plan=plan.title[:20], words="、".join(held)))
+    return ItemResult(_name(problem), False, evidence, rule.say("unanswered", words="、".join(words[:4])))
 
 
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
@@ -197,17 +200,17 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     found = problems(doc, p)
     plans, _ = split_items(doc, "plans")
     if not found:
-        return [finding(rule, "pass", "未找到“存在的不足”部分或其中未列出具体问题，未检查", scored=False)]
+        return [finding(rule, "pass", rule.say("no_problems"), scored=False)]
     if not plans:
-        return [finding(rule, "pass", "未找到“下一年度安排”部分，未检查问题与措施的对应", scored=False)]
-    results = [r for pr in found if (r := judge(pr, plans, p, ctx)) is not None]
+        return [finding(rule, "pass", rule.say("no_plans"), scored=False)]
+    results = [r for pr in found if (r := judge(rule, pr, plans, ctx)) is not None]
     if not results:
-        return [finding(rule, "pass", "不足部分的问题表述过于笼统，无从对照下一年度安排，未检查", scored=False)]
+        return [finding(rule, "pass", rule.say("too_vague"), scored=False)]
     open_ = [r for r in results if not r.found]
     line = (open_[0] if open_ else results[0]).evidence.line
     answered = len(results) - len(open_)
     if not open_:
-        return [finding(rule, "pass", f"不足部分的 {len(results)} 个问题在下一年度安排中都有对应措施", items=results, line=line)]
+        return [finding(rule, "pass", rule.say("pass", total=len(results)), items=results, line=line)]
     status = "partial" if answered else "fail"
     message = fill(rule.message, count=len(open_), total=len(results), problems="；".join(r.name for r in open_))
     return [finding(rule, status, message, items=results, line=line, credit=answered / len(results))]
@@ -215,31 +218,47 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     p: Params = rule.params
-    return [
-        f"证据范围：{part_labels(['shortcomings'], vocab)}部分列出的每个问题（小标题、“一是……”或表述问题的句子；原因分析不算），"
-        f"对照{part_labels(['plans'], vocab)}部分的每一条。",
-        f"问题的关键词取自问题的标题或第一个分句，去掉泛泛的词语；某一条安排含有其中至少 {p.min_overlap:.0%} 的关键词即为有对应措施，措施写得笼统也算。",
-        f"不作为关键词的泛泛词语：{phrase_list(p.generic)}",
-        f"视为原因分析的词语：{phrase_list(p.causes)}",
-    ]
+    return rule.lines(
+        "explain",
+        shortcomings=part_labels(["shortcomings"], vocab),
+        plans=part_labels(["plans"], vocab),
+        min_overlap=f"{p.min_overlap:.0%}",
+        generic=phrase_list(p.generic),
+        causes=phrase_list(p.causes),
+    )
 
 
 def _placeholders(rule: Rule) -> dict[str, str]:
-    return {"count": "〈未见对应措施的问题数〉", "total": "〈问题总数〉", "problems": "〈这些问题〉"}
+    return {name: rule.say(f"placeholders.{name}") for name in ("count", "total", "problems")}
 
 
 RULE_TYPE = RuleType(
     name="unanswered-shortcomings",
     params=Params,
     keys=(
-        Key("causes", parse_phrases, "原因分析的词语", required=True),
-        Key("problem_cues", parse_phrases, "表述问题的词语", required=True),
-        Key("intro_cues", parse_phrases, "引出问题的导语用词", required=True),
-        Key("generic", parse_phrases, "泛泛的词语（不作关键词）", required=True),
-        Key("synonyms", _parse_synonyms, "同义词组", show=_show_synonyms),
-        Key("min_overlap", _parse_overlap, "关键词的最低重合比例", adjustable=True),
+        Key("causes", parse_phrases, required=True),
+        Key("problem_cues", parse_phrases, required=True),
+        Key("intro_cues", parse_phrases, required=True),
+        Key("generic", parse_phrases, required=True),
+        Key("synonyms", _parse_synonyms, show=_show_synonyms),
+        Key("min_overlap", _parse_overlap, adjustable=True),
     ),
     check=check,
     explain=explain,
     placeholders=_placeholders,
+    wording={
+        "no_problems": (),
+        "no_plans": (),
+        "too_vague": (),
+        "pass": ("total",),
+        "answered": ("plan", "words"),
+        "unanswered": ("words",),
+        "explain": ("shortcomings", "plans", "min_overlap", "generic", "causes"),
+        "placeholders.count": (),
+        "placeholders.total": (),
+        "placeholders.problems": (),
+        "errors.synonyms": ("key",),
+        "errors.synonym_group": ("key",),
+        "errors.overlap": ("key",),
+    },
 )

@@ -27,6 +27,7 @@ from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.document import Document
 from fazhi_audit.text.structure.outline import SectionVocabulary
@@ -50,18 +51,18 @@ class Params:
 def _parse_concrete(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[Marker, ...]:
     raw = c.mapping(data[key], key)
     if not raw:
-        c.fail(data, key, f"{key} 不能为空")
+        c.fail(data, key, c.say("errors.empty", key=key))
     return tuple(Marker(str(name), c.regexes(raw, name)) for name in raw)
 
 
 def _parse_share(c: Checker, data: LinedDict, key: str, values: dict) -> float:
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        c.fail(data, key, f"{key} 必须是 0–1 之间的数（如 0.5）")
+        c.fail(data, key, c.say("errors.share", key=key))
     return float(value)
 
 
-def _show_concrete(markers: tuple[Marker, ...], vocab: SectionVocabulary) -> str:
+def _show_concrete(markers: tuple[Marker, ...], vocab: SectionVocabulary, wording: Wording | None = None) -> str:
     return "".join(f"\n  · {m.name}：{'  '.join(p.pattern for p in m.patterns)}" for m in markers)
 
 
@@ -85,7 +86,8 @@ def _name(item: PartItem) -> str:
     return title if len(title) <= _TITLE_CHARS else title[:_TITLE_CHARS] + "…"
 
 
-def _judge(item: PartItem, p: Params) -> ItemResult:
+def _judge(rule: Rule, item: PartItem) -> ItemResult:
+    p: Params = rule.params
     marks = concrete_marks(item, p)
     if marks:
         kind, words, n = marks[0]
@@ -93,7 +95,7 @@ def _judge(item: PartItem, p: Params) -> ItemResult:
         note = "；".join(f"{k}：{w}" for k, w, _ in marks)
         return ItemResult(_name(item), True, sentence_evidence(sentence, 100.0, words), note)
     stock = [g for g in p.generic if g in item.text]
-    note = f"只有“{'”“'.join(stock[:3])}”等泛泛表述" if stock else "未见具体对象、数字、期限或责任单位"
+    note = rule.say("stock", words="”“".join(stock[:3])) if stock else rule.say("nothing")
     return ItemResult(_name(item), False, sentence_evidence(item.first, 100.0, stock[0] if stock else ""), note)
 
 
@@ -101,14 +103,14 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
     items, _ = split_items(doc, "plans")
     if not items:
-        return [finding(rule, "pass", "未找到“下一年度安排”部分或其中没有内容，未检查", scored=False)]
-    results = [_judge(item, p) for item in items]
+        return [finding(rule, "pass", rule.say("no_plans"), scored=False)]
+    results = [_judge(rule, item) for item in items]
     concrete = sum(1 for r in results if r.found)
     share = concrete / len(results)
-    counts = f"{concrete}/{len(results)} 项有具体对象、数字、期限或责任单位（{share:.0%}）"
+    counts = rule.say("counts", concrete=concrete, total=len(results), share=f"{share:.0%}")
     line = items[0].first.line
     if share >= p.min_share:
-        return [finding(rule, "pass", f"下一年度安排较具体：{counts}", items=results, line=line, value=round(share, 4))]
+        return [finding(rule, "pass", rule.say("pass", counts=counts), items=results, line=line, value=round(share, 4))]
     message = fill(rule.message, counts=counts, share=f"{share:.0%}")
     credit = share / p.min_share
     return [finding(rule, "fail", message, items=results, line=line, credit=credit, value=round(share, 4))]
@@ -116,27 +118,35 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
 
 def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     p: Params = rule.params
-    return [
-        f"证据范围：{part_labels(['plans'], vocab)}部分，按条目（小标题及其下文字、“一是……”、或逐句）判断。",
-        "有以下任一种即为具体的条目：" + "、".join(m.name for m in p.concrete) + "。",
-        f"具体的条目少于 {p.min_share:.0%} 时不通过，提示中写明具体条目所占比例。",
-        f"常见的泛泛表述（只有这些、没有具体内容的条目不算具体）：{phrase_list(p.generic)}",
-    ]
+    concrete = "、".join(m.name for m in p.concrete)
+    return rule.lines("explain", plans=part_labels(["plans"], vocab), concrete=concrete, min_share=f"{p.min_share:.0%}", generic=phrase_list(p.generic))
 
 
 def _placeholders(rule: Rule) -> dict[str, str]:
-    return {"counts": "〈具体的条目数/条目总数及比例〉", "share": "〈具体条目所占比例〉"}
+    return {name: rule.say(f"placeholders.{name}") for name in ("counts", "share")}
 
 
 RULE_TYPE = RuleType(
     name="vague-plans",
     params=Params,
     keys=(
-        Key("concrete", _parse_concrete, "具体的标志（正则表达式）", required=True, show=_show_concrete),
-        Key("generic", parse_phrases, "泛泛表述", required=True),
-        Key("min_share", _parse_share, "具体条目的最低占比", adjustable=True),
+        Key("concrete", _parse_concrete, required=True, show=_show_concrete),
+        Key("generic", parse_phrases, required=True),
+        Key("min_share", _parse_share, adjustable=True),
     ),
     check=check,
     explain=explain,
     placeholders=_placeholders,
+    wording={
+        "no_plans": (),
+        "counts": ("concrete", "total", "share"),
+        "pass": ("counts",),
+        "stock": ("words",),
+        "nothing": (),
+        "explain": ("plans", "concrete", "min_share", "generic"),
+        "placeholders.counts": (),
+        "placeholders.share": (),
+        "errors.empty": ("key",),
+        "errors.share": ("key",),
+    },
 )

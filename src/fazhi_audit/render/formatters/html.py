@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from fazhi_audit.model.location import PART_LABELS, location_text
+from fazhi_audit.model.location import location_text
 from fazhi_audit.model.result import Evidence, Finding, ReportResult
 from fazhi_audit.render.formatters._charts import (
     coverage_chart,
@@ -158,7 +158,7 @@ def _parts(r: ReportResult, anchor: str, numbers: set[int]) -> list[dict]:
         present.add(s.kind)
         out.append(
             {
-                "label": PART_LABELS.get(s.kind, s.kind),
+                "label": r.part_labels.get(s.kind, s.kind),
                 "heading": s.heading,
                 "pos": pos,
                 "line": s.line,
@@ -170,7 +170,7 @@ def _parts(r: ReportResult, anchor: str, numbers: set[int]) -> list[dict]:
         )
     for kind in REQUIRED_PARTS:
         if kind not in present:
-            out.append({"label": PART_LABELS[kind], "heading": "未单列", "pos": None, "line": None, "href": None, "mark": "✗", "cls": "no"})
+            out.append({"label": r.part_labels.get(kind, kind), "heading": "未单列", "pos": None, "line": None, "href": None, "mark": "✗", "cls": "no"})
     return out
 
 
@@ -191,8 +191,8 @@ def _snippet(ev: Evidence) -> dict:
     return {"pre": pre, "match": mid, "post": post}
 
 
-def _where(ev: Evidence, source_format: str = "txt") -> str:
-    return location_text(ev, source_format)
+def _where(ev: Evidence, r: ReportResult) -> str:
+    return location_text(ev, r.source_format, r.part_labels)
 
 
 def _todo_item(f: Finding, anchor: str, numbers: set[int], r: ReportResult) -> dict:
@@ -204,7 +204,7 @@ def _todo_item(f: Finding, anchor: str, numbers: set[int], r: ReportResult) -> d
         ev = item.evidence
         entry = {"name": item.name, "note": item.note, "where": None, "href": None, "snippet": None}
         if ev is not None:
-            entry.update(where=_where(ev, r.source_format), href=_href(anchor, ev.line, numbers), snippet=_snippet(ev))
+            entry.update(where=_where(ev, r), href=_href(anchor, ev.line, numbers), snippet=_snippet(ev))
         evidence.append(entry)
     context = None
     if not f.items and line:
@@ -252,7 +252,7 @@ def _text_blocks(r: ReportResult, anchor: str) -> list[dict] | None:
     blocks: list[dict] = []
     for no, kind, text in r.text_lines:
         if not blocks or blocks[-1]["kind"] != kind:
-            blocks.append({"kind": kind, "label": PART_LABELS.get(kind, kind), "lines": []})
+            blocks.append({"kind": kind, "label": r.part_labels.get(kind, kind), "lines": []})
         spans, line_note = marks.get(no, ([], None))
         blocks[-1]["lines"].append({"id": f"{anchor}-l{no}", "no": no, "runs": _runs(text, spans), "note": line_note})
     return blocks

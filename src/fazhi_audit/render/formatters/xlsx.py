@@ -220,7 +220,7 @@ def _problems(ws: Worksheet, run: Run) -> None:
     for r in run.readable:
         for f in problems(r):
             row += 1
-            values = [r.path, r.body or "", f"{f.title}（{f.rule}）", SEVERITY_LABEL.get(f.severity, f.severity), f.message, _evidence(f, r), _location(f, r.source_format), f.fix, f.basis]
+            values = [r.path, r.body or "", f"{f.title}（{f.rule}）", SEVERITY_LABEL.get(f.severity, f.severity), f.message, _evidence(f, r), _location(f, r), f.fix, f.basis]
             if run.baseline_compared:
                 values.append(BASELINED_LABEL if f.baselined else "")
             for col, value in enumerate(values, 1):
@@ -238,10 +238,10 @@ def _evidence(f: Finding, r: ReportResult) -> str:
     return "\n".join(lines)
 
 
-def _location(f: Finding, source_format: str = "txt") -> str:
+def _location(f: Finding, r: ReportResult) -> str:
     ev = first_evidence(f)
     if ev is not None:
-        return location_text(ev, source_format)
+        return location_text(ev, r.source_format, r.part_labels)
     line = finding_line(f)
     return f"第{line}行" if line is not None else "全文"
 

@@ -13,10 +13,12 @@ import re
 
 from rich.cells import cell_len
 
+from fazhi_audit.text import enumeration
+
 # Ends a paragraph or a heading: the wrap, if any, was the writer's own.
 _ENDS_BLOCK = re.compile(r"[。！？；：!?;:：]\s*$|[”’」』）)]\s*$")
 # Opens a heading or an item: 一、 （一） (一) 1. 1、 （1） 一是 第一，
-_OPENS_BLOCK = re.compile(r"^\s*(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,3}[、.．](?!\d)|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、])")
+_OPENS_BLOCK = re.compile(rf"^\s*(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百\d]+[）)]|\d{{1,3}}[、.．](?!\d)|{enumeration.BLOCK_START}|第[一二三四五六七八九十]+[，,、])")
 FULL_SHARE = 0.8  # a line this close to the page's full width was cut by the layout
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from fazhi_audit.text import enumeration
 from fazhi_audit.text.ingest.normalize import Line
 from fazhi_audit.text.numerals import CN_NUMERAL_CHARS, cn_to_int
-from fazhi_audit.text.structure.malformed import malformed_marker
+from fazhi_audit.text.structure.malformed import Fault, malformed_marker
 
 _CN = f"[{CN_NUMERAL_CHARS}]{{1,3}}"
 # (level, style name, pattern); the style tells runs of siblings apart.
@@ -27,8 +28,8 @@ _MARKERS: list[tuple[int, str, re.Pattern[str]]] = [
 _HEADING_TEXT_END = re.compile(r"[。;!?]")
 _MAX_HEADING_CHARS = 60
 
-# 一是 … 十是 opening an item; it may follow 在于/为/其中 ("主要在于一是").
-_INLINE = re.compile(rf"(?:(?<=^)|(?<=[。;:,!?\s])|(?<=在于)|(?<=为)|(?<=其中))(?P<num>{_CN})是")
+# 一是 … 十是 opening an item (text/enumeration.py)
+_INLINE = enumeration.INLINE
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Heading:
     index: int  # index into the normalised lines
     line: int  # original line number
     source: Line = field(compare=False, repr=False)  # the line it stands on, with its origin
-    malformed: str = ""  # what is wrong with a broken marker (二）, *., mojibake); empty when sound
+    malformed: Fault | None = None  # what is wrong with a broken marker (二）, *., mojibake); None when sound
 
     @property
     def label(self) -> str:
@@ -64,12 +65,12 @@ def heading_title(rest: str) -> str:
     return title[:_MAX_HEADING_CHARS].strip()
 
 
-def _marker(text: str) -> tuple[int, str, int | None, int, str] | None:
+def _marker(text: str) -> tuple[int, str, int | None, int, Fault | None] | None:
     """Level, style, number, end and defect of the numbering marker a heading line opens with."""
     for level, style, pattern in _MARKERS:
         m = pattern.match(text)
         if m:
-            return (level, style, cn_to_int(m.group("num")), m.end(), "") if text[m.end():].strip() else None
+            return (level, style, cn_to_int(m.group("num")), m.end(), None) if text[m.end():].strip() else None
     broken = malformed_marker(text)
     if broken and text[broken.end:].strip():
         return broken.level, broken.style, broken.number, broken.end, broken.defect

@@ -42,22 +42,35 @@ _GARBLED_THEN_SEPARATOR = re.compile(rf"^(?P<garbled>[^\s{CN_NUMERAL_CHARS}\d、
 
 
 @dataclass(frozen=True)
+class Fault:
+    """What is wrong with a marker or a number, by name and values: the numbering rule words it
+    (defects.<what> in rules/vocab/messages.yaml), so no sentence is written here."""
+
+    what: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, what: str, **values) -> Fault:
+        return cls(what, tuple(values.items()))
+
+
+@dataclass(frozen=True)
 class Malformed:
     level: int
     style: str
     number: int | None  # the number when it can be read back, else None
     end: int  # where the marker ends in the line
-    defect: str  # what is wrong, in Chinese
+    defect: Fault  # what is wrong
 
 
 def malformed_marker(text: str) -> Malformed | None:
     """The broken numbering marker a line opens with, if any."""
     m = _MISSING_OPEN.match(text)
     if m:
-        return Malformed(2, "paren-cn", cn_to_int(m.group("num")), m.end(), f"序号“{m.group(0).strip()}”缺少左括号，应为“({m.group('num')})”")
+        return Malformed(2, "paren-cn", cn_to_int(m.group("num")), m.end(), Fault.of("missing_open", marker=m.group(0).strip(), expected=f"({m.group('num')})"))
     m = _STAR.match(text)
     if m:
-        return Malformed(3, "arabic", None, m.end(), f"序号被替换为“{m.group(0).strip()}”（转载时丢失的编号）")
+        return Malformed(3, "arabic", None, m.end(), Fault.of("star", marker=m.group(0).strip()))
     return _garbled(text)
 
 
@@ -65,7 +78,7 @@ def _garbled(text: str) -> Malformed | None:
     m = _GARBLED_THEN_SEPARATOR.match(text)
     if m and any(_only_replacement(r) for r, _ in _recoveries(m.group("garbled"))):
         level, style = _SEPARATOR_LEVEL[m.group("sep")]
-        return Malformed(level, style, None, m.end(), f"序号位置为乱码“{m.group(0)}”（文字编码错误）")
+        return Malformed(level, style, None, m.end(), Fault.of("garbled", marker=m.group(0)))
     # The whole marker garbled, brackets included.  The shortest prefix that
     # turns back into a whole marker (（三）, 三、) ends it; failing that, the
     # longest one that turns into a marker cut short (（三).
@@ -84,8 +97,9 @@ def _garbled(text: str) -> Malformed | None:
     level, style = found[0][0], found[0][1]
     numbers = {number for _, _, number, _ in found}
     number = numbers.pop() if len(numbers) == 1 else None  # a lost byte can make 六 and 八 alike
-    was = f"，原为“{marker_text(style, number)}”" if number is not None else ""
-    return Malformed(level, style, number, k, f"序号位置为乱码“{text[:k]}”（文字编码错误{was}）")
+    if number is not None:
+        return Malformed(level, style, number, k, Fault.of("garbled_known", marker=text[:k], original=marker_text(style, number)))
+    return Malformed(level, style, number, k, Fault.of("garbled", marker=text[:k]))
 
 
 def _recovered_markers(chars: str) -> list[tuple[int, str, int | None, bool]]:

@@ -17,8 +17,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from fazhi_audit.text import enumeration
 from fazhi_audit.text.ingest.normalize import Line
-from fazhi_audit.text.numerals import int_to_cn
 from fazhi_audit.text.structure.headings import (
     Heading,
     find_inline_items,
@@ -26,22 +26,16 @@ from fazhi_audit.text.structure.headings import (
     is_heading,
     parse_heading,
 )
-from fazhi_audit.text.structure.malformed import marker_text
+from fazhi_audit.text.structure.malformed import Fault, marker_text
 
 
 @dataclass(frozen=True)
 class NumberingDefect:
     kind: str  # skipped | repeated | unnumbered | disordered | malformed | continued
     line: int
-    message: str
+    fault: Fault  # what to say about it (the numbering rule words it)
     text: str
     hint: bool = False  # a house style worth a note, not a defect
-
-
-CONTINUED_MESSAGE = (
-    "提示：阿拉伯数字条目跨上级标题连续编号（如“{first}”下为 1. 2.，“{second}”下接“{number}.”），"
-    "属行文习惯，不算跳号；如需规范，可在每个上级标题下从“1.”起编"
-)
 
 
 def _fmt(h: Heading, n: int) -> str:
@@ -52,10 +46,10 @@ def _sequence_defect(prev: int, cur: int, expect_label: str, cur_label: str, lin
     if cur == prev + 1:
         return None
     if cur == prev:
-        return NumberingDefect("repeated", line, f"重复：“{cur_label}”出现两次", text)
+        return NumberingDefect("repeated", line, Fault.of("repeated", marker=cur_label), text)
     if cur > prev + 1:
-        return NumberingDefect("skipped", line, f"跳号：应为“{expect_label}”，实为“{cur_label}”", text)
-    return NumberingDefect("disordered", line, f"顺序错误：应为“{expect_label}”，实为“{cur_label}”", text)
+        return NumberingDefect("skipped", line, Fault.of("skipped", expected=expect_label, marker=cur_label), text)
+    return NumberingDefect("disordered", line, Fault.of("disordered", expected=expect_label, marker=cur_label), text)
 
 
 def _resume(expected: int, written: int, following: int | None) -> int:
@@ -114,11 +108,11 @@ def heading_defects(headings: list[Heading]) -> list[NumberingDefect]:
                 if before is not None and h.level >= 3 and n > 1 and n == _last_number(before) + 1:
                     if not hinted:  # a house style: said once, not per parent
                         hinted = True
-                        message = CONTINUED_MESSAGE.format(first=_parent_label(headings, before[0]), second=_parent_label(headings, h), number=n)
-                        defects.append(NumberingDefect("continued", h.line, message, h.label, hint=True))
+                        fault = Fault.of("continued", first=_parent_label(headings, before[0]), second=_parent_label(headings, h), number=n)
+                        defects.append(NumberingDefect("continued", h.line, fault, h.label, hint=True))
                 elif n > 1 and h.level > 1 and n <= 3:
                     # A run that opens at (二) or (三) lost its first item.
-                    defects.append(NumberingDefect("skipped", h.line, f"跳号：本层应从“{_fmt(h, 1)}”开始，实为“{h.marker}”", h.label))
+                    defects.append(NumberingDefect("skipped", h.line, Fault.of("first_skipped", expected=_fmt(h, 1), marker=h.marker), h.label))
                 expected = n + 1
                 continue
             if n == 1 or n == expected:
@@ -132,10 +126,10 @@ def heading_defects(headings: list[Heading]) -> list[NumberingDefect]:
 
 
 def _parent_label(headings: list[Heading], h: Heading) -> str:
-    """The marker (or title) of the heading h sits under."""
+    """The marker (or title) of the heading h sits under; empty when it has none (worded by the rule)."""
     parent = next((p for p in reversed(headings) if p.index < h.index and p.level < h.level), None)
     if parent is None:
-        return "上级标题"
+        return ""
     return parent.marker or parent.text
 
 
@@ -170,7 +164,7 @@ def inline_defects(lines: list[Line], start: int) -> list[NumberingDefect]:
             runs[depth] = item.number
             continue
         prev = runs[-1]
-        d = _sequence_defect(prev, item.number, f"{int_to_cn(prev + 1)}是", item.marker, item.line, lines[i].text[item.offset : item.offset + 30])
+        d = _sequence_defect(prev, item.number, enumeration.marker(prev + 1), item.marker, item.line, lines[i].text[item.offset : item.offset + 30])
         if d and d.kind != "disordered":
             defects.append(d)
         following = stream[k + 1][0] if k + 1 < len(stream) and not stream[k + 1][1] else None
@@ -180,7 +174,7 @@ def inline_defects(lines: list[Line], start: int) -> list[NumberingDefect]:
 
 _MAX_NESTING = 8
 
-_OPENS_LIST = re.compile(r"^(一是|1\s*[.、]|\(1\))")
+_OPENS_LIST = re.compile(rf"^({enumeration.FIRST}|1\s*[.、]|\(1\))")
 
 
 def _heading_shaped(text: str) -> bool:
@@ -223,8 +217,8 @@ def unnumbered_headings(lines: list[Line], headings: list[Heading], sections) ->
             text = lines[i].text
             if last_sub and i + 1 < section.end and _heading_shaped(text) and _introduces_block(text, lines[i + 1].text):
                 expected = _fmt(last_sub, (last_sub.number or 0) + 1)
-                message = f"未编号的小标题：“{text}”位于“{last_sub.marker}”之后，应编为“{expected}”"
-                found.append(Heading(2, last_sub.style, None, "", text, i, lines[i].number, lines[i], message))
+                fault = Fault.of("unnumbered", text=text, after=last_sub.marker, expected=expected)
+                found.append(Heading(2, last_sub.style, None, "", text, i, lines[i].number, lines[i], fault))
     return found
 
 

@@ -11,12 +11,13 @@ from fazhi_audit.text.ingest.normalize import Line
 
 SECTION_KINDS = ("achievements", "shortcomings", "first_responsible", "plans", "other", "extra")
 PREAMBLE = "preamble"
+TITLE = "title"  # evidence may sit in the report's title
+LABELLED = (*SECTION_KINDS, PREAMBLE, TITLE)  # what the vocabulary's `labels` table names
 
 
 @dataclass
 class SectionKind:
     name: str
-    label: str
     priority: int
     keywords: list[str]
     headings: list[str]
@@ -30,12 +31,14 @@ class SectionVocabulary:
     canonical_order: list[str]
     strip_prefixes: list[str]
     heading_threshold: float = 82.0
+    labels: dict[str, str] = field(default_factory=dict)  # kind -> its name in explanations and messages
+    short_labels: dict[str, str] = field(default_factory=dict)  # kind -> its name where evidence is located
 
     def label(self, kind: str) -> str:
-        for k in self.kinds:
-            if k.name == kind:
-                return k.label
-        return {"extra": "其他部分", PREAMBLE: "导语"}.get(kind, kind)
+        return self.labels.get(kind, kind)
+
+    def short_label(self, kind: str) -> str:
+        return self.short_labels.get(kind, kind)
 
 
 def clean_heading(text: str, vocab: SectionVocabulary) -> str:
