@@ -47,6 +47,7 @@ class Params:
     generic: tuple[str, ...]  # stock words that say nothing about what the problem concerns
     synonyms: tuple[tuple[str, ...], ...] = ()  # words a plan may use for the same thing
     min_overlap: float = 0.5  # share of a problem's key words one plan item must hold
+    answer_cues: tuple[str, ...] = ()  # 下一步将…: a measure named in the shortcomings paragraph itself
 
     def canon(self, word: str) -> str:
         for group in self.synonyms:
@@ -192,6 +193,15 @@ def judge(problem: Problem, plans: list[PartItem], p: Params, ctx: CheckContext)
     return ItemResult(_name(problem), False, evidence, f"下一年度安排中未见针对“{'、'.join(words[:4])}”的措施")
 
 
+def _answers_beside(problem: Problem, doc: Document, p: Params) -> list[PartItem]:
+    """Sentences of the problem's own paragraph or item that name a measure (下一步将…): they answer it too."""
+    if not p.answer_cues:
+        return []
+    lines = {s.index for s in problem.item.sentences}
+    return [PartItem((s,)) for s in doc.sentences
+            if s.kind == "shortcomings" and s.index in lines and any(c in s.text for c in p.answer_cues)]
+
+
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
     found = problems(doc, p)
@@ -200,7 +210,7 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
         return [finding(rule, "pass", "未找到“存在的不足”部分或其中未列出具体问题，未检查", scored=False)]
     if not plans:
         return [finding(rule, "pass", "未找到“下一年度安排”部分，未检查问题与措施的对应", scored=False)]
-    results = [r for pr in found if (r := judge(pr, plans, p, ctx)) is not None]
+    results = [r for pr in found if (r := judge(pr, plans + _answers_beside(pr, doc, p), p, ctx)) is not None]
     if not results:
         return [finding(rule, "pass", "不足部分的问题表述过于笼统，无从对照下一年度安排，未检查", scored=False)]
     open_ = [r for r in results if not r.found]
@@ -238,6 +248,7 @@ RULE_TYPE = RuleType(
         Key("generic", parse_phrases, "泛泛的词语（不作关键词）", required=True),
         Key("synonyms", _parse_synonyms, "同义词组", show=_show_synonyms),
         Key("min_overlap", _parse_overlap, "关键词的最低重合比例", adjustable=True),
+        Key("answer_cues", parse_phrases, "不足段落中写明措施的词语（如“下一步将”）"),
     ),
     check=check,
     explain=explain,
