@@ -1,0 +1,242 @@
+"""follow-through: what became of each concrete plan (and each problem) of last year's report?
+
+Needs last year's report (--previous), which the engine parses into
+`ctx.previous.document`.  Each item of last year's plans part (a sub-heading
+item, an 一是 item or a sentence) that names something checkable (a number, a
+deadline, a platform, a document …: `concrete_cues`) is one plan; stock phrases
+are left out.  A plan is accounted for when one sentence of this year's account
+of work (`scope`, never this year's shortcomings or plans) holds at least
+`min_overlap` of the plan's key words, and two of them: one recurring topic word
+(评估) is not enough.  Sentences that only claim everything was done
+(`blanket_cues`) prove nothing.  Its status: `explained` when the sentence gives
+a reason (`reason_cues`), `partly` when it says part (`partly_cues`) or counts
+fewer than the plan in the plan's unit, else `done`.  Last year's problems are
+matched the same way: addressed when this year's work names a measure for them.
+Word lists are rule data; the same matching as unanswered-shortcomings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fazhi_audit.checks.context import CheckContext
+from fazhi_audit.checks.findings import fill, finding, part_labels, sentence_evidence
+from fazhi_audit.checks.keys import SCOPE, parse_phrases
+from fazhi_audit.checks.part_items import INLINE_START, PartItem, split_items
+from fazhi_audit.checks.rule_type import Key, RuleType
+from fazhi_audit.checks.types.unanswered_shortcomings import _holds, _parse_overlap, _parse_synonyms, _show_synonyms, key_words
+from fazhi_audit.model.result import Finding, ItemResult
+from fazhi_audit.rules.schema import Rule
+from fazhi_audit.text.document import Document, Sentence
+from fazhi_audit.text.structure.outline import SectionVocabulary
+
+DEFAULT_SCOPE = ("preamble", "achievements", "first_responsible", "other")
+STATUSES = ("done", "partly", "explained", "unaccounted")
+_MARKER = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）.、．]|[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}[,，、]?)\s*")
+_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(个|名|人次|台|套|家|件|项|场|期|所|次|份|户|批次|条|处|%)")
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Params:
+    concrete_cues: tuple[str, ...]  # a plan naming one of these (or a number) can be checked
+    generic: tuple[str, ...]  # stock words that are not key words
+    blanket_cues: tuple[str, ...]  # 各项工作任务均已完成: accounts for no plan
+    reason_cues: tuple[str, ...]  # 因…暂缓: not done, with a reason
+    partly_cues: tuple[str, ...]  # 其余, 部分完成: part of it done
+    causes: tuple[str, ...]  # cause analysis in the shortcomings part: not a problem
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    min_overlap: float = 0.5
+    min_words: int = 2  # key words one sentence must hold besides the share
+    scope: tuple[str, ...] = DEFAULT_SCOPE
+
+    def canon(self, word: str) -> str:
+        for group in self.synonyms:
+            if word in group:
+                return group[0]
+        return word
+
+
+@dataclass(frozen=True)
+class Plan:
+    text: str  # as written, without its marker
+    sentence: Sentence  # where last year's report names it
+
+
+# --- last year's plans and problems -------------------------------------------------
+
+
+def _strip_marker(text: str) -> str:
+    text = INLINE_START.sub("", text) if INLINE_START.match(text) else text
+    return _MARKER.sub("", text).rstrip("。;；,，")
+
+
+def _pieces(item: PartItem) -> list[tuple[str, Sentence]]:
+    """One item may list several plans: 一是…；二是… in one sentence are each a plan."""
+    out = []
+    for s in item.sentences:
+        parts = re.split(r"[;；]\s*(?=[一二三四五六七八九十]{1,3}是)", s.text)
+        out += [(_strip_marker(p), s) for p in parts if _strip_marker(p)]
+    return out
+
+
+def concrete(text: str, p: Params) -> bool:
+    return bool(_NUMBER.search(text)) or "《" in text or any(c in text for c in p.concrete_cues)
+
+
+def plans_of(previous: Document, p: Params) -> list[Plan]:
+    items, _ = split_items(previous, "plans")
+    out = []
+    for item in items:
+        for text, s in _pieces(item):
+            if concrete(text, p):
+                out.append(Plan(text, s))
+    return out
+
+
+def problems_of(previous: Document, p: Params) -> list[Plan]:
+    items, _ = split_items(previous, "shortcomings")
+    out = []
+    for item in items:
+        if item.heading is not None and any(c in item.title for c in p.causes):
+            continue
+        for text, s in _pieces(item):
+            if any(c in text[:12] for c in p.causes):
+                break  # 原因主要是…: the causes, not a problem
+            out.append(Plan(text, s))
+    return out
+
+
+# --- this year's account ------------------------------------------------------------
+
+
+def work_sentences(doc: Document, p: Params) -> list[Sentence]:
+    return [s for s in doc.sentences if s.kind in p.scope and not any(c in s.text for c in p.blanket_cues)]
+
+
+def best_sentence(words: list[str], sentences: list[Sentence], p: Params) -> tuple[float, Sentence | None, list[str]]:
+    best: tuple[float, Sentence | None, list[str]] = (0.0, None, [])
+    for s in sentences:
+        held = [w for w in words if _holds(w, s.text, p)]
+        share = len(held) / len(words)
+        if share > best[0] and len(held) >= min(p.min_words, len(words)):
+            best = (share, s, held)
+    return best
+
+
+def _counts(text: str) -> dict[str, float]:
+    return {u: float(n) for n, u in _COUNT.findall(text)}
+
+
+def status_of(plan: str, evidence: str, p: Params) -> str:
+    if any(c in evidence for c in p.reason_cues) and not _counts(evidence):
+        return "explained"
+    if any(c in evidence for c in p.partly_cues):
+        return "partly"
+    planned, done = _counts(plan), _counts(evidence)
+    if any(u in done and done[u] < n and u != "%" for u, n in planned.items()):
+        return "partly"
+    if any(c in evidence for c in p.reason_cues):
+        return "explained"
+    return "done"
+
+
+def _judge(item: Plan, sentences: list[Sentence], p: Params, ctx: CheckContext) -> tuple[str, ItemResult | None]:
+    words = key_words(item.text, p, ctx)
+    if not words:
+        return "", None
+    share, s, held = best_sentence(words, sentences, p)
+    if s is None or share < p.min_overlap:
+        return "unaccounted", ItemResult(item.text, False, None, "本年度报告未交代")
+    status = status_of(item.text, s.text, p)
+    return status, ItemResult(item.text, True, sentence_evidence(s, round(100 * share, 1), s.text), f"（{'、'.join(held)}）")
+
+
+# --- check --------------------------------------------------------------------------
+
+STATUS_WORDS = {"done": "已完成", "partly": "部分完成", "explained": "未完成，已说明原因", "unaccounted": "未交代"}
+
+
+def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
+    p: Params = rule.params
+    if ctx.previous is None:
+        return [finding(rule, "pass", "未提供上一年度报告，未检查（用 --previous 指定上一年度报告或其所在目录）", scored=False)]
+    previous = ctx.previous.document
+    if previous is None:
+        return [finding(rule, "pass", ctx.previous.why_not or "上一年度报告无法使用，未检查", scored=False)]
+    plans = plans_of(previous, p)
+    if not plans:
+        return [finding(rule, "pass", "上一年度报告中未找到具体的下一年度安排，未检查", scored=False)]
+    sentences = work_sentences(doc, p)
+    items: list[ItemResult] = []
+    counts = dict.fromkeys(STATUSES, 0)
+    for plan in plans:
+        status, item = _judge(plan, sentences, p, ctx)
+        if item is None:
+            continue
+        counts[status] += 1
+        item.status = status
+        item.note = STATUS_WORDS[status] + (item.note if status != "unaccounted" else "")
+        items.append(item)
+    for problem in problems_of(previous, p):
+        status, item = _judge(problem, sentences, p, ctx)
+        if item is None:
+            continue
+        item.status = "addressed" if item.found else "unaddressed"
+        item.name = "上年问题：" + item.name
+        item.note = "本年度已采取措施" if item.found else "本年度报告未见针对该问题采取的措施"
+        items.append(item)
+    open_ = [i.name for i in items if i.status == "unaccounted"]
+    summary = "、".join(f"{STATUS_WORDS[k]} {v} 项" for k, v in counts.items() if v)
+    line = next((i.evidence.line for i in items if i.evidence), None)
+    if not open_:
+        return [finding(rule, "pass", f"上一年度报告的 {sum(counts.values())} 项具体安排本年度均有交代（{summary}）", items=items, line=line)]
+    total = sum(counts.values())
+    message = fill(rule.message, count=len(open_), total=total, plans="；".join(n[:40] for n in open_), summary=summary)
+    return [finding(rule, "fail", message, items=items, line=line, credit=1 - len(open_) / total,
+                    values={"plans": "；".join(open_)})]
+
+
+def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
+    p: Params = rule.params
+    return [
+        "需要上一年度报告（--previous 给出文件或所在目录）；没有时不检查、不计分。",
+        f"上一年度报告“下一年度安排”中有数字、期限或具体对象（{'、'.join(p.concrete_cues[:8])}……）的每一条安排，"
+        f"在本年度报告的{part_labels(p.scope, vocab)}部分查找交代：某一句含有该安排关键词的 {p.min_overlap:.0%} 以上（且至少 {p.min_words} 个）即为有交代。",
+        f"有交代的再分已完成、部分完成（{'、'.join(p.partly_cues[:4])}……或数量少于安排）、未完成但说明原因（{'、'.join(p.reason_cues[:4])}……）。",
+        f"不算交代：只在本年度的下一年度安排中重新列出；“{p.blanket_cues[0]}”之类的笼统表态；同一个主题词用在别的事情上。",
+        "上一年度不足部分的问题同样列出：本年度讲了针对它采取的措施为已应对（仅供参考，不计入结论）。",
+    ]
+
+
+def _placeholders(rule: Rule) -> dict[str, str]:
+    return {"count": "〈未交代的安排数〉", "total": "〈具体安排总数〉", "plans": "〈这些安排〉", "summary": "〈各状态的项数〉"}
+
+
+def _parse_min_words(c, data, key, values) -> int:
+    value = data[key]
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+        c.fail(data, key, f"{key} 必须是 1–5 之间的整数")
+    return value
+
+
+RULE_TYPE = RuleType(
+    name="follow-through",
+    params=Params,
+    keys=(
+        Key("concrete_cues", parse_phrases, "具体安排的标志词（另有数字、书名号即为具体）", required=True),
+        Key("generic", parse_phrases, "泛泛的词语（不作关键词）", required=True),
+        Key("blanket_cues", parse_phrases, "笼统表态（不算交代）", required=True),
+        Key("reason_cues", parse_phrases, "说明未完成原因的词语", required=True),
+        Key("partly_cues", parse_phrases, "部分完成的词语", required=True),
+        Key("causes", parse_phrases, "原因分析的词语（不足部分中不算问题）", required=True),
+        Key("synonyms", _parse_synonyms, "同义词组", show=_show_synonyms),
+        Key("min_overlap", _parse_overlap, "关键词的最低重合比例", adjustable=True),
+        Key("min_words", _parse_min_words, "一句至少含有的关键词数"),
+        SCOPE,
+    ),
+    check=check,
+    explain=explain,
+    placeholders=_placeholders,
+)
