@@ -25,7 +25,7 @@ from fazhi_audit.checks.findings import fill, finding, part_labels, sentence_evi
 from fazhi_audit.checks.keys import SCOPE, parse_phrases
 from fazhi_audit.checks.part_items import INLINE_START, PartItem, split_items
 from fazhi_audit.checks.rule_type import Key, RuleType
-from fazhi_audit.checks.types.unanswered_shortcomings import _holds, _parse_overlap, _parse_synonyms, _show_synonyms, key_words
+from fazhi_audit.checks.types.unanswered_shortcomings import _parse_overlap, _parse_synonyms, _show_synonyms, key_words
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.schema import Rule
 from fazhi_audit.text.document import Document, Sentence
@@ -115,12 +115,23 @@ def work_sentences(doc: Document, p: Params) -> list[Sentence]:
     return [s for s in doc.sentences if s.kind in p.scope and not any(c in s.text for c in p.blanket_cues)]
 
 
+def _forms(word: str, p: Params) -> tuple[str, ...]:
+    """What counts as the word in a sentence, as unanswered-shortcomings' _holds decides it, worked out once per word."""
+    forms = {word, *next((g for g in p.synonyms if word in g), ())}
+    if len(word) >= 3:
+        forms |= {piece for piece in (word[:2], word[-2:]) if piece not in p.generic}
+    return tuple(forms)
+
+
 def best_sentence(words: list[str], sentences: list[Sentence], p: Params) -> tuple[float, Sentence | None, list[str]]:
     best: tuple[float, Sentence | None, list[str]] = (0.0, None, [])
+    forms = [(w, _forms(w, p)) for w in words]
+    need = min(p.min_words, len(words))
     for s in sentences:
-        held = [w for w in words if _holds(w, s.text, p)]
+        text = s.text
+        held = [w for w, fs in forms if any(f in text for f in fs)]
         share = len(held) / len(words)
-        if share > best[0] and len(held) >= min(p.min_words, len(words)):
+        if share > best[0] and len(held) >= need:
             best = (share, s, held)
     return best
 
