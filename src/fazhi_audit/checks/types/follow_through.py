@@ -123,16 +123,24 @@ def _forms(word: str, p: Params) -> tuple[str, ...]:
     return tuple(forms)
 
 
-def best_sentence(words: list[str], sentences: list[Sentence], p: Params) -> tuple[float, Sentence | None, list[str]]:
-    best: tuple[float, Sentence | None, list[str]] = (0.0, None, [])
-    forms = [(w, _forms(w, p)) for w in words]
+def best_sentence(words: list[str], sentences: list[Sentence], p: Params, hits: dict[str, frozenset] | None = None) -> tuple[float, Sentence | None, list[str]]:
+    """The first sentence holding the largest share of the words (and at least `min_words` of them).
+    `hits` caches, per word form, the sentences that contain it: plans share many forms."""
+    hits = {} if hits is None else hits
+
+    def where(form: str) -> frozenset:
+        if form not in hits:
+            hits[form] = frozenset(i for i, s in enumerate(sentences) if form in s.text)
+        return hits[form]
+
+    by_word = [(w, frozenset().union(*(where(f) for f in _forms(w, p)))) for w in words]
     need = min(p.min_words, len(words))
-    for s in sentences:
-        text = s.text
-        held = [w for w, fs in forms if any(f in text for f in fs)]
+    best: tuple[float, Sentence | None, list[str]] = (0.0, None, [])
+    for i in sorted(frozenset().union(*(found for _, found in by_word))):
+        held = [w for w, found in by_word if i in found]
         share = len(held) / len(words)
         if share > best[0] and len(held) >= need:
-            best = (share, s, held)
+            best = (share, sentences[i], held)
     return best
 
 
@@ -153,11 +161,10 @@ def status_of(plan: str, evidence: str, p: Params) -> str:
     return "done"
 
 
-def _judge(item: Plan, sentences: list[Sentence], p: Params, ctx: CheckContext) -> tuple[str, ItemResult | None]:
-    words = key_words(item.text, p, ctx)
+def _judge(item: Plan, words: list[str], sentences: list[Sentence], p: Params, hits: dict) -> tuple[str, ItemResult | None]:
     if not words:
         return "", None
-    share, s, held = best_sentence(words, sentences, p)
+    share, s, held = best_sentence(words, sentences, p, hits)
     if s is None or share < p.min_overlap:
         return "unaccounted", ItemResult(item.text, False, None, "本年度报告未交代")
     status = status_of(item.text, s.text, p)
@@ -165,6 +172,23 @@ def _judge(item: Plan, sentences: list[Sentence], p: Params, ctx: CheckContext) 
 
 
 # --- check --------------------------------------------------------------------------
+
+_LAST_YEAR: dict[tuple, tuple] = {}  # (id(document), params) -> (document, plans with key words, problems with key words)
+
+
+def last_year(previous: Document, p: Params, ctx: CheckContext) -> tuple[list, list]:
+    """Last year's plans and problems with their key words: worked out once per previous report and rule,
+    since a batch checked against one folder meets each previous report again and again."""
+    key = (id(previous), p)
+    kept = _LAST_YEAR.get(key)
+    if kept is None or kept[0] is not previous:
+        if len(_LAST_YEAR) > 32:
+            _LAST_YEAR.clear()
+        kept = (previous, [(x, key_words(x.text, p, ctx)) for x in plans_of(previous, p)],
+                [(x, key_words(x.text, p, ctx)) for x in problems_of(previous, p)])
+        _LAST_YEAR[key] = kept
+    return kept[1], kept[2]
+
 
 STATUS_WORDS = {"done": "已完成", "partly": "部分完成", "explained": "未完成，已说明原因", "unaccounted": "未交代"}
 
@@ -176,22 +200,23 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     previous = ctx.previous.document
     if previous is None:
         return [finding(rule, "pass", ctx.previous.why_not or "上一年度报告无法使用，未检查", scored=False)]
-    plans = plans_of(previous, p)
+    plans, problems = last_year(previous, p, ctx)
     if not plans:
         return [finding(rule, "pass", "上一年度报告中未找到具体的下一年度安排，未检查", scored=False)]
     sentences = work_sentences(doc, p)
+    hits: dict[str, frozenset] = {}
     items: list[ItemResult] = []
     counts = dict.fromkeys(STATUSES, 0)
-    for plan in plans:
-        status, item = _judge(plan, sentences, p, ctx)
+    for plan, words in plans:
+        status, item = _judge(plan, words, sentences, p, hits)
         if item is None:
             continue
         counts[status] += 1
         item.status = status
         item.note = STATUS_WORDS[status] + (item.note if status != "unaccounted" else "")
         items.append(item)
-    for problem in problems_of(previous, p):
-        status, item = _judge(problem, sentences, p, ctx)
+    for problem, words in problems:
+        status, item = _judge(problem, words, sentences, p, hits)
         if item is None:
             continue
         item.status = "addressed" if item.found else "unaddressed"
