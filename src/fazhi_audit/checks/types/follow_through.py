@@ -27,7 +27,9 @@ from fazhi_audit.checks.part_items import INLINE_START, PartItem, split_items
 from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.checks.types.unanswered_shortcomings import _parse_overlap, _parse_synonyms, _show_synonyms, key_words
 from fazhi_audit.model.result import Finding, ItemResult
+from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.schema import Rule
+from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
@@ -38,8 +40,36 @@ _COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(个|名|人次|台|套|家|件|项|场|
 _NUMBER = re.compile(r"\d")
 
 
+WORDING_KEYS = ("done", "partly", "explained", "unaccounted", "addressed", "unaddressed", "problem", "no_previous",
+                 "previous_unusable", "no_plans", "all_accounted")
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The check's own texts, from the rule file's `wording` (statuses, notes, messages when nothing is checked)."""
+
+    texts: tuple[tuple[str, str], ...]
+
+    def __getitem__(self, key: str) -> str:
+        return dict(self.texts)[key]
+
+
+def _parse_wording(c: Checker, data: LinedDict, key: str, values: dict) -> Wording:
+    node = c.mapping(data[key], key)
+    c.keys(node, set(WORDING_KEYS), set(WORDING_KEYS), key)
+    for name in WORDING_KEYS:
+        if not isinstance(node[name], str) or not node[name].strip():
+            c.fail(node, name, f"{key}.{name} 必须是非空字符串")
+    return Wording(tuple((name, node[name]) for name in WORDING_KEYS))
+
+
+def _show_wording(value: Wording, vocab: SectionVocabulary) -> str:
+    return "；".join(f"{k}：{t}" for k, t in value.texts)
+
+
 @dataclass(frozen=True)
 class Params:
+    wording: Wording
     concrete_cues: tuple[str, ...]  # a plan naming one of these (or a number) can be checked
     generic: tuple[str, ...]  # stock words that are not key words
     blanket_cues: tuple[str, ...]  # 各项工作任务均已完成: accounts for no plan
@@ -166,7 +196,7 @@ def _judge(item: Plan, words: list[str], sentences: list[Sentence], p: Params, h
         return "", None
     share, s, held = best_sentence(words, sentences, p, hits)
     if s is None or share < p.min_overlap:
-        return "unaccounted", ItemResult(item.text, False, None, "本年度报告未交代")
+        return "unaccounted", ItemResult(item.text, False, None, p.wording["unaccounted"])
     status = status_of(item.text, s.text, p)
     return status, ItemResult(item.text, True, sentence_evidence(s, round(100 * share, 1), s.text), f"（{'、'.join(held)}）")
 
@@ -190,19 +220,16 @@ def last_year(previous: Document, p: Params, ctx: CheckContext) -> tuple[list, l
     return kept[1], kept[2]
 
 
-STATUS_WORDS = {"done": "已完成", "partly": "部分完成", "explained": "未完成，已说明原因", "unaccounted": "未交代"}
-
-
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
     if ctx.previous is None:
-        return [finding(rule, "pass", "未提供上一年度报告，未检查（用 --previous 指定上一年度报告或其所在目录）", scored=False)]
+        return [finding(rule, "pass", p.wording["no_previous"], scored=False)]
     previous = ctx.previous.document
     if previous is None:
-        return [finding(rule, "pass", ctx.previous.why_not or "上一年度报告无法使用，未检查", scored=False)]
+        return [finding(rule, "pass", ctx.previous.why_not or p.wording["previous_unusable"], scored=False)]
     plans, problems = last_year(previous, p, ctx)
     if not plans:
-        return [finding(rule, "pass", "上一年度报告中未找到具体的下一年度安排，未检查", scored=False)]
+        return [finding(rule, "pass", p.wording["no_plans"], scored=False)]
     sentences = work_sentences(doc, p)
     hits: dict[str, frozenset] = {}
     items: list[ItemResult] = []
@@ -213,21 +240,21 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
             continue
         counts[status] += 1
         item.status = status
-        item.note = STATUS_WORDS[status] + (item.note if status != "unaccounted" else "")
+        item.note = p.wording[status] + (item.note if status != "unaccounted" else "")
         items.append(item)
     for problem, words in problems:
         status, item = _judge(problem, words, sentences, p, hits)
         if item is None:
             continue
         item.status = "addressed" if item.found else "unaddressed"
-        item.name = "上年问题：" + item.name
-        item.note = "本年度已采取措施" if item.found else "本年度报告未见针对该问题采取的措施"
+        item.name = p.wording["problem"] + item.name
+        item.note = p.wording[item.status]
         items.append(item)
     open_ = [i.name for i in items if i.status == "unaccounted"]
-    summary = "、".join(f"{STATUS_WORDS[k]} {v} 项" for k, v in counts.items() if v)
+    summary = "、".join(f"{p.wording[k]} {v} 项" for k, v in counts.items() if v)
     line = next((i.evidence.line for i in items if i.evidence), None)
     if not open_:
-        return [finding(rule, "pass", f"上一年度报告的 {sum(counts.values())} 项具体安排本年度均有交代（{summary}）", items=items, line=line)]
+        return [finding(rule, "pass", fill(p.wording["all_accounted"], total=sum(counts.values()), summary=summary), items=items, line=line)]
     total = sum(counts.values())
     message = fill(rule.message, count=len(open_), total=total, plans="；".join(n[:40] for n in open_), summary=summary)
     return [finding(rule, "fail", message, items=items, line=line, credit=1 - len(open_) / total,
@@ -261,6 +288,7 @@ RULE_TYPE = RuleType(
     name="follow-through",
     params=Params,
     keys=(
+        Key("wording", _parse_wording, "本检查的用语（状态名称、未检查时的说明）", required=True, show=_show_wording),
         Key("concrete_cues", parse_phrases, "具体安排的标志词（另有数字、书名号即为具体）", required=True),
         Key("generic", parse_phrases, "泛泛的词语（不作关键词）", required=True),
         Key("blanket_cues", parse_phrases, "笼统表态（不算交代）", required=True),
