@@ -72,7 +72,9 @@ def build(subject: str, clause: str, words: KeyWords, body: str | None) -> Quant
     text, scope = scope_of(subject, words, body)
     verb_match = words.verbs().last(text)
     verb = verb_match.group(0) if verb_match else ""
-    obj = words.light_verbs.remove(words.canonical(text))
+    obj = words.canonical(text)
+    while (lead := words.light_verbs.startswith(obj)) and len(lead) < len(obj):  # 组织…培训, 帮助…: only as the leading verb
+        obj = obj[len(lead) :]
     generic = words.implied_nouns.endswith(obj)
     if generic and len(generic) < len(obj):  # 法律援助案件 / 办理法律援助: the noun the verb governs is implied
         obj = obj[: -len(generic)]
@@ -85,6 +87,7 @@ def _in_order(short: str, long_: str) -> bool:
 
 
 _BROAD = ("wide", "own")
+_NEGATIONS = ("不予", "未", "不", "无", "没")  # 不予受理 is not 受理
 
 
 def same_scope(a: frozenset, b: frozenset) -> bool:
@@ -99,6 +102,8 @@ def same_quantity(a: QuantityKey, b: QuantityKey, min_chars: int, distinct_verbs
     if not same_scope(a.scope, b.scope):
         return False
     if a.verb and b.verb and a.verb != b.verb and frozenset((a.verb, b.verb)) in distinct_verbs:
+        return False
+    if any(n in a.obj for n in _NEGATIONS) != any(n in b.obj for n in _NEGATIONS):
         return False
     short, long_ = sorted((a.obj, b.obj), key=len)
     if len(short) < min_chars:

@@ -407,7 +407,7 @@ def same_subject(a: str, b: str, qualifiers: WordList | None = None) -> bool:
     if not long_.endswith(short):
         return False
     extra = long_[: -len(short)]
-    return not extra.endswith(_NEGATIONS) and not (qualifiers and qualifiers.find(extra))
+    return not any(n in extra for n in _NEGATIONS) and not (qualifiers and qualifiers.find(extra))  # 不予受理 is not 受理
 
 
 def _other_topic(a: Sentence, b: Sentence) -> bool:
