@@ -1,11 +1,14 @@
 """Precision and recall of the content-quality checks (issue 12) on the labelled corpus.
 
-    python benchmarks/quality.py [--verbose] [--json] [--engine api|cli] [--previous-mode file|folder]
+    python benchmarks/quality.py [--corpus DIR] [--reports 01-08] [--verbose] [--json] [--engine api|cli] [--previous-mode file|folder]
 
-Reads tests/quality_corpus/labels.json, audits every report in
-tests/quality_corpus/reports/ and compares the findings of six rules with the
-labels: quality.contradiction, meta.stale-year, meta.outdated-reference,
-quality.carry-over, quality.vague-plans, quality.unanswered-shortcomings.
+Reads DIR/labels.json (default tests/quality_corpus), audits every report in
+DIR/reports/ and compares the findings of the rules the labels cover with
+them: quality.contradiction, meta.stale-year, meta.outdated-reference,
+quality.carry-over, quality.vague-plans, quality.unanswered-shortcomings
+(tests/quality_holdout labels only the first, second and last).
+--reports keeps the reports whose two-digit number is in the range, so that
+a development part and an unseen part of a hold-out are measured apart.
 
 Matching (documented in tests/quality_corpus/README.md):
 - An evidence matches a labelled locator when its text contains the labelled
@@ -38,10 +41,25 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "quality_corpus"
+CORPUS = ROOT / "tests" / "quality_corpus"  # --corpus changes these three
 LABELS = CORPUS / "labels.json"
 REPORTS = CORPUS / "reports"
 PREVIOUS = CORPUS / "previous"
+
+
+def use_corpus(folder: Path) -> None:
+    global CORPUS, LABELS, REPORTS, PREVIOUS
+    CORPUS = folder.resolve()
+    LABELS, REPORTS, PREVIOUS = CORPUS / "labels.json", CORPUS / "reports", CORPUS / "previous"
+
+
+def in_range(name: str, spec: str | None) -> bool:
+    """Whether the report's leading number lies in `spec` ("01-08", "9-14" or "03")."""
+    if not spec:
+        return True
+    low, _, high = spec.partition("-")
+    number = int(name.split("_", 1)[0])
+    return int(low) <= number <= int(high or low)
 
 INSTANCE_CHECKS = ["quality.contradiction", "meta.stale-year", "meta.outdated-reference", "quality.unanswered-shortcomings"]
 REPORT_CHECKS = ["quality.carry-over", "quality.vague-plans"]
@@ -159,6 +177,8 @@ class Tally:
     mismatches: list[dict] = dataclasses.field(default_factory=list)
     share_in_band: int = 0
     share_measured: int = 0
+    verdicts: int = 0  # reports judged (has a defect of this check or not)
+    verdicts_agreed: int = 0
 
     def precision(self) -> float | None:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
@@ -169,6 +189,7 @@ class Tally:
     def to_json(self, check: str) -> dict:
         out = {"check": check, "implemented": self.implemented, "labelled": self.labelled, "tp": self.tp, "fp": self.fp,
                "fp_near_miss": self.fp_near_miss, "fn": self.fn, "precision": self.precision(), "recall": self.recall(),
+               "verdicts": self.verdicts, "verdicts_agreed": self.verdicts_agreed,
                "notes": self.notes, "mismatches": self.mismatches}
         if check == CARRY:
             out["share_in_band"] = self.share_in_band
@@ -196,6 +217,8 @@ def score_instances(tally: Tally, name: str, labels: dict, findings: list[dict],
         return
     texts = locator_texts(labels, check)
     units = finding_units(findings, check)
+    tally.verdicts += 1
+    tally.verdicts_agreed += bool(units) == bool(defects)  # the report-level verdict: has a defect or not
     pairs, extra_units, missed = assign(units, defects, texts)
     tally.tp += len(pairs)
     tally.fn += len(missed)
@@ -230,6 +253,8 @@ def score_report_level(tally: Tally, name: str, labels: dict, findings: list[dic
         else:
             tally.mismatches.append({"kind": "share", "report": name, "label": f"区间 {band['min']}–{band['max']}",
                                      "why": f"测得比例 {value:.3f} 不在标注区间内"})
+    tally.verdicts += 1
+    tally.verdicts_agreed += got == expected
     if got and expected:
         tally.tp += 1
     elif got:
@@ -289,7 +314,7 @@ def run(engine: str, previous_mode: str, labels: dict) -> tuple[dict[str, dict],
     """Audit every labelled report: (main results, carry-over results for pairs, notes)."""
     names = sorted(labels)
     paths = {n: REPORTS / n for n in names}
-    pairs = {n: CORPUS / labels[n]["checks"][CARRY]["previous"] for n in names if labels[n]["checks"][CARRY]}
+    pairs = {n: CORPUS / labels[n]["checks"][CARRY]["previous"] for n in names if labels[n]["checks"].get(CARRY)}
     notes: list[str] = []
     carry: dict[str, dict] = {}
     if engine == "api":
@@ -311,6 +336,8 @@ def run(engine: str, previous_mode: str, labels: dict) -> tuple[dict[str, dict],
     else:
         by_path = cli_audit(list(paths.values()))
         main = {n: by_path[p.resolve()] for n, p in paths.items()}
+    if not pairs:
+        return main, carry, notes
     if not cli_has_previous():
         notes.append("跳过上年报告对比：命令行尚无 --previous 选项，quality.carry-over 未运行，标注的照搬报告全部计为漏报")
         return main, carry, notes
@@ -323,8 +350,9 @@ def run(engine: str, previous_mode: str, labels: dict) -> tuple[dict[str, dict],
     return main, carry, notes
 
 
-def evaluate(labels: dict, main: dict[str, dict], carry: dict[str, dict], present: set[str], carry_ran: bool) -> dict[str, Tally]:
-    tallies = {c: Tally(implemented=c in present) for c in CHECKS}
+def evaluate(labels: dict, main: dict[str, dict], carry: dict[str, dict], present: set[str], carry_ran: bool,
+             checks: list[str] = CHECKS) -> dict[str, Tally]:
+    tallies = {c: Tally(implemented=c in present) for c in checks}
     for c, t in tallies.items():
         if not t.implemented:
             t.notes.append(f"规则尚未实现（规则包中没有 {c}），标注的缺陷全部计为漏报")
@@ -334,10 +362,13 @@ def evaluate(labels: dict, main: dict[str, dict], carry: dict[str, dict], presen
             raise SystemExit(f"{name} 无法检查：{result['error']}")
         findings = result["findings"]
         for check in INSTANCE_CHECKS:
-            score_instances(tallies[check], name, lab, findings, check)
-        score_report_level(tallies["quality.vague-plans"], name, lab, findings, "quality.vague-plans", True)
-        carry_findings = carry[name]["findings"] if name in carry else findings
-        score_report_level(tallies[CARRY], name, lab, carry_findings, CARRY, carry_ran or lab["checks"][CARRY] is None)
+            if check in tallies:
+                score_instances(tallies[check], name, lab, findings, check)
+        if "quality.vague-plans" in tallies:
+            score_report_level(tallies["quality.vague-plans"], name, lab, findings, "quality.vague-plans", True)
+        if CARRY in tallies:
+            carry_findings = carry[name]["findings"] if name in carry else findings
+            score_report_level(tallies[CARRY], name, lab, carry_findings, CARRY, carry_ran or lab["checks"][CARRY] is None)
     return tallies
 
 
@@ -356,18 +387,23 @@ def pad(text: str, width: int, right: bool = False) -> str:
 
 
 COLUMNS = [("检查", 34, False), ("已实现", 7, True), ("标注", 6, True), ("TP", 5, True), ("FP", 5, True),
-           ("其中近似", 9, True), ("FN", 5, True), ("精确率", 8, True), ("召回率", 8, True)]
+           ("其中近似", 9, True), ("FN", 5, True), ("精确率", 8, True), ("召回率", 8, True), ("报告判定", 10, True)]
 
 
 def print_table(tallies: dict[str, Tally], notes: list[str], reports: int, verbose: bool) -> None:
-    print(f"内容质量检查的精确率与召回率（{reports} 份标注报告，tests/quality_corpus/）\n")
+    where = CORPUS.relative_to(ROOT) if CORPUS.is_relative_to(ROOT) else CORPUS
+    print(f"内容质量检查的精确率与召回率（{reports} 份标注报告，{where}/）\n")
     print("".join(pad(name, w, r) for name, w, r in COLUMNS))
     for check, t in tallies.items():
         cells = [check, "是" if t.implemented else "否", t.labelled, t.tp, t.fp, t.fp_near_miss, t.fn,
-                 pct(t.precision()), pct(t.recall())]
+                 pct(t.precision()), pct(t.recall()), f"{t.verdicts_agreed}/{t.verdicts}"]
         print("".join(pad(str(c), w, r) for c, (_, w, r) in zip(cells, COLUMNS)))
-    carry = tallies[CARRY]
-    if carry.share_measured:
+    judged = sum(t.verdicts for t in tallies.values())
+    agreed = sum(t.verdicts_agreed for t in tallies.values())
+    if judged:
+        print(f"\n报告级判定（每份报告每项检查：有无该类缺陷）一致：{agreed}/{judged} = {pct(agreed / judged)}")
+    carry = tallies.get(CARRY)
+    if carry is not None and carry.share_measured:
         print(f"\nquality.carry-over 测得比例落在标注区间内：{carry.share_in_band}/{carry.share_measured}")
     all_notes = notes + [n for t in tallies.values() for n in t.notes]
     if all_notes:
@@ -392,14 +428,19 @@ def main() -> int:
     ap.add_argument("--engine", choices=["api", "cli"], default="api", help="通过 Python 接口（默认）或命令行检查")
     ap.add_argument("--previous-mode", choices=["file", "folder"], default="file",
                     help="file：对每对报告传入上年报告文件；folder：传入 previous/ 目录，由检查器按单位和年度查找")
+    ap.add_argument("--corpus", type=Path, default=CORPUS, help="标注语料目录（含 labels.json 和 reports/），默认 tests/quality_corpus")
+    ap.add_argument("--reports", metavar="NN-NN", help="只检查编号在此范围内的报告（如 01-08），用于分开开发部分和未见部分")
     args = ap.parse_args()
+    use_corpus(args.corpus)
     try:
-        labels = json.loads(LABELS.read_text(encoding="utf-8"))["reports"]
+        data = json.loads(LABELS.read_text(encoding="utf-8"))
+        labels = {n: lab for n, lab in data["reports"].items() if in_range(n, args.reports)}
+        checks = [c for c in CHECKS if c in data.get("checks", CHECKS)]
     except (OSError, ValueError, KeyError) as exc:
         print(f"无法读取标注文件 {LABELS}：{exc}", file=sys.stderr)
         return 2
     main_results, carry, notes = run(args.engine, args.previous_mode, labels)
-    tallies = evaluate(labels, main_results, carry, implemented_rules(), bool(carry))
+    tallies = evaluate(labels, main_results, carry, implemented_rules(), bool(carry), checks)
     if args.json:
         print(json.dumps({"schema_version": 1, "reports": len(labels), "engine": args.engine, "previous_mode": args.previous_mode,
                           "notes": notes, "checks": [t.to_json(c) for c, t in tallies.items()]}, ensure_ascii=False, indent=2))

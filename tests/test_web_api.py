@@ -512,3 +512,41 @@ def test_binding_beyond_loopback_warns_who_can_reach_it():
     warning = exposure_warning("0.0.0.0", 8765)
     assert "局域网内所有能访问本机 8765 端口的计算机" in warning
     assert exposure_warning("192.168.1.20", 9000) and "9000" in exposure_warning("192.168.1.20", 9000)
+
+
+# ---------------------------------------------------------------- last year's report (field `previous`)
+
+def _pair() -> tuple[bytes, str]:
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parent / "followthrough_corpus"
+    previous = (corpus / "previous" / "lingxi-county-2023.txt").read_bytes()
+    current = (corpus / "reports" / "01_lingxi-county-2024.txt").read_text(encoding="utf-8")
+    return previous, current
+
+
+def test_api_previous_field_runs_the_comparison_rules(server):
+    previous, current = _pair()
+    bare = TestClient(server.app, base_url=BASE, raise_server_exceptions=False)
+    without = bare.post("/api/check", files=[("files", ("本年.txt", current.encode()))]).json()["reports"][0]
+    given = bare.post("/api/check", files=[("files", ("本年.txt", current.encode())), ("previous", ("上年.txt", previous))]).json()["reports"][0]
+    rule = "quality.follow-through"
+    f_without = next(f for f in without["findings"] if f["rule"] == rule)
+    f_given = next(f for f in given["findings"] if f["rule"] == rule)
+    assert f_without.get("scored", True) is False
+    assert f_given.get("scored", True) and any(i.get("status") == "unaccounted" for i in f_given["items"])
+    assert next(f for f in given["findings"] if f["rule"] == "quality.carry-over")["value"] is not None
+
+
+def test_form_previous_field_reaches_the_word_comments(server):
+    previous, current = _pair()
+    client = server.client
+    data = {"csrf": csrf_of(client)}
+    parts = [("files", ("本年.docx", docx_report([line for line in current.splitlines() if line.strip()]))), ("previous", ("上年.txt", previous))]
+    response = client.post("/check", files=parts, data=data, follow_redirects=False)
+    assert response.status_code == 303
+    page = result_page(client, response.headers["location"])
+    link = re.findall(r'href="(/r/[^"]+/annotated/\d+)"', page)[0]
+    with zipfile.ZipFile(io.BytesIO(client.get(link).content)) as z:
+        comments = z.read("word/comments.xml").decode()
+    assert "上一年度报告的" in comments

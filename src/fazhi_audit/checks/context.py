@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fazhi_audit.rules.schema import Cues
+from fazhi_audit.text.document import Document
 from fazhi_audit.text.ingest.normalize import Line
 from fazhi_audit.text.matching import PhraseMatcher
 from fazhi_audit.text.structure.outline import SectionVocabulary
@@ -22,6 +23,7 @@ class PreviousReport:
     lines: list[Line] | None
     name: str = ""
     why_not: str = ""
+    document: Document | None = None  # parsed into parts, for rules that compare plans and problems
 
 
 @dataclass

@@ -47,7 +47,7 @@ def check(
     output: Optional[list[str]] = typer.Option(None, "--output", "-o", help="PATH：写入文件，格式取 --format 或扩展名（.csv .xlsx .html .json .jsonl .sarif .xml .md .txt）；FORMAT=PATH：另写一种格式，可重复"),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0, help="每份报告的检查时限（秒，默认 60；0 表示不限）：超时的文件记为错误行，其余照常检查"),
     max_bytes: Optional[str] = typer.Option(None, "--max-bytes", help="单个文件的大小上限（默认 20MB；可写 50MB、500KB 或字节数）：超过上限的文件记为错误行，其余照常检查"),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="上一年度报告：一个文件（只检查一份报告时），或其所在目录（按单位名称和年度查找同一单位上一年度的报告），用于检查照搬上年报告（quality.carry-over）"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="上一年度报告：一个文件（只检查一份报告时），或其所在目录（按单位名称和年度查找同一单位上一年度的报告），用于检查照搬上年报告（quality.carry-over）和上年安排的落实情况（quality.follow-through）"),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="发现问题也以 0 退出（无法读取的输入仍为 3）"),
     statistics: bool = typer.Option(False, "--statistics", help="输出按规则统计的问题数"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="同时列出已满足要求的证据"),
@@ -94,6 +94,7 @@ def annotate(
     path: str = typer.Argument(..., metavar="报告", help="一份报告：.docx 写出带批注的副本；.txt/.pdf/.html 生成新的 .docx"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="文件", help="写入的 Word 文件（默认：报告旁的“文件名-审查意见.docx”）"),
     author: str = typer.Option("fazhi-audit", "--author", metavar="作者", help="批注的作者名"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="上一年度报告文件或其所在目录：批注中另写照搬上年报告、上年安排落实情况的审查意见"),
     shared: Shared = None,
 ) -> None:
     """检查一份报告，在 Word 文件中每个问题处加批注（审查意见）；原文件不改动。"""
@@ -105,7 +106,7 @@ def annotate(
     target = output or default_target(Path(path))
     if target.suffix.lower() != ".docx":
         raise UsageError(f"输出文件 {target} 须以 .docx 结尾")
-    outcome = run(shared.options([path], outputs=(target,), keep_documents=True))
+    outcome = run(shared.options([path], outputs=(target,), keep_documents=True, previous=previous))
     if len(outcome.results) > 1:  # a wildcard that named several files
         raise UsageError(f"annotate 只处理一份报告文件（{path} 对应 {len(outcome.results)} 个文件）：批量请用 fazhi-audit check … --annotate 输出目录")
     for result in outcome.unreadable:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fazhi_audit.base.errors import InputError, UsageError
 from fazhi_audit.checks import REGISTRY, CheckContext
+from fazhi_audit.checks.context import PreviousReport
 from fazhi_audit.engine.previous import resolve_previous
 from fazhi_audit.engine.rulesets import default_rules_dir, load_ruleset
 from fazhi_audit.engine.scoring import score, verdict_reasons
@@ -54,6 +55,7 @@ class Auditor:
         self.segmenter = segmenter or get_segmenter(tuple(self.ruleset.all_phrases()), model_dir)
         self.context = CheckContext(PhraseMatcher(self.segmenter), self.ruleset.vocab, self.ruleset.cues)
         self._rules_cache: dict[tuple, list[Rule]] = {}
+        self._previous_docs: dict[int, tuple] = {}  # id(lines) -> (lines, Document)
 
     @property
     def fail_under(self) -> float:
@@ -80,6 +82,20 @@ class Auditor:
             self._rules_cache[key] = effective_rules(self.ruleset.rules, profile, selection)
         return self._rules_cache[key]
 
+    def _parsed(self, previous: PreviousReport) -> PreviousReport:
+        """Last year's report with its parts: parsed once per process (its lines are cached per file)."""
+        if previous.lines is None:
+            return previous
+        key = id(previous.lines)
+        kept = self._previous_docs.get(key)
+        if kept is None or kept[0] is not previous.lines:
+            text = "\n".join(line.text for line in previous.lines)
+            kept = (previous.lines, parse_document(text, self.ruleset.vocab, previous.name or "-"))
+            if len(self._previous_docs) > 16:
+                self._previous_docs.clear()
+            self._previous_docs[key] = kept
+        return replace(previous, document=kept[1])
+
     def parse(self, text: str, path: str = "-", published: str | None = None) -> Document:
         return parse_document(text, self.ruleset.vocab, path, published)
 
@@ -88,8 +104,8 @@ class Auditor:
         profile, why = self.choose_profile(doc, settings)
         rules = self.rules_for(profile, settings.selection)
         context = self.context
-        if settings.previous:  # last year's report of this body, for quality.carry-over
-            context = replace(context, previous=resolve_previous(settings.previous, doc.path, doc.meta.body, doc.meta.year))
+        if settings.previous:  # last year's report of this body, for quality.carry-over and quality.follow-through
+            context = replace(context, previous=self._parsed(resolve_previous(settings.previous, doc.path, doc.meta.body, doc.meta.year)))
         findings = []
         for rule in rules:
             found = REGISTRY[rule.type](rule, doc, context)

@@ -15,7 +15,7 @@ from fazhi_audit.checks.findings import part_name
 from fazhi_audit.engine.audit import Auditor
 from fazhi_audit.model.result import Finding
 from fazhi_audit.rules.schema import Example, Rule
-from fazhi_audit.text.document import Document
+from fazhi_audit.text.document import Document, parse_document
 from fazhi_audit.text.ingest.normalize import normalize
 from fazhi_audit.text.structure.outline import Section, SectionVocabulary
 
@@ -74,7 +74,9 @@ def example_problems(example: Example, findings: list[Finding], vocab: SectionVo
 def check_example(auditor: Auditor, rule: Rule, example: Example) -> ExampleOutcome:
     context = auditor.context
     if example.previous is not None:  # last year's report, for rules that compare the two
-        context = replace(context, previous=PreviousReport(normalize(example.previous).lines, "上一年度报告"))
+        lines = normalize(example.previous).lines
+        document = parse_document(example.previous, auditor.ruleset.vocab, "上一年度报告")
+        context = replace(context, previous=PreviousReport(lines, "上一年度报告", document=document))
     findings = rule.rule_type.check(rule, example_document(auditor, example), context)
     problems = example_problems(example, findings, auditor.context.vocab)
     return ExampleOutcome(rule.id, example.line, not problems, "；".join(problems), example.name)

@@ -39,9 +39,12 @@ class ItemResult:
     evidence: Evidence | None = None
     note: str | None = None  # why an existing mention does not count
     themes: list[ThemeResult] = field(default_factory=list)  # outline.coverage: the part's task themes (info only)
+    status: str | None = None  # quality.follow-through: done / partly / explained / unaccounted, addressed / unaddressed
 
     def to_json(self) -> dict:
         out = {"name": self.name, "found": self.found, "evidence": self.evidence.to_json() if self.evidence else None, "note": self.note}
+        if self.status is not None:
+            out["status"] = self.status
         if self.themes:
             out["themes"] = [t.to_json() for t in self.themes]
         return out

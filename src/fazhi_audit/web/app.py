@@ -7,7 +7,7 @@
     GET  /r/<id>/report.html     the HTML report (framed by the result page)
     GET  /r/<id>/download/<k>    html | json | xlsx
     GET  /r/<id>/annotated/<n>   the annotated copy of the n-th file (Word inputs)
-    POST /api/check              programs: multipart field `files` (and `profile`) -> the JSON of `check --format json`
+    POST /api/check              programs: multipart field `files` (and `profile`, and `previous`: last year's report) -> the JSON of `check --format json`
     GET  /healthz                200 once every audit process has loaded the model, else 503
 
 Every /r/ address answers only the browser whose session made the upload;
@@ -101,9 +101,9 @@ class Web:
     def error_page(self, status: int, heading: str, message: str) -> HTMLResponse:
         return self.page("error.html.j2", status, heading=heading, message=message)
 
-    def flags(self, profile: str) -> dict:
+    def flags(self, profile: str, previous: str | None = None) -> dict:
         """The page's choices, as fields of engine Options."""
-        return {"profile": None if profile == "auto" else profile, "timeout": self.settings.timeout}
+        return {"profile": None if profile == "auto" else profile, "timeout": self.settings.timeout} | ({"previous": Path(previous)} if previous else {})
 
     def upload_folder(self) -> Path:
         assert self.temp_root is not None
@@ -196,8 +196,10 @@ async def check_page(request: Request) -> Response:
             return web.error_page(400, "无法接收上传的内容", f"未知的报告主体类型 {profile!r}：请在首页的列表中选择")
         if not received.names:
             return _index_page(web, session, 400, "请先选择报告文件，或粘贴报告全文", profile=profile)
-        entry = web.store.create(session, len(received.names), web.flags(profile))
+        entry = web.store.create(session, len(received.names), web.flags(profile, received.previous))
         entry.sources = await asyncio.to_thread(_word_inputs, folder, received.names)
+        if received.previous:  # the annotated copies are made later, in another folder: keep last year's report too
+            entry.previous = (received.previous, await asyncio.to_thread((folder / received.previous).read_bytes))
         task = asyncio.create_task(web.audit_entry(entry, folder, received.names))
         web.tasks.add(task)
         task.add_done_callback(web.tasks.discard)
@@ -298,7 +300,7 @@ async def annotated(request: Request) -> Response:
     if not 0 <= index < len(rows) or rows[index].name not in entry.sources or rows[index].error:
         raise HTTPException(404)
     name = rows[index].name
-    data = await _made_once(web, entry, f"docx:{name}", annotate, name, entry.sources[name], entry.flags)
+    data = await _made_once(web, entry, f"docx:{name}", annotate, name, entry.sources[name], entry.flags, entry.previous)
     media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     return Response(data, media_type=media, headers={"content-disposition": attachment(f"{Path(name).stem}-审查意见.docx")})
 
@@ -335,7 +337,7 @@ async def api_check(request: Request) -> Response:
         if not received.names:
             return _json_error(400, "没有收到文件：请用 multipart 字段 files 上传一个或多个报告文件")
         try:
-            outcome = await web.audit("", folder, received.names, web.flags(profile))
+            outcome = await web.audit("", folder, received.names, web.flags(profile, received.previous))
         except UploadFailed as exc:
             return _json_error(422, str(exc))
         return Response(outcome.json, media_type="application/json", headers={"x-fazhi-audit-exit-code": str(outcome.exit_code)})

@@ -36,6 +36,7 @@ class Entry:
     outcome: Any = None  # worker.Outcome once audited
     error: str | None = None  # the upload as a whole could not be audited (one Chinese line)
     sources: dict[str, bytes] = field(default_factory=dict)  # Word inputs by name: annotated on request
+    previous: tuple[str, bytes] | None = None  # last year's report uploaded with them (path in the folder, bytes)
     downloads: dict[str, bytes] = field(default_factory=dict)  # rendered on first request, then kept
     size: int = 0  # bytes counted against the budget
 

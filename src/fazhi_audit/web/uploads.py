@@ -31,6 +31,7 @@ FILES_FIELD = "files"
 TEXT_FIELD = "text"
 TEXT_NAME = "粘贴的文本.txt"
 SMALL_FIELD_BYTES = 1024  # csrf, profile
+PREVIOUS_FIELD = "previous"  # last year's report of the same body, for quality.carry-over and quality.follow-through
 _FIELDS = {TEXT_FIELD, "profile", "csrf"}
 _NAME_BYTES = 180  # file-system names are at most 255 bytes; Chinese takes 3 each in UTF-8
 _UNNAMED = "未命名文件"
@@ -65,6 +66,7 @@ class Limits:
 class Received:
     folder: Path
     names: list[str] = field(default_factory=list)  # saved file names, in the order sent
+    previous: str | None = None  # last year's report (field `previous`), saved as previous/<name> in the folder
     fields: dict[str, str] = field(default_factory=dict)
 
 
@@ -146,6 +148,9 @@ class _Parts:
             self.skip = self.field not in _FIELDS  # unknown fields are read past, not kept
             return
         raw = self.decode(options[b"filename"])
+        if self.field == PREVIOUS_FIELD and raw and self.received.previous is None:
+            self._open_previous(raw)
+            return
         if self.field != FILES_FIELD or not raw:
             self.skip = True  # an empty file chooser sends a part with no name and no bytes
             return
@@ -156,6 +161,18 @@ class _Parts:
         self.file = open(path, "xb")  # noqa: SIM115 - closed in on_part_end or close()
         self.file_name = path.name
         self.received.names.append(path.name)
+
+    def _open_previous(self, raw: str) -> None:
+        """Last year's report: one file, counted against the limits, kept apart from the reports checked."""
+        self.files += 1
+        if self.files > self.limits.files + 1:
+            raise self.limits.too_many()
+        where = self.received.folder / PREVIOUS_FIELD
+        where.mkdir(exist_ok=True)
+        path = _unique(where, safe_name(raw))
+        self.file = open(path, "xb")  # noqa: SIM115 - closed in on_part_end or close()
+        self.file_name = path.name
+        self.received.previous = f"{PREVIOUS_FIELD}/{path.name}"
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self.skip:

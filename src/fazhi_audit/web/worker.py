@@ -138,7 +138,7 @@ def audit_folder(job_id: str, folder: str, names: list[str], flags: dict) -> Out
     )
 
 
-def annotate(name: str, data: bytes, flags: dict) -> bytes:
+def annotate(name: str, data: bytes, flags: dict, previous: tuple[str, bytes] | None = None) -> bytes:
     """The annotated copy of the uploaded Word file `name` (its bytes are `data`): run() on it again,
     keeping the parsed document, so that the comments are placed exactly where the audit read the text."""
     from fazhi_audit.annotate.batch import Skipped, annotate_run
@@ -150,6 +150,9 @@ def annotate(name: str, data: bytes, flags: dict) -> bytes:
         os.chdir(folder)  # the result names the upload, never the temporary path
         try:
             Path(name).write_bytes(data)
+            if previous is not None:  # last year's report, at the path the flags name
+                Path(previous[0]).parent.mkdir(exist_ok=True)
+                Path(previous[0]).write_bytes(previous[1])
             target = Path(folder, "annotated.docx")
             outcome = run(_options([name], flags, keep_documents=True, outputs=(target,)))
             done = next(annotate_run(outcome, lambda _result: target), None)

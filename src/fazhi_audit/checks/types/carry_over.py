@@ -78,12 +78,31 @@ def stripped(lines: list[Line]) -> tuple[str, list[tuple[int, int]]]:
     return "".join(chars), where
 
 
-def carried_passages(current: str, previous: str, min_chars: int) -> list[Passage]:
-    """Maximal runs of `current` covered by windows of `min_chars` characters that occur in `previous`."""
+_WINDOWS: dict[tuple[int, int], tuple] = {}  # (id(lines), min_chars) -> (lines, windows)
+
+
+def _windows(lines: list[Line], k: int) -> set[str]:
+    """Last year's `k`-character windows, made once per previous report (its lines are cached per file)."""
+    kept = _WINDOWS.get((id(lines), k))
+    if kept is None or kept[0] is not lines:
+        if len(_WINDOWS) > 16:
+            _WINDOWS.clear()
+        text = "".join("".join(line.text.split()) for line in lines)
+        kept = (lines, {text[i : i + k] for i in range(len(text) - k + 1)})
+        _WINDOWS[(id(lines), k)] = kept
+    return kept[1]
+
+
+def carried_passages(current: str, previous: str, min_chars: int, windows: set[str] | None = None) -> list[Passage]:
+    """Maximal runs of `current` covered by windows of `min_chars` characters that occur in `previous`
+    (or in `windows`, last year's windows made already)."""
     k = min_chars
-    if len(current) < k or len(previous) < k:
+    if windows is None:
+        if len(previous) < k:
+            return []
+        windows = {previous[i : i + k] for i in range(len(previous) - k + 1)}
+    if len(current) < k or not windows:
         return []
-    windows = {previous[i : i + k] for i in range(len(previous) - k + 1)}
     out: list[Passage] = []
     start = end = -1
     for i in range(len(current) - k + 1):
@@ -141,17 +160,17 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     previous_lines, name, why = _previous_lines(ctx.previous, doc)
     if previous_lines is None:
         return [finding(rule, "pass", why, scored=False)]
-    current, where = stripped(doc.lines)
-    before, _ = stripped(previous_lines)
+    current = "".join("".join(line.text.split()) for line in doc.lines)  # as stripped() gives it; positions only on failure
     if not current:
         return [finding(rule, "pass", rule.say("no_text"), scored=False)]
-    passages = carried_passages(current, before, p.min_chars)
+    passages = carried_passages(current, "", p.min_chars, _windows(previous_lines, p.min_chars))
     carried = sum(x.end - x.start for x in passages)
     share = carried / len(current)
     words = rule.say("detail", name=name, share=f"{share:.0%}", passages=len(passages), chars=carried, min_chars=p.min_chars)
     words += _year_note(rule, previous_lines, doc)
     if share < p.max_share:
         return [finding(rule, "pass", words, value=round(share, 4))]
+    _, where = stripped(doc.lines)
     longest = sorted(passages, key=lambda x: x.start - x.end)[: p.max_listed]
     items = [_item(rule, x, where, doc) for x in sorted(longest, key=lambda x: x.start)]  # in the order of the report
     more = len(passages) - len(items)

@@ -42,9 +42,10 @@ from fazhi_audit.checks.quality_keys import (
     parse_words,
     show_words,
 )
+from fazhi_audit.checks.quantity_key import KeyWords, QuantityKey, build, same_quantity
 from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
-from fazhi_audit.rules.common import Checker
+from fazhi_audit.rules.common import Checker, normalized
 from fazhi_audit.rules.schema import Rule
 from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
@@ -103,6 +104,7 @@ class Params:
     qualifiers: WordList  # 乡镇, 部分, 全县: words that narrow or widen the subject to another scope
     min_subject: int = 4
     scope: tuple[str, ...] = DEFAULT_SCOPE
+    key_words: KeyWords | None = None  # the quantity key's data (checks/quantity_key.py); None: subjects as written only
 
 
 @dataclass
@@ -112,6 +114,8 @@ class Mention:
     subject: str  # normalised, for comparing
     quote: str  # the clause words up to and including the figure, as written
     period: str
+    qualifying: bool = False  # the figure qualifies the noun after it (调处的278件矛盾纠纷): quantity key only
+    clause: str = ""
 
     @property
     def line(self) -> int:
@@ -143,6 +147,43 @@ def _parse_periods(c: Checker, data: LinedDict, key: str, values: dict) -> Perio
         for word in parse_words(c, mapping, name, values):
             classes[word] = name
     return Periods(classes, WordList.of(tuple(classes)), {name: c.say(f"periods.{name}") for name in PERIOD_CLASSES})
+
+
+_KEY_PARTS = {"verb_families", "noun_synonyms", "light_verbs", "scope", "stock_cues", "noun_stops", "implied_nouns"}
+_SCOPE_CLASSES = ("wide", "own", "narrow")
+
+
+def _groups(c: Checker, node: LinedDict, key: str) -> tuple[tuple[str, ...], ...]:
+    raw = node.get(key, [])
+    if not isinstance(raw, list):
+        c.fail(node, key, f"{key} 必须是列表，每项为一组同义词（如 [办理, 受理]），第一个词代表全组")
+    groups = tuple(tuple(normalized(c.strings(node, key, g))) for g in raw)
+    if any(len(g) < 2 for g in groups):
+        c.fail(node, key, f"{key} 的每组至少两个词")
+    return groups
+
+
+def _parse_quantity_key(c: Checker, data: LinedDict, key: str, values: dict) -> KeyWords:
+    node = c.mapping(data[key], key)
+    c.keys(node, _KEY_PARTS, {"verb_families", "scope"}, key)
+    scope_node = c.mapping(node["scope"], f"{key}.scope")
+    scope_words: dict[str, str] = {}
+    for kind in scope_node:
+        if kind not in _SCOPE_CLASSES:
+            c.fail(scope_node, kind, f"{key}.scope 中未知的范围类别 {kind!r}；允许：{', '.join(_SCOPE_CLASSES)}")
+        for word in normalized(c.strings(scope_node, kind, scope_node[kind])):
+            scope_words[word] = word if kind == "narrow" else kind  # each narrower scope is its own
+    def words(name: str) -> WordList:
+        return WordList.of(normalized(c.strings(node, name, node[name]))) if name in node else WordList.of(())
+    return KeyWords(_groups(c, node, "verb_families"), _groups(c, node, "noun_synonyms"), words("light_verbs"),
+                    scope_words, words("stock_cues"), words("noun_stops"), words("implied_nouns"))
+
+
+def _show_quantity_key(value: KeyWords | None, vocab: SectionVocabulary) -> str:
+    if value is None:
+        return "—"
+    families = "；".join("/".join(g) for g in (*value.verb_families, *value.noun_synonyms))
+    return f"视为同一事项的说法：{families}；不计的动词：{show_words(value.light_verbs, vocab)}；表示时点的词：{show_words(value.stock_cues, vocab)}"
 
 
 def _show_units(value: UnitTable, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
@@ -293,9 +334,20 @@ def mentions_in(doc: Document, p: Params) -> list[Mention]:
             # and says what it counts in its last words
             lo = max(clause_start, previous_end, fig.start - _SUBJECT_CHARS)
             lo = text.rfind("、", lo, fig.start) + 1 or lo
+            enumerated = lo == fig.start and lo > 0 and text[lo - 1] == "、" and lo - 1 == previous_end  # 6期、420人次: the same subject
             previous_end = fig.end
             ci = seen.clauses.index(fig.start)
-            if not _predicative(text, fig) or ci in seen.skip_clauses or seen.left_out_before(clause_start, fig.start):
+            if ci in seen.skip_clauses or seen.left_out_before(clause_start, fig.start):
+                continue
+            clause = text[slice(*seen.clauses.span(fig.start))]
+            if not _predicative(text, fig):
+                m = _qualifying(text, lo, fig, p, s, seen.period(fig.start), clause)
+                if m is not None:
+                    out.append(m)
+                continue
+            if enumerated and out and out[-1].sentence is s:
+                prior = out[-1]
+                out.append(Mention(s, fig, prior.subject, text[lo : fig.end], prior.period, clause=clause))
                 continue
             subject = normalise_subject(text[lo : fig.start], p)
             if subject in p.stage_verbs.words and s.index in last_object:
@@ -309,8 +361,28 @@ def mentions_in(doc: Document, p: Params) -> list[Mention]:
             if len(subject) < p.min_subject:
                 continue
             counted = _counted(subject, p) or counted
-            out.append(Mention(s, fig, subject, text[lo : fig.end], seen.period(fig.start)))
+            out.append(Mention(s, fig, subject, text[lo : fig.end], seen.period(fig.start), clause=clause))
     return out
+
+
+def _qualifying(text: str, lo: int, fig: Figure, p: Params, s: Sentence, period: str, clause: str) -> Mention | None:
+    """A figure before the noun it counts, when what precedes it makes it the count
+    (调处的278件矛盾纠纷, 全年1063件法律援助案件中) rather than a size (全县14个乡镇)."""
+    kw = p.key_words
+    if kw is None:
+        return None
+    before = text[lo : fig.start]
+    lead = normalise_subject(before, p)
+    if not (before.endswith("的") or not lead or kw.verbs().endswith(lead) or kw.light_verbs.endswith(lead)):
+        return None
+    rest = text[fig.end : fig.end + _SUBJECT_CHARS]
+    end = min((i for i, ch in enumerate(rest) if not _CJK.match(ch)), default=len(rest))
+    stop = kw.noun_stops.find(rest[:end])
+    noun = rest[: stop.start() if stop else end]
+    subject = lead + noun
+    if len(noun) < 2 or len(subject) < p.min_subject:
+        return None
+    return Mention(s, fig, subject, text[lo : fig.end + len(noun)], period, qualifying=True, clause=clause)
 
 
 def _predicative(text: str, fig: Figure) -> bool:
@@ -332,7 +404,7 @@ def same_subject(a: str, b: str, qualifiers: WordList | None = None) -> bool:
     if not long_.endswith(short):
         return False
     extra = long_[: -len(short)]
-    return not extra.endswith(_NEGATIONS) and not (qualifiers and qualifiers.find(extra))
+    return not any(n in extra for n in _NEGATIONS) and not (qualifiers and qualifiers.find(extra))  # 不予受理 is not 受理
 
 
 def _other_topic(a: Sentence, b: Sentence) -> bool:
@@ -358,6 +430,8 @@ def conflicts(mentions: list[Mention], min_subject: int, qualifiers: WordList | 
     """
     groups: dict[tuple, list[Mention]] = defaultdict(list)
     for m in mentions:
+        if m.qualifying:
+            continue
         groups[(m.figure.unit, m.period, m.subject[-min_subject:])].append(m)
     out, seen = [], set()
     for group in groups.values():
@@ -381,6 +455,60 @@ def conflicts(mentions: list[Mention], min_subject: int, qualifiers: WordList | 
     return out
 
 
+def _loose_period(m: Mention, key: QuantityKey) -> str:
+    """A plain 现有 / 在册 count states the same point in time as the year's 增至 / 全年 count;
+    a frequency or part of the year (每月调度，…) said in an earlier clause is not the figure's period."""
+    if key.stock and m.period == "cumulative":
+        return "current"
+    if m.period.startswith("partial:") and m.period.split(":", 1)[1] not in m.clause:
+        return "current"
+    return m.period
+
+
+def _distinct_verbs(keyed: list[tuple[Mention, QuantityKey]], kw: KeyWords, min_chars: int) -> set[frozenset]:
+    """Verbs of one family one sentence names side by side for one object (办理…件，受理…件):
+    different quantities there and everywhere in the report."""
+    out: set[frozenset] = set()
+    for i, (a, ka) in enumerate(keyed):
+        for b, kb in keyed[i + 1 :]:
+            if b.sentence is not a.sentence:
+                break
+            if ka.verb and kb.verb and ka.verb != kb.verb and kw.family(ka.verb) == kw.family(kb.verb) \
+                    and same_quantity(ka, kb, min_chars, set()):
+                out.add(frozenset((ka.verb, kb.verb)))
+    return out
+
+
+def key_conflicts(mentions: list[Mention], p: Params, body: str | None, known: set) -> list[tuple[Mention, Mention, str]]:
+    """Pairs the subjects as written missed: the same quantity key, unit and period, in two sentences, two values."""
+    kw = p.key_words
+    if kw is None:
+        return []
+    keyed = [(m, build(_head_noun(m.subject, p), m.clause, kw, body)) for m in mentions]
+    distinct = _distinct_verbs(keyed, kw, p.min_subject)
+    groups: dict[tuple, list[tuple[Mention, QuantityKey]]] = defaultdict(list)
+    for m, k in keyed:
+        if len(k.obj) >= p.min_subject:
+            groups[(m.figure.unit, _loose_period(m, k), k.obj[-2:])].append((m, k))
+    out, seen = [], set()
+    for group in groups.values():
+        for i, (b, kb) in enumerate(group):
+            for a, ka in group[:i]:
+                if a.sentence is b.sentence or a.figure.overlaps(b.figure):
+                    continue
+                if frozenset((a.figure.value, b.figure.value, a.line, b.line)) in known:
+                    break
+                if not same_quantity(ka, kb, p.min_subject, distinct):
+                    continue
+                shared = min(ka.obj, kb.obj, key=len)
+                key = (shared, frozenset((a.figure.value, b.figure.value)))
+                if key not in seen and sum(1 for k in seen if k[0] == shared) < _MAX_PER_SUBJECT:
+                    seen.add(key)
+                    out.append((a, b, min(a.subject, b.subject, key=len)))
+                break
+    return out
+
+
 def _item(rule: Rule, m: Mention, other: Mention) -> ItemResult:
     ev = sentence_evidence(m.sentence, 100.0, m.quote)
     name = rule.say("item", line=m.line, figure=m.figure.text)
@@ -389,7 +517,11 @@ def _item(rule: Rule, m: Mention, other: Mention) -> ItemResult:
 
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
-    pairs = conflicts(mentions_in(doc, p), p.min_subject, _qualifiers(p, doc.meta.body))
+    mentions = mentions_in(doc, p)
+    pairs = conflicts(mentions, p.min_subject, _qualifiers(p, doc.meta.body))
+    known = {frozenset((a.figure.value, b.figure.value, a.line, b.line)) for a, b, _ in pairs}
+    pairs += key_conflicts(mentions, p, doc.meta.body, known)
+    pairs.sort(key=lambda t: (t[0].line, t[1].line))
     if not pairs:
         return [finding(rule, "pass", rule.say("pass", title=rule.title))]
     out = []
@@ -422,6 +554,7 @@ RULE_TYPE = RuleType(
         Key("qualifiers", parse_words, required=True, show=show_words),
         Key("min_subject", parse_positive_int),
         SCOPE,
+        Key("key_words", _parse_quantity_key, "措辞不同的同一事项（数量键）", show=_show_quantity_key),
     ),
     check=check,
     explain=explain,

@@ -40,6 +40,8 @@ class Params:
     after_cues: WordList  # right after the year: 2023年以来
     clause_cues: WordList  # after the year in its clause: 2023年度…考核
     scope: tuple[str, ...] = DEFAULT_SCOPE
+    as_of_cues: WordList | None = None  # 截至2023年底 + a figure: last year's stock left among this year's figures
+    opening_words: WordList | None = None  # 2022年，/ 2024年全年，: a clause that is only the year opens the next one
 
 
 def leftovers(doc: Document, p: Params) -> list[tuple[Sentence, YearMention]]:
@@ -51,17 +53,39 @@ def leftovers(doc: Document, p: Params) -> list[tuple[Sentence, YearMention]]:
         years = [y for y in find_years(s.text) if y.year < year and y.until is None]
         if years:
             clauses = Clauses(s.text)
-            out += [(s, y) for y in years if _as_this_year(s.text, y, clauses.span(y.start), p)]
+            paragraph = doc.lines[s.index].text
+            out += [(s, y) for y in years
+                    if _as_this_year(s.text, y, clauses.span(y.start), _clause_of(s.text, y, clauses, p), p, paragraph)]
     return out
 
 
-def _as_this_year(text: str, y: YearMention, clause: tuple[int, int], p: Params) -> bool:
+def _clause_of(text: str, y: YearMention, clauses: Clauses, p: Params) -> tuple[int, int]:
+    """The year's clause; when the clause is the year alone (2022年，全镇共办理… / 2024年全年，…),
+    the clause it opens as well."""
+    start, end = clauses.span(y.start)
+    rest = text[y.end : end].strip(" ,，、")
+    if p.opening_words is not None and (not rest or p.opening_words.remove(rest) == "") and end < len(text):
+        end = clauses.span(end + 1)[1] if end + 1 < len(text) else end
+    return start, end
+
+
+def _as_of_last_year(before: str, after: str, p: Params, elsewhere: str) -> bool:
+    """截至2023年底，全县持有执法证件人员1326名 in a paragraph of this year's figures: a stock as of an
+    earlier year's end among this year's figures (alone in its paragraph it may be a deliberate baseline)."""
+    return bool(p.as_of_cues and p.as_of_cues.endswith(before.rstrip(" ("))) and after.lstrip().startswith(("底", "末", "年底", "年末")) \
+        and bool(_NUMBER.search(_without_years(after))) and bool(_NUMBER.search(_without_years(elsewhere)))
+
+
+def _as_this_year(text: str, y: YearMention, own: tuple[int, int], clause: tuple[int, int], p: Params, paragraph: str) -> bool:
+    """`own` is the year's clause, `clause` the same or (for an opening 2022年，) with the clause it opens."""
     # the words that decide lie near the year: look no further than _WINDOW characters either side
     lo, hi = max(clause[0], y.start - _WINDOW), min(clause[1], y.end + _WINDOW)
     before, after = text[lo : y.start], text[y.end : hi]
+    if _as_of_last_year(before, after, p, paragraph.replace(text, "")):
+        return True
     if p.before_cues.endswith(before.rstrip(" (")) or p.after_cues.startswith(after.lstrip()):  # 较上年(2023年)
         return False
-    if _MONTH_AFTER.match(after) or p.clause_cues.find(after):
+    if _MONTH_AFTER.match(after) or p.clause_cues.find(text[y.end : min(hi, max(own[1], y.end + 12))]):
         return False
     return bool(p.event_cues.find(text[lo:hi])) or bool(_NUMBER.search(_without_years(after)))
 
@@ -113,6 +137,8 @@ RULE_TYPE = RuleType(
         Key("after_cues", parse_words, required=True, show=show_words),
         Key("clause_cues", parse_words, required=True, show=show_words),
         SCOPE,
+        Key("as_of_cues", parse_words, "“截至某年底”的时点词（其后跟数字即为沿用）", show=show_words),
+        Key("opening_words", parse_words, "只含年份的开头分句中可有的词（如“全年”）", show=show_words),
     ),
     check=check,
     explain=explain,

@@ -49,6 +49,7 @@ class Params:
     generic: tuple[str, ...]  # stock words that say nothing about what the problem concerns
     synonyms: tuple[tuple[str, ...], ...] = ()  # words a plan may use for the same thing
     min_overlap: float = 0.5  # share of a problem's key words one plan item must hold
+    answer_cues: tuple[str, ...] = ()  # 下一步将…: a measure named in the shortcomings paragraph itself
 
     def canon(self, word: str) -> str:
         for group in self.synonyms:
@@ -195,6 +196,15 @@ def judge(rule: Rule, problem: Problem, plans: list[PartItem], ctx: CheckContext
     return ItemResult(_name(problem), False, evidence, rule.say("unanswered", words="、".join(words[:4])))
 
 
+def _answers_beside(problem: Problem, doc: Document, p: Params) -> list[PartItem]:
+    """Sentences of the problem's own paragraph or item that name a measure (下一步将…): they answer it too."""
+    if not p.answer_cues:
+        return []
+    lines = {s.index for s in problem.item.sentences}
+    return [PartItem((s,)) for s in doc.sentences
+            if s.kind == "shortcomings" and s.index in lines and any(c in s.text for c in p.answer_cues)]
+
+
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
     found = problems(doc, p)
@@ -203,7 +213,7 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
         return [finding(rule, "pass", rule.say("no_problems"), scored=False)]
     if not plans:
         return [finding(rule, "pass", rule.say("no_plans"), scored=False)]
-    results = [r for pr in found if (r := judge(rule, pr, plans, ctx)) is not None]
+    results = [r for pr in found if (r := judge(rule, pr, plans + _answers_beside(pr, doc, p), ctx)) is not None]
     if not results:
         return [finding(rule, "pass", rule.say("too_vague"), scored=False)]
     open_ = [r for r in results if not r.found]
@@ -242,6 +252,7 @@ RULE_TYPE = RuleType(
         Key("generic", parse_phrases, required=True),
         Key("synonyms", _parse_synonyms, show=_show_synonyms),
         Key("min_overlap", _parse_overlap, adjustable=True),
+        Key("answer_cues", parse_phrases),
     ),
     check=check,
     explain=explain,

@@ -1,0 +1,287 @@
+"""follow-through: what became of each concrete plan (and each problem) of last year's report?
+
+Needs last year's report (--previous), which the engine parses into
+`ctx.previous.document`.  Each item of last year's plans part (a sub-heading
+item, an 一是 item or a sentence) that names something checkable (a number, a
+deadline, a platform, a document …: `concrete_cues`) is one plan; stock phrases
+are left out.  A plan is accounted for when one sentence of this year's account
+of work (`scope`, never this year's shortcomings or plans) holds at least
+`min_overlap` of the plan's key words, and two of them: one recurring topic word
+(评估) is not enough.  Sentences that only claim everything was done
+(`blanket_cues`) prove nothing.  Its status: `explained` when the sentence gives
+a reason (`reason_cues`), `partly` when it says part (`partly_cues`) or counts
+fewer than the plan in the plan's unit, else `done`.  Last year's problems are
+matched the same way: addressed when this year's work names a measure for them.
+Word lists are rule data; the same matching as unanswered-shortcomings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fazhi_audit.checks.context import CheckContext
+from fazhi_audit.checks.findings import fill, finding, part_labels, phrase_list, sentence_evidence
+from fazhi_audit.checks.keys import SCOPE, parse_phrases
+from fazhi_audit.checks.part_items import INLINE_START, PartItem, split_items
+from fazhi_audit.checks.rule_type import Key, RuleType
+from fazhi_audit.checks.types.unanswered_shortcomings import _parse_overlap, _parse_synonyms, _show_synonyms, key_words
+from fazhi_audit.model.result import Finding, ItemResult
+from fazhi_audit.rules.schema import Rule
+from fazhi_audit.text.document import Document, Sentence
+from fazhi_audit.text.structure.outline import SectionVocabulary
+
+DEFAULT_SCOPE = ("preamble", "achievements", "first_responsible", "other")
+STATUSES = ("done", "partly", "explained", "unaccounted")
+_MARKER = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）.、．]|[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}[,，、]?)\s*")
+_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(个|名|人次|台|套|家|件|项|场|期|所|次|份|户|批次|条|处|%)")
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Params:
+    concrete_cues: tuple[str, ...]  # a plan naming one of these (or a number) can be checked
+    generic: tuple[str, ...]  # stock words that are not key words
+    blanket_cues: tuple[str, ...]  # 各项工作任务均已完成: accounts for no plan
+    reason_cues: tuple[str, ...]  # 因…暂缓: not done, with a reason
+    partly_cues: tuple[str, ...]  # 其余, 部分完成: part of it done
+    causes: tuple[str, ...]  # cause analysis in the shortcomings part: not a problem
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    min_overlap: float = 0.5
+    min_words: int = 2  # key words one sentence must hold besides the share
+    scope: tuple[str, ...] = DEFAULT_SCOPE
+
+    def canon(self, word: str) -> str:
+        for group in self.synonyms:
+            if word in group:
+                return group[0]
+        return word
+
+
+@dataclass(frozen=True)
+class Plan:
+    text: str  # as written, without its marker
+    sentence: Sentence  # where last year's report names it
+
+
+# --- last year's plans and problems -------------------------------------------------
+
+
+def _strip_marker(text: str) -> str:
+    text = INLINE_START.sub("", text) if INLINE_START.match(text) else text
+    return _MARKER.sub("", text).rstrip("。;；,，")
+
+
+def _pieces(item: PartItem) -> list[tuple[str, Sentence]]:
+    """One item may list several plans: 一是…；二是… in one sentence are each a plan."""
+    out = []
+    for s in item.sentences:
+        parts = re.split(r"[;；]\s*(?=[一二三四五六七八九十]{1,3}是)", s.text)
+        out += [(_strip_marker(p), s) for p in parts if _strip_marker(p)]
+    return out
+
+
+def concrete(text: str, p: Params) -> bool:
+    return bool(_NUMBER.search(text)) or "《" in text or any(c in text for c in p.concrete_cues)
+
+
+def plans_of(previous: Document, p: Params) -> list[Plan]:
+    items, _ = split_items(previous, "plans")
+    out = []
+    for item in items:
+        for text, s in _pieces(item):
+            if concrete(text, p):
+                out.append(Plan(text, s))
+    return out
+
+
+def problems_of(previous: Document, p: Params) -> list[Plan]:
+    items, _ = split_items(previous, "shortcomings")
+    out = []
+    for item in items:
+        if item.heading is not None and any(c in item.title for c in p.causes):
+            continue
+        for text, s in _pieces(item):
+            if any(c in text[:12] for c in p.causes):
+                break  # 原因主要是…: the causes, not a problem
+            out.append(Plan(text, s))
+    return out
+
+
+# --- this year's account ------------------------------------------------------------
+
+
+def work_sentences(doc: Document, p: Params) -> list[Sentence]:
+    return [s for s in doc.sentences if s.kind in p.scope and not any(c in s.text for c in p.blanket_cues)]
+
+
+def _forms(word: str, p: Params) -> tuple[str, ...]:
+    """What counts as the word in a sentence, as unanswered-shortcomings' _holds decides it, worked out once per word."""
+    forms = {word, *next((g for g in p.synonyms if word in g), ())}
+    if len(word) >= 3:
+        forms |= {piece for piece in (word[:2], word[-2:]) if piece not in p.generic}
+    return tuple(forms)
+
+
+def best_sentence(words: list[str], sentences: list[Sentence], p: Params, hits: dict[str, frozenset] | None = None) -> tuple[float, Sentence | None, list[str]]:
+    """The first sentence holding the largest share of the words (and at least `min_words` of them).
+    `hits` caches, per word form, the sentences that contain it: plans share many forms."""
+    hits = {} if hits is None else hits
+
+    def where(form: str) -> frozenset:
+        if form not in hits:
+            hits[form] = frozenset(i for i, s in enumerate(sentences) if form in s.text)
+        return hits[form]
+
+    by_word = [(w, frozenset().union(*(where(f) for f in _forms(w, p)))) for w in words]
+    need = min(p.min_words, len(words))
+    best: tuple[float, Sentence | None, list[str]] = (0.0, None, [])
+    for i in sorted(frozenset().union(*(found for _, found in by_word))):
+        held = [w for w, found in by_word if i in found]
+        share = len(held) / len(words)
+        if share > best[0] and len(held) >= need:
+            best = (share, sentences[i], held)
+    return best
+
+
+def _counts(text: str) -> dict[str, float]:
+    return {u: float(n) for n, u in _COUNT.findall(text)}
+
+
+def status_of(plan: str, evidence: str, p: Params) -> str:
+    if any(c in evidence for c in p.reason_cues) and not _counts(evidence):
+        return "explained"
+    if any(c in evidence for c in p.partly_cues):
+        return "partly"
+    planned, done = _counts(plan), _counts(evidence)
+    if any(u in done and done[u] < n and u != "%" for u, n in planned.items()):
+        return "partly"
+    if any(c in evidence for c in p.reason_cues):
+        return "explained"
+    return "done"
+
+
+def _judge(item: Plan, words: list[str], sentences: list[Sentence], p: Params, hits: dict) -> tuple[str, ItemResult | None]:
+    if not words:
+        return "", None
+    share, s, held = best_sentence(words, sentences, p, hits)
+    if s is None or share < p.min_overlap:
+        return "unaccounted", ItemResult(item.text, False, None, "")
+    status = status_of(item.text, s.text, p)
+    return status, ItemResult(item.text, True, sentence_evidence(s, round(100 * share, 1), s.text), f"（{'、'.join(held)}）")
+
+
+# --- check --------------------------------------------------------------------------
+
+_LAST_YEAR: dict[tuple, tuple] = {}  # (id(document), params) -> (document, plans with key words, problems with key words)
+
+
+def last_year(previous: Document, p: Params, ctx: CheckContext) -> tuple[list, list]:
+    """Last year's plans and problems with their key words: worked out once per previous report and rule,
+    since a batch checked against one folder meets each previous report again and again."""
+    key = (id(previous), p)
+    kept = _LAST_YEAR.get(key)
+    if kept is None or kept[0] is not previous:
+        if len(_LAST_YEAR) > 32:
+            _LAST_YEAR.clear()
+        kept = (previous, [(x, key_words(x.text, p, ctx)) for x in plans_of(previous, p)],
+                [(x, key_words(x.text, p, ctx)) for x in problems_of(previous, p)])
+        _LAST_YEAR[key] = kept
+    return kept[1], kept[2]
+
+
+def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
+    p: Params = rule.params
+    if ctx.previous is None:
+        return [finding(rule, "pass", rule.say("no_previous"), scored=False)]
+    previous = ctx.previous.document
+    if previous is None:
+        return [finding(rule, "pass", ctx.previous.why_not or rule.say("previous_unusable"), scored=False)]
+    plans, problems = last_year(previous, p, ctx)
+    if not plans:
+        return [finding(rule, "pass", rule.say("no_plans"), scored=False)]
+    sentences = work_sentences(doc, p)
+    hits: dict[str, frozenset] = {}
+    items: list[ItemResult] = []
+    counts = dict.fromkeys(STATUSES, 0)
+    for plan, words in plans:
+        status, item = _judge(plan, words, sentences, p, hits)
+        if item is None:
+            continue
+        counts[status] += 1
+        item.status = status
+        item.note = rule.say(status) + (item.note if status != "unaccounted" else "")
+        items.append(item)
+    for problem, words in problems:
+        status, item = _judge(problem, words, sentences, p, hits)
+        if item is None:
+            continue
+        item.status = "addressed" if item.found else "unaddressed"
+        item.name = rule.say("problem") + item.name
+        item.note = rule.say(item.status)
+        items.append(item)
+    open_ = [i.name for i in items if i.status == "unaccounted"]
+    summary = "、".join(f"{rule.say(k)} {v} 项" for k, v in counts.items() if v)
+    line = next((i.evidence.line for i in items if i.evidence), None)
+    if not open_:
+        return [finding(rule, "pass", rule.say("all_accounted", total=sum(counts.values()), summary=summary), items=items, line=line)]
+    total = sum(counts.values())
+    message = fill(rule.message, count=len(open_), total=total, plans="；".join(n[:40] for n in open_), summary=summary)
+    return [finding(rule, "fail", message, items=items, line=line, credit=1 - len(open_) / total,
+                    values={"plans": "；".join(open_)})]
+
+
+def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
+    p: Params = rule.params
+    return rule.lines(
+        "explain",
+        concrete=phrase_list(p.concrete_cues[:8]),
+        scope=part_labels(p.scope, vocab),
+        min_overlap=f"{p.min_overlap:.0%}",
+        min_words=p.min_words,
+        partly=phrase_list(p.partly_cues[:4]),
+        reasons=phrase_list(p.reason_cues[:4]),
+        blanket=p.blanket_cues[0],
+    )
+
+
+def _placeholders(rule: Rule) -> dict[str, str]:
+    return {name: rule.say(f"placeholders.{name}") for name in ("count", "total", "plans", "summary")}
+
+
+def _parse_min_words(c, data, key, values) -> int:
+    value = data[key]
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+        c.fail(data, key, c.say("errors.min_words", key=key))
+    return value
+
+
+RULE_TYPE = RuleType(
+    name="follow-through",
+    params=Params,
+    keys=(
+        Key("concrete_cues", parse_phrases, required=True),
+        Key("generic", parse_phrases, required=True),
+        Key("blanket_cues", parse_phrases, required=True),
+        Key("reason_cues", parse_phrases, required=True),
+        Key("partly_cues", parse_phrases, required=True),
+        Key("causes", parse_phrases, required=True),
+        Key("synonyms", _parse_synonyms, show=_show_synonyms),
+        Key("min_overlap", _parse_overlap, adjustable=True),
+        Key("min_words", _parse_min_words),
+        SCOPE,
+    ),
+    check=check,
+    explain=explain,
+    placeholders=_placeholders,
+    wording={
+        **{status: () for status in ("done", "partly", "explained", "unaccounted", "addressed", "unaddressed", "problem")},
+        "no_previous": (),
+        "previous_unusable": (),
+        "no_plans": (),
+        "all_accounted": ("total", "summary"),
+        "explain": ("concrete", "scope", "min_overlap", "min_words", "partly", "reasons", "blanket"),
+        **{f"placeholders.{name}": () for name in ("count", "total", "plans", "summary")},
+        "errors.min_words": ("key",),
+    },
+)
