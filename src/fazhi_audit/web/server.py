@@ -60,6 +60,7 @@ def serve(settings: ServeSettings, open_browser: bool = False) -> None:
 
     from fazhi_audit.web.app import create_app
 
+    app = create_app(settings)  # a store that cannot be opened, or a desk without users beyond loopback, stops here
     warning = exposure_warning(settings.host, settings.port)
     if warning:
         print(warning, file=sys.stderr)
@@ -67,7 +68,7 @@ def serve(settings: ServeSettings, open_browser: bool = False) -> None:
     url = page_url(settings.host, settings.port)
     print(f"fazhi-audit 网页版已启动：{url}（按 Ctrl-C 停止；首次启动时加载分词模型约需十几秒）", file=sys.stderr)
     config = uvicorn.Config(
-        create_app(settings),
+        app,
         log_config=LOG_CONFIG,
         access_log=False,
         server_header=False,
