@@ -46,7 +46,7 @@ class Submission(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(255))  # the file's name as sent
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))  # the original file
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))  # the original file
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     uploaded_by: Mapped[str | None] = mapped_column(String(100))
     # from the audit
@@ -59,9 +59,9 @@ class Submission(Base):
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     error: Mapped[str | None] = mapped_column(Text)
     problems: Mapped[int] = mapped_column(Integer, default=0)  # findings that are not passes
-    result_json: Mapped[str] = deferred(mapped_column(Text))  # `check --format json` for this report alone
-    report_html: Mapped[bytes] = deferred(mapped_column(LargeBinary))  # `check --format html` for it, zlib-compressed
-    fingerprints: Mapped[list] = deferred(mapped_column(JSON))  # per finding, its line-free fingerprint (None for a pass)
+    result_json: Mapped[str] = deferred(mapped_column(Text, nullable=False))  # `check --format json` for this report alone
+    report_html: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))  # `check --format html` for it, zlib-compressed
+    fingerprints: Mapped[list] = deferred(mapped_column(JSON, nullable=False))  # per finding, its line-free fingerprint (None for a pass)
     problem_rules: Mapped[list] = mapped_column(JSON, default=list)  # [[fingerprint, rule, title], …] of the problems
     tool_version: Mapped[str] = mapped_column(String(40))
     rules_version: Mapped[str] = mapped_column(String(80))
