@@ -81,7 +81,7 @@ def circular_docx(store, round_id: int) -> bytes:
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     data = ranking(store, round_id)
     items = data["submissions"]
@@ -104,7 +104,13 @@ def circular_docx(store, round_id: int) -> bytes:
     passed = sum(1 for i in readable if i["passed"])
     scores = [i["score"] for i in readable if i["score"] is not None]
     average = f"{sum(scores) / len(scores):.1f}" if scores else "—"
-    document.add_heading("一、总体情况", level=2)
+    def heading_line(text: str) -> None:  # a 通报's part headings: 黑体, black, no Word heading colour
+        run = document.add_paragraph().add_run(text)
+        run.bold = True
+        run.font.name = "黑体"
+        run._element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
+
+    heading_line("一、总体情况")
     document.add_paragraph(
         f"本次{data['title']}共收到 {len(items)} 份报告，其中 {passed} 份通过、{len(readable) - passed} 份未通过"
         + (f"、{len(items) - len(readable)} 份无法读取" if len(items) > len(readable) else "")
@@ -118,15 +124,20 @@ def circular_docx(store, round_id: int) -> bytes:
         cells = table.add_row().cells
         for cell, text in zip(cells, (str(item["rank"]), item["body"] or item["name"], _score(item), verdict(item))):
             cell.text = text
+    table.autofit = False
+    for column, width in zip(table.columns, (Cm(1.6), Cm(8.4), Cm(2.4), Cm(3.2))):
+        column.width = width  # the grid LibreOffice reads; the cells' widths are Word's
+        for cell in column.cells:
+            cell.width = width
 
-    document.add_heading("二、存在的主要问题", level=2)
+    heading_line("二、存在的主要问题")
     common = common_problems(store, round_id)[:COMMON_PROBLEMS]
     if not common:
         document.add_paragraph("经审查，未发现共性问题。")
     for n, (_rule, title, count) in enumerate(common, 1):
         document.add_paragraph(f"{n}. {title}（{count} 个单位）。")
 
-    document.add_heading("三、未通过的单位", level=2)
+    heading_line("三、未通过的单位")
     failing = [i for i in items if not i["passed"]]
     if not failing:
         document.add_paragraph("本次审查的报告均已通过。")
@@ -135,7 +146,7 @@ def circular_docx(store, round_id: int) -> bytes:
         reason = item["error"] or "；".join(item["reasons"]) or "未达到通过要求"
         document.add_paragraph(f"{item['body'] or item['name']}：得分 {_score(item)}，{reason}" + (f"；主要问题：{titles}。" if titles else "。"))
 
-    document.add_heading("四、下一步工作要求", level=2)
+    heading_line("四、下一步工作要求")
     document.add_paragraph("请各单位对照上述问题认真整改，在下一年度报告中逐项说明整改情况。（此段请按实际要求修改）")
     out = io.BytesIO()
     document.save(out)
