@@ -44,7 +44,14 @@ def test_check_with_a_store_records_the_batch_with_the_same_verdicts(tmp_path):
         assert submissions.original(opened, by_name[name]["id"])[1] == (reports / name).read_bytes()
     opened.close()
 
-    again = cli("check", str(reports / sorted(by_name)[0]), "--no-config", "-q", "--store", str(store), "--round", "2024")
+    # the stored result gives back exactly what `check --format json` prints for that report
+    name = sorted(by_name)[0]
+    alone = cli("check", name, "--format", "json", "--no-config", "-j", "1", cwd=reports)
+    opened = open_store(str(store))
+    assert submissions.check_json(opened, by_name[name]["id"]) == (name, alone.stdout.decode())
+    opened.close()
+
+    again = cli("check", str(reports / name), "--no-config", "-q", "--store", str(store), "--round", "2024")
     assert again.returncode in (0, 1)
     opened = open_store(str(store))
     assert rounds.list_rounds(opened)[0]["submissions"] == 4  # the same round, found by its year

@@ -102,7 +102,7 @@ def test_recorded_reports_keep_file_hash_and_the_json_formatter_output(store, au
         assert len(problems) == item.problems and all(len(f["fingerprint"]) == 64 for f in problems)
         assert all(f["fingerprint"] is None for f in doc["reports"][0]["findings"] if f["status"] == "pass")
         assert detail["rules_version"] == item.rules_version and "条规则-" in item.rules_version
-        assert "<html" in submissions.report_html(store, row["id"])[:200].lower()
+        assert submissions.report_html(store, row["id"]) is None  # made on a report's first view in the web page
 
 
 def test_ranking_is_worst_first_with_duplicates(store, audited_seeds):

@@ -112,8 +112,14 @@ def test_pages_show_the_ranking_and_take_decisions_with_csrf(desk):
     page = client.get(f"/desk/rounds/{rid}")
     assert int(re.search(r'待复核 <span id="pending">(\d+)</span>', page.text).group(1)) == pending_before - 1
     assert re.search(r'已确认 <span id="confirmed">1</span>', page.text)
-    report = client.get(f"/desk/submissions/{sid}/report.html")
-    assert report.status_code == 200 and "sha256-" in report.headers["content-security-policy"]
+    report = client.get(f"/desk/submissions/{sid}/report.html")  # made now, in the audit process, and kept
+    assert report.status_code == 200 and "sha256-" in report.headers["content-security-policy"] and "菱溪县" in report.text
+    store = open_store(str(desk[1]))
+    from fazhi_audit.desk.services import submissions
+
+    assert submissions.report_html(store, int(sid)) == report.text
+    store.close()
+    assert client.get(f"/desk/submissions/{sid}/report.html").text == report.text
     body = re.search(r'href="/desk/bodies/([^"]+)"', page.text).group(1)
     assert "菱溪县" in client.get(f"/desk/bodies/{body}").text
 

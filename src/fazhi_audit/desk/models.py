@@ -59,8 +59,8 @@ class Submission(Base):
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     error: Mapped[str | None] = mapped_column(Text)
     problems: Mapped[int] = mapped_column(Integer, default=0)  # findings that are not passes
-    result_json: Mapped[str] = deferred(mapped_column(Text, nullable=False))  # `check --format json` for this report alone
-    report_html: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))  # `check --format html` for it, zlib-compressed
+    result_json: Mapped[str] = deferred(mapped_column(Text, nullable=False))  # the JSON formatter's document for this report alone (compact)
+    report_html: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))  # `check --format html` for it, zlib-compressed; made on first view
     fingerprints: Mapped[list] = deferred(mapped_column(JSON, nullable=False))  # per finding, its line-free fingerprint (None for a pass)
     problem_rules: Mapped[list] = mapped_column(JSON, default=list)  # [[fingerprint, rule, title], …] of the problems
     tool_version: Mapped[str] = mapped_column(String(40))
@@ -82,6 +82,7 @@ class Decision(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str | None] = mapped_column(String(100))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)  # the finding is in the submission's current audit
 
 
 class LogEntry(Base):

@@ -21,6 +21,7 @@ import asyncio
 import json
 import secrets
 import time
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -256,9 +257,9 @@ async def _add_upload(request: Request, who: Who, round_id: int, form: bool = Fa
         await asyncio.to_thread(remove_folder, folder)
 
 
-async def _audit(web, prepared, count: int):
+async def _audit(web, prepared, count: int, html: bool = False):
     try:
-        return await web.pool.call(desk_audit, *prepared.args({"timeout": web.settings.timeout}), timeout=web.settings.task_timeout(count))
+        return await web.pool.call(desk_audit, *prepared.args({"timeout": web.settings.timeout}), html, timeout=web.settings.task_timeout(count))
     except UploadFailed as exc:
         raise StoreError(str(exc)) from None
 
@@ -467,8 +468,24 @@ async def desk_submission(request: Request, who: Who) -> Response:
 
 @desk_route(api=False)
 async def desk_report_html(request: Request, who: Who) -> Response:
-    html = await _call(submissions.report_html, _desk(request).store, _int(request))
+    store, sid = _desk(request).store, _int(request)
+    html = await _call(submissions.report_html, store, sid)
+    if html is None:  # made on first view, in an audit process, from the stored file (and kept)
+        round_id, audited_at = await _call(submissions.placement, store, sid)
+        prepared = await _call(reaudit.prepare_reaudit, store, round_id, sid)
+        try:
+            made = (await _audit(request.app.state.web, prepared, 1, html=True))[0]
+        finally:
+            await asyncio.to_thread(prepared.remove)
+        await _call(submissions.keep_report_html, store, sid, made, audited_at)
+        html = zlib.decompress(made.report_html).decode("utf-8")
     return HTMLResponse(html, headers={"content-security-policy": report_csp(html), "x-frame-options": "SAMEORIGIN"})
+
+
+@desk_route(api=False)
+async def desk_result_json(request: Request, who: Who) -> Response:
+    name, text = await _call(submissions.check_json, _desk(request).store, _int(request))
+    return Response(text, media_type="application/json", headers={"content-disposition": attachment(f"{name}.json")})
 
 
 @desk_route(api=False)
@@ -529,6 +546,7 @@ ROUTES = [
     Route("/desk/submissions/{id:int}", desk_submission, methods=["GET"]),
     Route("/desk/submissions/{id:int}/report.html", desk_report_html, methods=["GET"]),
     Route("/desk/submissions/{id:int}/original", desk_original, methods=["GET"]),
+    Route("/desk/submissions/{id:int}/result.json", desk_result_json, methods=["GET"]),
     Route("/desk/submissions/{id:int}/decide", desk_decide, methods=["POST"]),
     Route("/desk/bodies/{body}", desk_history, methods=["GET"]),
     Route("/desk/login", desk_login, methods=["GET", "POST"]),

@@ -1,19 +1,23 @@
 """Audit through the one door, `engine.run.run(Options)`, and turn each result into what the store keeps.
 
-The stored result is the JSON formatter's output for a run of that report
-alone (so it reads exactly like `check --format json` on it), plus the
-HTML report, and each finding's line-free fingerprint computed with the
-file's name as its path: the same finding of the same file keeps its
-fingerprint however and wherever it is audited again.
+The stored result is the JSON formatter's document for a run of that report
+alone, kept compact (`as_check_json` gives back exactly the text `check
+--format json` prints for it: the indented writer is three times slower than
+the audit can afford per report), and each finding's line-free fingerprint
+computed with the file's name as its path: the same finding of the same file
+keeps its fingerprint however and wherever it is audited again. The HTML
+report is made only when asked for (`html=True`): the web page makes it on a
+report's first view and keeps it.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fazhi_audit.engine.options import Options
@@ -39,7 +43,7 @@ class Audited:
     error: str | None
     problems: int
     result_json: str
-    report_html: bytes  # zlib-compressed HTML report
+    report_html: bytes | None  # zlib-compressed HTML report, when asked for
     fingerprints: list[str | None]
     problem_rules: list[list[str]]
     tool_version: str
@@ -58,9 +62,22 @@ def rules_version(outcome: Run) -> str:
     return f"{len(lines)}条规则-" + hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:12]
 
 
-def from_run(outcome: Run, names: dict[str, str] | None = None) -> list[Audited]:
+def _alone(outcome: Run, result, pairs) -> Run:
+    """The run of one report: its summary and exit code worked out for it (its text was cleaned by the whole run)."""
+    from fazhi_audit.model.run import exit_code_for
+    from fazhi_audit.model.summary import build_summary
+
+    alone = copy.copy(outcome)
+    alone.results, alone.previous, alone.rulesets, alone.notes = [result], pairs, {}, []
+    alone.summary = build_summary([result], outcome.rules, pairs)
+    alone.exit_code = exit_code_for([result], outcome.exit_zero)
+    return alone
+
+
+def from_run(outcome: Run, names: dict[str, str] | None = None, html: bool = False) -> list[Audited]:
     """Each result of `outcome` as stored; `names` maps a result's path to the file name it is stored under."""
     from fazhi_audit.render.formatters import FORMATTERS
+    from fazhi_audit.render.formatters.json_format import document
 
     version = rules_version(outcome)
     out = []
@@ -69,7 +86,7 @@ def from_run(outcome: Run, names: dict[str, str] | None = None) -> list[Audited]
         source = result.path
         pairs = [(name, found) for report, found in outcome.previous if report == result.path]
         result.path = name  # the stored JSON names the file as sent, never a temporary folder
-        alone = replace(outcome, results=[result], previous=pairs, rulesets={}, notes=[])
+        alone = _alone(outcome, result, pairs)
         fingerprint_of = {id(f): fp for f, fp in finding_fingerprints(result, path=name)}
         problems = [f for f in result.findings if f.status != "pass"]
         out.append(
@@ -84,8 +101,8 @@ def from_run(outcome: Run, names: dict[str, str] | None = None) -> list[Audited]
                 reasons=list(result.reasons),
                 error=result.error,
                 problems=len(problems),
-                result_json=FORMATTERS["json"](alone),
-                report_html=zlib.compress(FORMATTERS["html"](alone).encode("utf-8"), 6),
+                result_json=json.dumps(document(alone), ensure_ascii=False, separators=(",", ":")),
+                report_html=zlib.compress(FORMATTERS["html"](alone).encode("utf-8"), 6) if html else None,
                 fingerprints=[fingerprint_of.get(id(f)) for f in result.findings],
                 problem_rules=[[fingerprint_of[id(f)], f.rule, f.title] for f in problems],
                 tool_version=outcome.version,
@@ -96,7 +113,7 @@ def from_run(outcome: Run, names: dict[str, str] | None = None) -> list[Audited]
     return out
 
 
-def audit_folder(folder: str, entries: list[tuple[str, str]], previous: bool = False, flags: dict | None = None, rule_cache: dict | None = None) -> list[Audited]:
+def audit_folder(folder: str, entries: list[tuple[str, str]], previous: bool = False, flags: dict | None = None, rule_cache: dict | None = None, html: bool = False) -> list[Audited]:
     """Audit the files `entries` ((path inside `folder`, name it is stored under)) as one run.
 
     Run from inside `folder`, as `check --no-config` would be there: no config
@@ -119,7 +136,14 @@ def audit_folder(folder: str, entries: list[tuple[str, str]], previous: bool = F
         outcome = run(options)
     finally:
         os.chdir(here)
-    return from_run(outcome, dict(entries))
+    return from_run(outcome, dict(entries), html)
+
+
+def as_check_json(result_json: str) -> str:
+    """The stored document as the text `check --format json` prints for that report."""
+    from fazhi_audit.render.formatters.json_format import dumps
+
+    return dumps(json.loads(result_json))
 
 
 def result_with_fingerprints(result_json: str, fingerprints: list[str | None]) -> dict:

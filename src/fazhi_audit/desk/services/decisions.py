@@ -34,12 +34,29 @@ def decide(store, submission_id: int, fingerprint: str, decision: str, note: str
         if found is None:
             found = Decision(submission_id=submission_id, fingerprint=fingerprint)
             session.add(found)
-        found.decision, found.note, found.decided_by, found.decided_at = decision, note, user, now()
+        found.decision, found.note, found.decided_by, found.decided_at, found.current = decision, note, user, now(), True
         log.record(session, user, f"decision.{decision}", f"submission {submission_id}", f"{fingerprint[:12]} {note}".strip())
         return {"fingerprint": fingerprint, "decision": decision, "note": note, "by": user}
+
+
+def mark_current(session, submission_id: int, fingerprints) -> None:
+    """After a re-audit: which of the submission's decisions are about findings it still has."""
+    current = {fp for fp in fingerprints if fp}
+    for found in session.scalars(select(Decision).where(Decision.submission_id == submission_id)):
+        found.current = found.fingerprint in current
 
 
 def dismissed(session, submission_ids) -> set[tuple[int, str]]:
     """(submission, fingerprint) of every dismissed finding among the submissions."""
     query = select(Decision.submission_id, Decision.fingerprint).where(Decision.decision == "dismiss", Decision.submission_id.in_(list(submission_ids)))
+    return set(session.execute(query).all())
+
+
+def dismissed_in_round(session, round_id: int) -> set[tuple[int, str]]:
+    """(submission, fingerprint) of every dismissed finding in a round."""
+    query = (
+        select(Decision.submission_id, Decision.fingerprint)
+        .join(Submission)
+        .where(Submission.round_id == round_id, Decision.decision == "dismiss")
+    )
     return set(session.execute(query).all())

@@ -12,7 +12,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from fazhi_audit.desk.models import Submission
-from fazhi_audit.desk.services.decisions import dismissed
+from fazhi_audit.desk.services.decisions import dismissed_in_round
 from fazhi_audit.desk.services.rounds import ranking
 
 COMMON_PROBLEMS = 10  # how many of the most common problems the 通报 lists
@@ -22,7 +22,7 @@ def _open_problems(store, round_id: int) -> dict[int, list[tuple[str, str]]]:
     """Per submission, (rule, title) of each problem not dismissed."""
     with store.session() as session:
         rows = session.execute(select(Submission.id, Submission.problem_rules).where(Submission.round_id == round_id)).all()
-        gone = dismissed(session, [sid for sid, _ in rows])
+        gone = dismissed_in_round(session, round_id)
     return {sid: [(rule, title) for fp, rule, title in problems if (sid, fp) not in gone] for sid, problems in rows}
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from fazhi_audit.desk.models import Submission
 from fazhi_audit.desk.services import log
 from fazhi_audit.desk.services.audits import Audited, audit_folder
+from fazhi_audit.desk.services.decisions import mark_current
 from fazhi_audit.desk.services.rounds import get_round
 from fazhi_audit.desk.services.submissions import _apply, write_previous_year
 
@@ -57,13 +58,17 @@ def attach_data(prepared: Prepared, audited: list[Audited]) -> list[Audited]:
     return audited
 
 
-def prepare_reaudit(store, round_id: int) -> Prepared:
+def prepare_reaudit(store, round_id: int, only: int | None = None) -> Prepared:
+    """The round's stored reports (or the one submission `only`) in a new temporary folder, with last year's beside them."""
     folder = Path(tempfile.mkdtemp(prefix="fazhi-audit-desk-"))
     try:
         year = round_year(store, round_id)
         entries, ids = [], {}
+        query = select(Submission.id, Submission.name, Submission.data).where(Submission.round_id == round_id).order_by(Submission.id)
+        if only is not None:
+            query = query.where(Submission.id == only)
         with store.session() as session:
-            for sid, name, data in session.execute(select(Submission.id, Submission.name, Submission.data).where(Submission.round_id == round_id).order_by(Submission.id)):
+            for sid, name, data in session.execute(query):
                 path = f"{sid}/{name}"
                 (folder / str(sid)).mkdir()
                 (folder / path).write_bytes(data)
@@ -87,6 +92,7 @@ def apply_reaudit(store, round_id: int, prepared: Prepared, audited: list[Audite
                 continue
             _apply(submission, item)
             submission.audited_at = now()
+            mark_current(session, submission.id, item.fingerprints)
         log.record(session, user, "round.reaudit", f"round {round_id}", f"{len(audited)} 份")
     return len(audited)
 

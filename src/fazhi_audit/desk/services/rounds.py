@@ -11,6 +11,7 @@ from fazhi_audit.desk.services import log
 from fazhi_audit.desk.store import Store, StoreError
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_DUPLICATES = 20  # ids listed per submission: the same file or the same body sent again
 
 
 def default_title(year: int) -> str:
@@ -75,11 +76,20 @@ def ranking(store: Store, round_id: int) -> dict:
     """The round with its submissions worst first: unreadable, then failing, then passing, lowest score first."""
     with store.session() as session:
         found = get_round(session, round_id)
-        rows = session.scalars(select(Submission).where(Submission.round_id == round_id)).all()
-        decided: dict[int, dict[str, str]] = defaultdict(dict)
-        query = select(Decision.submission_id, Decision.fingerprint, Decision.decision).join(Submission).where(Submission.round_id == round_id)
-        for submission_id, fingerprint, decision in session.execute(query):
-            decided[submission_id][fingerprint] = decision
+        # plain rows of the columns shown, not ORM objects: a round of 1,000 loads in a fraction of the time
+        columns = (Submission.id, Submission.name, Submission.body, Submission.level, Submission.year, Submission.title, Submission.score,
+                   Submission.passed, Submission.reasons, Submission.error, Submission.problems,
+                   Submission.sha256, Submission.uploaded_at, Submission.tool_version, Submission.rules_version)
+        rows = session.execute(select(*columns).where(Submission.round_id == round_id)).all()
+        decided: dict[int, dict[str, int]] = defaultdict(dict)
+        query = (
+            select(Decision.submission_id, Decision.decision, func.count())
+            .join(Submission)
+            .where(Submission.round_id == round_id, Decision.current.is_(True))
+            .group_by(Decision.submission_id, Decision.decision)
+        )
+        for submission_id, decision, count in session.execute(query):
+            decided[submission_id][decision] = count
         by_sha: dict[str, list[int]] = defaultdict(list)
         by_body: dict[str, list[int]] = defaultdict(list)
         for s in rows:
@@ -89,10 +99,11 @@ def ranking(store: Store, round_id: int) -> dict:
         items = []
         for s in rows:
             marks = decided.get(s.id, {})
-            current = [fp for fp, _rule, _title in s.problem_rules]
-            confirmed = sum(1 for fp in current if marks.get(fp) == "confirm")
-            dismissed = sum(1 for fp in current if marks.get(fp) == "dismiss")
-            same = sorted(set(by_sha[s.sha256] + (by_body[s.body] if s.body else [])) - {s.id})
+            confirmed, dismissed = marks.get("confirm", 0), marks.get("dismiss", 0)
+            same = by_sha[s.sha256] if len(by_sha[s.sha256]) > 1 else []
+            if s.body and len(by_body[s.body]) > 1:
+                same = same + by_body[s.body]
+            same = sorted(set(same) - {s.id})[:MAX_DUPLICATES] if same else []
             items.append(
                 {
                     "id": s.id,

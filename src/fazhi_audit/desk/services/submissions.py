@@ -66,12 +66,41 @@ def detail(store, submission_id: int) -> dict:
         }
 
 
-def report_html(store, submission_id: int) -> str:
+def report_html(store, submission_id: int) -> str | None:
+    """The stored HTML report, or None when it has not been made yet (LookupError: no such submission)."""
     with store.session() as session:
-        data = session.scalar(select(Submission.report_html).where(Submission.id == submission_id))
-    if data is None:
+        row = session.execute(select(Submission.report_html).where(Submission.id == submission_id)).first()
+    if row is None:
         raise LookupError(submission_id)
-    return zlib.decompress(data).decode("utf-8")
+    return zlib.decompress(row[0]).decode("utf-8") if row[0] is not None else None
+
+
+def placement(store, submission_id: int) -> tuple[int, object]:
+    """(round id, when it was last audited) of a submission."""
+    with store.session() as session:
+        row = session.execute(select(Submission.round_id, Submission.audited_at).where(Submission.id == submission_id)).first()
+    if row is None:
+        raise LookupError(submission_id)
+    return row[0], row[1]
+
+
+def keep_report_html(store, submission_id: int, audited: Audited, audited_at) -> None:
+    """Keep the HTML report made on first view, unless the submission was re-audited meanwhile."""
+    with store.session() as session:
+        found = session.get(Submission, submission_id)
+        if found is not None and found.audited_at == audited_at:
+            found.report_html = audited.report_html
+
+
+def check_json(store, submission_id: int) -> tuple[str, str]:
+    """(file name, the text `check --format json` prints for the stored result)."""
+    from fazhi_audit.desk.services.audits import as_check_json
+
+    with store.session() as session:
+        row = session.execute(select(Submission.name, Submission.result_json).where(Submission.id == submission_id)).first()
+    if row is None:
+        raise LookupError(submission_id)
+    return row[0], as_check_json(row[1])
 
 
 def original(store, submission_id: int) -> tuple[str, bytes]:

@@ -49,7 +49,7 @@ def upgrade() -> None:
         sa.Column("error", sa.Text),
         sa.Column("problems", sa.Integer, nullable=False),
         sa.Column("result_json", sa.Text, nullable=False),
-        sa.Column("report_html", sa.LargeBinary, nullable=False),
+        sa.Column("report_html", sa.LargeBinary),
         sa.Column("fingerprints", sa.JSON, nullable=False),
         sa.Column("problem_rules", sa.JSON, nullable=False),
         sa.Column("tool_version", sa.String(40), nullable=False),
@@ -65,6 +65,7 @@ def upgrade() -> None:
         sa.Column("note", sa.Text, nullable=False),
         sa.Column("decided_by", sa.String(100)),
         sa.Column("decided_at", WHEN, nullable=False),
+        sa.Column("current", sa.Boolean, nullable=False),
         sa.UniqueConstraint("submission_id", "fingerprint"),
     )
     op.create_table(
