@@ -98,3 +98,9 @@ def test_users_add_reads_the_password_from_stdin(tmp_path):
     assert short.returncode == 2 and "至少 8" in short.stderr.decode()
     missing = cli("users", "add", "李四", "--password-stdin", stdin=b"long enough pw\n")
     assert missing.returncode == 2 and "--store" in missing.stderr.decode()
+
+
+def test_serve_beyond_loopback_without_users_refuses_to_start(tmp_path):
+    done = cli("serve", "--store", str(tmp_path / "r.db"), "--host", "0.0.0.0", "--port", "1")
+    err = done.stderr.decode()
+    assert done.returncode == 2 and "fazhi-audit users add" in err and "Traceback" not in err

@@ -310,3 +310,22 @@ def test_a_writer_killed_mid_upload_loses_only_that_upload(tmp_path, audited_see
     again.close()
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+RULES_VERSION = """
+from fazhi_audit.engine.run import load_rules
+from fazhi_audit.desk.services.audits import rules_version
+class Outcome: rules = load_rules().rules
+print(rules_version(Outcome))
+"""
+
+
+def test_the_rules_version_is_the_same_in_every_process():
+    import os
+
+    seen = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run([sys.executable, "-c", RULES_VERSION], capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+        seen.add(done.stdout.strip())
+    assert len(seen) == 1 and "条规则-" in seen.pop()

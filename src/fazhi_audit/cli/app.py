@@ -111,9 +111,14 @@ def _desk_round(shared: Shared, paths: list[str]):
 def _record(desk, outcome) -> None:
     from fazhi_audit.desk.services.submissions import record_run
 
+    from sqlalchemy.exc import SQLAlchemyError
+
     store, round_id = desk
     try:
         added, notes = record_run(store, round_id, outcome)
+    except SQLAlchemyError as exc:  # the server went away, the disk filled up …: the audit's own output stands
+        reason = str(getattr(exc, "orig", None) or type(exc).__name__).strip().splitlines()[0]
+        raise UsageError(f"未能记入审查库 {store.label}：{reason}（检查结果已照常输出；请排除后重新运行）") from None
     finally:
         store.close()
     _print_notes(notes)

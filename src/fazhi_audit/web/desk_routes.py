@@ -34,6 +34,7 @@ from starlette.routing import Route
 from fazhi_audit.base.errors import UsageError
 from fazhi_audit.desk.services import decisions, exports, history, reaudit, rounds, submissions, users
 from fazhi_audit.desk.store import Store, StoreError, open_store
+from fazhi_audit.model.severity import SEVERITY_LABEL, STATUS_LABEL
 from fazhi_audit.web.security import SESSION_COOKIE, attachment, csrf_ok, csrf_token, new_session, report_csp, set_session_cookie
 from fazhi_audit.web.settings import ServeSettings, is_loopback
 from fazhi_audit.web.uploads import UploadRefused, receive
@@ -463,7 +464,8 @@ async def desk_submission(request: Request, who: Who) -> Response:
     data = await _call(submissions.detail, _desk(request).store, _int(request))
     report = data["result"]["reports"][0]
     findings = [f for f in report.get("findings", []) if f.get("fingerprint")]
-    return _page(request, who, "desk_submission.html.j2", s=data, report=report, findings=findings, choices=decisions.CHOICES)
+    return _page(request, who, "desk_submission.html.j2", s=data, report=report, findings=findings, choices=decisions.CHOICES,
+                 severity=SEVERITY_LABEL, status_label=STATUS_LABEL)
 
 
 @desk_route(api=False)

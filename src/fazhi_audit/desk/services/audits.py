@@ -56,9 +56,29 @@ class Audited:
         return hashlib.sha256(self.data).hexdigest()
 
 
+def _stable(value) -> str:
+    """A text of a rule's parameters that is the same in every process (sets are unordered, and str hashes vary)."""
+    import dataclasses
+    import re
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return "{" + ",".join(f"{f.name}={_stable(getattr(value, f.name))}" for f in dataclasses.fields(value)) + "}"
+    if isinstance(value, dict):
+        return "{" + ",".join(sorted(f"{_stable(k)}:{_stable(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ",".join(sorted(_stable(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_stable(v) for v in value) + "]"
+    if isinstance(value, re.Pattern):
+        return "re"  # compiled from the words beside it, whose order may vary from one process to the next
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return repr(value)
+    return type(value).__name__  # an object without a stable text (a function, a model): its kind only
+
+
 def rules_version(outcome: Run) -> str:
     """A short digest of the rules the run judged by: two audits with the same digest used the same rules."""
-    lines = sorted(f"{r.id}|{r.severity}|{r.weight}|{r.message}|{r.params!r}" for r in outcome.rules)
+    lines = sorted(f"{r.id}|{r.severity}|{r.weight}|{r.message}|{r.fix}|{_stable(r.params)}" for r in outcome.rules)
     return f"{len(lines)}条规则-" + hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:12]
 
 
