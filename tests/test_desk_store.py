@@ -329,3 +329,52 @@ def test_the_rules_version_is_the_same_in_every_process():
         assert done.returncode == 0, done.stderr
         seen.add(done.stdout.strip())
     assert len(seen) == 1 and "条规则-" in seen.pop()
+
+
+NEXT_REVISION = '''"""A later version's change: a column added to rounds.
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("rounds") as batch:
+        batch.add_column(sa.Column("deadline", sa.String(20)))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("rounds") as batch:
+        batch.drop_column("deadline")
+'''
+
+
+def test_a_store_made_by_this_version_opens_in_the_next(store_url, audited_seeds, tmp_path, monkeypatch):
+    from fazhi_audit.desk import store as store_module
+
+    first = open_store(store_url)
+    round_id = rounds.create_round(first, 2024)
+    sid = submissions.record(first, round_id, fresh(audited_seeds)[:1])[0]["id"]
+    first.close()
+    # the next version: this version's migrations plus one more
+    later = tmp_path / "migrations"
+    shutil.copytree(store_module.MIGRATIONS, later, ignore=shutil.ignore_patterns("__pycache__"))
+    (later / "versions" / "v0002_deadline.py").write_text(NEXT_REVISION, encoding="utf-8")
+    monkeypatch.setattr(store_module, "MIGRATIONS", later)
+    upgraded = open_store(store_url)
+    with upgraded.engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert connection.execute(text("SELECT deadline FROM rounds")).all() == [(None,)]
+    assert submissions.detail(upgraded, sid)["sha256"] == audited_seeds[0].sha256
+    upgraded.close()
+    monkeypatch.undo()  # and this version, opening the store the next one wrote, refuses it
+    with pytest.raises(StoreError, match="0002"):
+        open_store(store_url)

@@ -246,7 +246,11 @@ def users_add(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+        import getpass
+
+        password = getpass.getpass("密码：")
+        if getpass.getpass("再输入一次：") != password:
+            raise UsageError("两次输入的密码不一致：请重新运行")
     store = open_store(shared.store)
     try:
         add_user(store, name, password)
