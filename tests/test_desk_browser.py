@@ -17,13 +17,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import docx
 import pytest
 from conftest import SEEDS, require_tool
 from pypdf import PdfReader
-from test_web_browser import ARGS, CHROMIUM, ROOT, VIEWPORT, _free_port, _shots
+from test_web_browser import ARGS, CHROMIUM, VIEWPORT, _free_port, _shots
 
 THREE = sorted(SEEDS.glob("*.txt"))[:3]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import shutil
 import sqlite3
 import subprocess
@@ -14,10 +13,17 @@ import pytest
 from desk_support import FOLLOW, audited_seeds, fresh, pg_cluster, store, store_url  # noqa: F401  (fixtures)
 from sqlalchemy import text
 
-from fazhi_audit.desk.services import decisions, exports, history, reaudit, rounds, submissions, users
+from fazhi_audit.desk.services import (
+    decisions,
+    exports,
+    history,
+    reaudit,
+    rounds,
+    submissions,
+    users,
+)
 from fazhi_audit.desk.services.audits import audit_folder
 from fazhi_audit.desk.store import StoreError, engine_url, head_revision, open_store
-
 
 # ---------------------------------------------------------------- opening, migrations
 

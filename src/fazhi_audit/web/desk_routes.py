@@ -32,10 +32,26 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from fazhi_audit.base.errors import UsageError
-from fazhi_audit.desk.services import decisions, exports, history, reaudit, rounds, submissions, users
+from fazhi_audit.desk.services import (
+    decisions,
+    exports,
+    history,
+    reaudit,
+    rounds,
+    submissions,
+    users,
+)
 from fazhi_audit.desk.store import Store, StoreError, open_store
 from fazhi_audit.model.severity import SEVERITY_LABEL, STATUS_LABEL
-from fazhi_audit.web.security import SESSION_COOKIE, attachment, csrf_ok, csrf_token, new_session, report_csp, set_session_cookie
+from fazhi_audit.web.security import (
+    SESSION_COOKIE,
+    attachment,
+    csrf_ok,
+    csrf_token,
+    new_session,
+    report_csp,
+    set_session_cookie,
+)
 from fazhi_audit.web.settings import ServeSettings, is_loopback
 from fazhi_audit.web.uploads import UploadRefused, receive
 from fazhi_audit.web.worker import UploadFailed, desk_audit, remove_folder
@@ -157,10 +173,6 @@ def _same_origin(request: Request, page: bool = False) -> bool:
     if origin is None or (page and origin == "null"):
         return True
     return urlsplit(origin).netloc == request.headers.get("host", "")
-
-
-def _user_label(who: Who) -> str | None:
-    return who.user
 
 
 def _int(request: Request, key: str = "id") -> int:

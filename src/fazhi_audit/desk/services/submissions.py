@@ -10,7 +10,11 @@ from sqlalchemy.orm import undefer
 
 from fazhi_audit.desk.models import Decision, Submission
 from fazhi_audit.desk.services import log
-from fazhi_audit.desk.services.audits import PREVIOUS_FOLDER, Audited, result_with_fingerprints
+from fazhi_audit.desk.services.audits import (
+    PREVIOUS_FOLDER,
+    Audited,
+    result_with_fingerprints,
+)
 from fazhi_audit.desk.services.rounds import get_round
 
 
