@@ -84,6 +84,10 @@ def test_the_api_round_trip(desk):
     circular = docx.Document(io.BytesIO(client.get(f"/api/rounds/{rid}/circular.docx").content))
     assert len(circular.tables[0].rows) == 4
 
+    actions = [e["action"] for e in client.get("/api/log").json()]
+    assert actions[:4] == ["round.circular", "round.reaudit", "decision.dismiss", "submissions.add"]
+    assert "驳回问题" in client.get("/desk").text  # the home page lists the latest ones
+
     assert client.get("/api/rounds/999").status_code == 404
     assert client.post("/api/rounds", json={"year": 1800}).status_code == 400
     assert client.post("/api/rounds/999/submissions", files=files(THREE[0])).status_code == 404
@@ -173,7 +177,7 @@ def test_once_users_exist_everything_needs_a_login(tmp_path):
     store = open_store(str(path))
     users.add_user(store, "审查员", "a long password")
     store.close()
-    for url in ["/api/rounds", f"/api/rounds/{rid}", "/api/submissions/1", "/api/bodies/x/history", f"/api/rounds/{rid}/export.xlsx", f"/api/rounds/{rid}/circular.docx"]:
+    for url in ["/api/rounds", f"/api/rounds/{rid}", "/api/submissions/1", "/api/bodies/x/history", f"/api/rounds/{rid}/export.xlsx", f"/api/rounds/{rid}/circular.docx", "/api/log"]:
         assert client.get(url).status_code == 401, url
     assert client.post("/api/rounds", json={"year": 2024}).status_code == 401
     for url in ["/desk", f"/desk/rounds/{rid}", "/desk/submissions/1/report.html", "/desk/submissions/1/original"]:

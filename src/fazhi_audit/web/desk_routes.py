@@ -420,10 +420,21 @@ async def _form(request: Request) -> dict:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
+@desk_route(api=True)
+async def api_log(request: Request, who: Who) -> Response:
+    from fazhi_audit.desk.services import log
+
+    return _json(await _call(log.recent, _desk(request).store, 500))
+
+
 @desk_route(api=False)
 async def desk_home(request: Request, who: Who) -> Response:
-    listed = await _call(rounds.list_rounds, _desk(request).store)
-    return _page(request, who, "desk_rounds.html.j2", rounds=listed, default_year=time.localtime().tm_year - 1)
+    from fazhi_audit.desk.services import log
+
+    store = _desk(request).store
+    listed = await _call(rounds.list_rounds, store)
+    recent = await _call(log.recent, store, 20)
+    return _page(request, who, "desk_rounds.html.j2", rounds=listed, log=recent, actions=log.ACTIONS, default_year=time.localtime().tm_year - 1)
 
 
 @desk_route(api=False, post=True)
@@ -576,4 +587,5 @@ ROUTES = [
     Route("/api/submissions/{id:int}", api_submission, methods=["GET"]),
     Route("/api/submissions/{id:int}/decisions", api_decide, methods=["POST"]),
     Route("/api/bodies/{body}/history", api_history, methods=["GET"]),
+    Route("/api/log", api_log, methods=["GET"]),
 ]
