@@ -67,6 +67,8 @@ def serve(settings: ServeSettings, open_browser: bool = False) -> None:
     sock = bind(settings.host, settings.port)
     url = page_url(settings.host, settings.port)
     print(f"fazhi-audit 网页版已启动：{url}（按 Ctrl-C 停止；首次启动时加载分词模型约需十几秒）", file=sys.stderr)
+    if settings.store:
+        print(f"审查台：{url}desk（审查库 {app.state.web.desk.store.label}）", file=sys.stderr)
     config = uvicorn.Config(
         app,
         log_config=LOG_CONFIG,
