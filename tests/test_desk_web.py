@@ -211,3 +211,28 @@ def test_repeated_wrong_passwords_are_slowed_then_refused(tmp_path):
     assert waits[1] >= 0.4 and waits[2] >= 0.8  # each failure doubles the wait
     locked = client.post("/api/login", json={"user": "审查员", "password": "a long password"})
     assert locked.status_code == 429 and "过多" in locked.json()["error"]
+
+
+def test_eight_clients_uploading_at_once_leave_the_round_consistent(desk):
+    import threading
+
+    client, _ = desk
+    rid = client.post("/api/rounds", json={"year": 2022, "title": "并发上传"}).json()["id"]
+    answers, errors = [], []
+
+    def upload(n: int) -> None:
+        try:
+            own = TestClient(client.app, base_url=BASE)  # its own connection, the same server
+            answers.append(own.post(f"/api/rounds/{rid}/submissions", files=files(THREE[n % len(THREE)])).status_code)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=upload, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and answers == [201] * 8
+    ranking = client.get(f"/api/rounds/{rid}").json()["submissions"]
+    assert len(ranking) == 8 and len({r["id"] for r in ranking}) == 8
+    assert next(r for r in client.get("/api/rounds").json() if r["id"] == rid)["submissions"] == 8
