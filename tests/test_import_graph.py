@@ -68,7 +68,7 @@ def test_no_import_cycles(graph):
 
 
 # Top to bottom: a layer may import the layers below it, never one above.
-LAYERS = ["cli", "web", "annotate", "render", "engine", "checks", "rules", "text", "model", "base"]
+LAYERS = ["cli", "web", "desk", "annotate", "render", "engine", "checks", "rules", "text", "model", "base"]
 ROOT_MODULES = {"fazhi_audit", "fazhi_audit.__main__"}  # the package itself (version) and `python -m`
 
 
@@ -112,7 +112,7 @@ ENGINE_ONLY = [
 ]
 
 
-@pytest.mark.parametrize("front_end", ["fazhi_audit.annotate", "fazhi_audit.web"])
+@pytest.mark.parametrize("front_end", ["fazhi_audit.annotate", "fazhi_audit.web", "fazhi_audit.desk"])
 def test_front_ends_read_parse_and_load_nothing_themselves(runtime_graph, front_end):
     # they hand Options to engine.run.run() and work from the Run it returns
     direct = sorted(

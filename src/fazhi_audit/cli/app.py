@@ -40,7 +40,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 @app.command()
-@shared(*RULE_OPTIONS, "jobs", "baseline")
+@shared(*RULE_OPTIONS, "jobs", "baseline", "store", "round")
 def check(
     paths: list[str] = typer.Argument(..., help="报告文件、目录或通配符；- 表示标准输入"),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="输出格式：text、json、jsonl、csv、sarif、junit、github、markdown、html、xlsx（不给时按 --output 的扩展名；否则设置了 GITHUB_ACTIONS 时为 github，其余为 text）"),
@@ -64,6 +64,7 @@ def check(
     outputs = _outputs(fmt, output or [])
     if annotate is not None and annotate.exists() and not annotate.is_dir():
         raise UsageError(f"--annotate {annotate} 不是目录：请给出存放批注文件的目录")
+    desk = _desk_round(shared, paths)  # a bad store or round fails before the long part
     from fazhi_audit.render.progress import ProgressBar
 
     with ProgressBar() as progress:
@@ -85,7 +86,43 @@ def check(
         machine_stdout = any(f != TEXT_FORMAT and p is None for f, p in outputs)  # keep JSON/SARIF on stdout clean
         _annotate(outcome, folder_targets(annotate), annotate_author, sys.stderr if machine_stdout else sys.stdout)
     _print_notes(outcome.notes)
+    if desk is not None:
+        _record(desk, outcome)
     raise typer.Exit(int(outcome.exit_code))
+
+
+def _desk_round(shared: Shared, paths: list[str]):
+    """(store, round id) for `check --store … --round …`, or None without --store."""
+    if shared.store is None:
+        if shared.round is not None:
+            raise UsageError("--round 须与 --store 同用：请给出审查库，如 --store review.db --round 2025")
+        return None
+    if shared.round is None:
+        raise UsageError("--store 须与 --round 同用：请给出审查轮次，如 --round 2025")
+    if "-" in paths:
+        raise UsageError("--store 不接受标准输入（-）：审查库要保存原文件，请给出报告文件或目录")
+    from fazhi_audit.desk.services.rounds import find_round
+    from fazhi_audit.desk.store import open_store
+
+    store = open_store(shared.store)
+    return store, find_round(store, shared.round)
+
+
+def _record(desk, outcome) -> None:
+    from fazhi_audit.desk.services.submissions import record_run
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    store, round_id = desk
+    try:
+        added, notes = record_run(store, round_id, outcome)
+    except SQLAlchemyError as exc:  # the server went away, the disk filled up …: the audit's own output stands
+        reason = str(getattr(exc, "orig", None) or type(exc).__name__).strip().splitlines()[0]
+        raise UsageError(f"未能记入审查库 {store.label}：{reason}（检查结果已照常输出；请排除后重新运行）") from None
+    finally:
+        store.close()
+    _print_notes(notes)
+    print(f"已记入审查库 {store.label}（轮次 {round_id}）：{len(added)} 份报告", file=sys.stderr)
 
 
 @app.command()
@@ -139,6 +176,7 @@ def _print_notes(notes: list[str]) -> None:
 
 
 @app.command()
+@shared("store")
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址：默认只有本机能打开；0.0.0.0 对局域网开放（会打印警告）"),
     port: int = typer.Option(8765, "--port", min=1, max=65535, help="端口"),
@@ -149,6 +187,7 @@ def serve(
     max_total_mb: float = typer.Option(200, "--max-total-mb", min=0.1, help="一次上传的总大小上限（MB）"),
     keep_minutes: float = typer.Option(30, "--keep-minutes", min=1, help="检查结果在内存中保存的时间（分钟），之后自动清除"),
     timeout: float = typer.Option(60, "--timeout", min=0, help="每份报告的检查时限（秒；0 表示不限）"),
+    shared: Shared = None,
 ) -> None:
     """启动网页版：在浏览器中上传报告（或粘贴全文）检查，下载差距报告、Excel 和带批注的 Word 稿。
 
@@ -166,6 +205,10 @@ def serve(
     只有上传者的浏览器能打开。程序调用：POST /api/check（multipart
     字段 files，可多个；可选 profile）返回与 --format json 相同的 JSON；
     GET /healthz 在分词模型加载完成后返回 200。
+
+    \b
+    审查台（--store 审查库）：在 /desk 保存各轮次的报告、排名、复核意见、
+    单位历年情况，导出 Excel 和通报草稿；见 README“审查台”一节。
     """
     from fazhi_audit.web.server import serve as run_server
     from fazhi_audit.web.settings import ServeSettings, default_workers
@@ -179,8 +222,42 @@ def serve(
         max_total_mb=max(max_total_mb, max_file_mb),
         ttl_minutes=keep_minutes,
         timeout=timeout,
+        store=shared.store,
     )
     run_server(settings, open_browser)
+
+
+users_app = typer.Typer(no_args_is_help=True, help="审查台的审查人员账号")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+@shared("store")
+def users_add(
+    name: str = typer.Argument(..., metavar="用户名", help="审查人员的登录名"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取密码（第一行），供脚本使用；不给时交互输入两次"),
+    shared: Shared = None,
+) -> None:
+    """添加审查台的审查人员（密码以 argon2 散列保存）。有了用户后，审查台的每个页面和接口都须登录。"""
+    from fazhi_audit.desk.services.users import add_user
+    from fazhi_audit.desk.store import open_store
+
+    if shared.store is None:
+        raise UsageError("请用 --store 给出审查库，如 fazhi-audit users add 张三 --store review.db --password-stdin")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("密码：")
+        if getpass.getpass("再输入一次：") != password:
+            raise UsageError("两次输入的密码不一致：请重新运行")
+    store = open_store(shared.store)
+    try:
+        add_user(store, name, password)
+    finally:
+        store.close()
+    print(f"已添加用户 {name}（审查库 {store.label}）")
 
 
 baseline_app = typer.Typer(no_args_is_help=True, help="基线：记录现有问题，之后只对新问题判不通过")

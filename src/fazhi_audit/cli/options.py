@@ -28,7 +28,11 @@ DECLARED: dict[str, tuple[Any, Any]] = {
     "jobs": (Optional[int], typer.Option(None, "--jobs", "-j", min=0, metavar="进程数", help="并行进程数（默认 CPU 核数；文件少时串行）")),
     "trust_config": (bool, typer.Option(False, "--trust-config", help="也采用被检查目录中的配置文件（默认只读当前目录及其上级的配置或 --config）")),
     "baseline": (Optional[Path], typer.Option(None, "--baseline", metavar="文件", help="基线文件：只有不在基线中的问题才判为不通过")),
+    "store": (Optional[str], typer.Option(None, "--store", metavar="审查库", help="审查库：文件路径或 sqlite:///路径（本机 SQLite），或 postgresql://用户@主机/库名（共用的服务器）")),
+    "round": (Optional[str], typer.Option(None, "--round", metavar="轮次", help="与 --store 同用：记入哪个审查轮次，给年度（如 2025，没有时自动创建）或已有轮次的完整标题")),
 }
+# options that choose where results are kept, not how reports are judged: not part of engine Options
+STORE_OPTIONS = ("store", "round")
 RULE_OPTIONS = ("config", "no_config", "profile", "select", "ignore", "rules", "fail_under", "trust_config")
 
 
@@ -46,12 +50,14 @@ class Shared:
     jobs: int | None = None
     trust_config: bool = False
     baseline: Path | None = None
+    store: str | None = None
+    round: str | None = None
 
     def options(self, paths, **more):
         """The `Options` for a run of `paths` with these settings and `more` (command-specific values)."""
         from fazhi_audit.engine.options import Options
 
-        given = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("no_config",)}
+        given = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("no_config", *STORE_OPTIONS)}
         return Options(tuple(paths), isolated=self.no_config, **given, **more)
 
 

@@ -76,6 +76,11 @@ class Web:
         self.temp_root: Path | None = None
         self.tasks: set[asyncio.Task] = set()
         self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True, undefined=StrictUndefined)
+        self.desk = None  # the review desk, with --store (web/desk_routes.py)
+        if settings.store:
+            from fazhi_audit.web.desk_routes import Desk
+
+            self.desk = Desk(settings)
 
     def start(self) -> None:
         self.temp_root = Path(tempfile.mkdtemp(prefix="fazhi-audit-serve-"))
@@ -89,13 +94,15 @@ class Web:
             await asyncio.to_thread(self.pool.close)
         if self.temp_root is not None:
             remove_folder(self.temp_root)
+        if self.desk is not None:
+            self.desk.store.close()
 
     @property
     def ready(self) -> bool:
         return bool(self.pool and self.pool.healthy)
 
     def page(self, template: str, status: int = 200, **context) -> HTMLResponse:
-        context = {"version": __version__, "ttl_minutes": f"{self.settings.ttl_minutes:g}", **context}
+        context = {"version": __version__, "ttl_minutes": f"{self.settings.ttl_minutes:g}", "desk": self.desk is not None, **context}
         return HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
 
     def error_page(self, status: int, heading: str, message: str) -> HTMLResponse:
@@ -367,6 +374,8 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     web: Web = request.app.state.web
     if request.url.path.startswith("/api/") or request.url.path.endswith("/status"):
         return _json_error(exc.status_code, "找不到该结果" if exc.status_code == 404 else str(exc.detail))
+    if request.url.path.startswith("/desk") and exc.status_code == 404:
+        return web.error_page(404, "找不到页面", "审查库中没有这个轮次、报告或页面：请回到审查台首页。")
     if exc.status_code == 404:
         message = "找不到该页面或检查结果：结果只保存一段时间（过期后自动清除），且只有上传报告的浏览器能打开。请回到首页重新检查。"
     elif exc.status_code >= 500:
@@ -483,6 +492,10 @@ def create_app(settings: ServeSettings | None = None) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
+    if web.desk is not None:
+        from fazhi_audit.web.desk_routes import ROUTES
+
+        routes[-1:-1] = ROUTES
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
     app.add_middleware(CatchAll, web=web)  # added first: innermost, so its page still gets the headers and the log line
     app.add_middleware(SecurityHeaders)

@@ -60,14 +60,17 @@ def serve(settings: ServeSettings, open_browser: bool = False) -> None:
 
     from fazhi_audit.web.app import create_app
 
+    app = create_app(settings)  # a store that cannot be opened, or a desk without users beyond loopback, stops here
     warning = exposure_warning(settings.host, settings.port)
     if warning:
         print(warning, file=sys.stderr)
     sock = bind(settings.host, settings.port)
     url = page_url(settings.host, settings.port)
     print(f"fazhi-audit 网页版已启动：{url}（按 Ctrl-C 停止；首次启动时加载分词模型约需十几秒）", file=sys.stderr)
+    if settings.store:
+        print(f"审查台：{url}desk（审查库 {app.state.web.desk.store.label}）", file=sys.stderr)
     config = uvicorn.Config(
-        create_app(settings),
+        app,
         log_config=LOG_CONFIG,
         access_log=False,
         server_header=False,

@@ -39,6 +39,7 @@ class ServeSettings:
     store_mb: float = 512  # results held in memory at most; the oldest go first beyond it
     clock: Callable[[], float] = time.monotonic  # tests pass a clock they can move
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))  # signs CSRF tokens; new each start
+    store: str | None = None  # --store: the review desk's database (None: no desk, only the stateless page)
 
     @property
     def max_file_bytes(self) -> int:

@@ -138,6 +138,13 @@ def audit_folder(job_id: str, folder: str, names: list[str], flags: dict) -> Out
     )
 
 
+def desk_audit(folder: str, entries: list, previous: bool, flags: dict, html: bool = False) -> list:
+    """The review desk's audit of a prepared folder (desk/services/reaudit.py), with this process's rule cache."""
+    from fazhi_audit.desk.services.audits import audit_folder
+
+    return audit_folder(folder, entries, previous, {"jobs": 1, **flags}, rule_cache=_rule_cache, html=html)
+
+
 def annotate(name: str, data: bytes, flags: dict, previous: tuple[str, bytes] | None = None) -> bytes:
     """The annotated copy of the uploaded Word file `name` (its bytes are `data`): run() on it again,
     keeping the parsed document, so that the comments are placed exactly where the audit read the text."""

@@ -1,0 +1,1 @@
+"""What the CLI and the web routes ask of the desk, one module per job."""
