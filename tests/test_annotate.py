@@ -39,7 +39,7 @@ from fazhi_audit.engine.settings import AuditSettings
 KEEP = AuditSettings(keep_document=True)  # comments are placed by the parsed document's line origins
 
 # The parts an annotated copy may change; every other part must be byte-identical.
-COMMENT_PARTS = {"word/document.xml", "word/comments.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"}
+COMMENT_PARTS = {"docProps/core.xml", "word/document.xml", "word/comments.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"}
 
 
 # ---------------------------------------------------------------- helpers

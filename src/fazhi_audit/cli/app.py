@@ -59,7 +59,7 @@ def check(
 ) -> None:
     """检查报告并输出差距报告。"""
     from fazhi_audit.engine.run import run
-    from fazhi_audit.render.output import TEXT_FORMAT, write_output
+    from fazhi_audit.render.output import TEXT_FORMAT, write_output, written_output_line
 
     outputs = _outputs(fmt, output or [])
     if annotate is not None and annotate.exists() and not annotate.is_dir():
@@ -72,8 +72,11 @@ def check(
             keep_documents=annotate is not None, on_progress=progress, outputs=tuple(p for _, p in outputs if p is not None),
         )
         outcome = run(options)
+    machine_stdout = any(f != TEXT_FORMAT and p is None for f, p in outputs)  # keep JSON/SARIF on stdout clean
     for out_fmt, path in outputs:
         write_output(outcome, out_fmt, path, verbose, quiet=quiet, summary_only=summary_only)
+        if path is not None:
+            print(written_output_line(outcome, out_fmt, path), file=sys.stderr if machine_stdout else sys.stdout)
     if statistics:
         from fazhi_audit.render.statistics import render_statistics
 
@@ -82,7 +85,6 @@ def check(
     if annotate is not None:
         from fazhi_audit.annotate.batch import folder_targets
 
-        machine_stdout = any(f != TEXT_FORMAT and p is None for f, p in outputs)  # keep JSON/SARIF on stdout clean
         _annotate(outcome, folder_targets(annotate), annotate_author, sys.stderr if machine_stdout else sys.stdout)
     _print_notes(outcome.notes)
     raise typer.Exit(int(outcome.exit_code))

@@ -192,8 +192,7 @@ class TerminalRenderer:
                 found = sum(1 for i in worst.items if i.found)
                 missing = [i.name for i in worst.items if not i.found]
                 summary = f"{found}/{len(worst.items)}" + (f"，缺：{'、'.join(missing)}" if missing else "")
-                if partly_met(worst):
-                    mark, style = STATUS_MARKS["partial"]
+                if partly_met(worst):  # met, though not every item: still ✓
                     summary = f"{found}/{len(worst.items)}（已达到要求），缺：{'、'.join(missing)}"
             else:
                 summary = "符合" if worst.status == "pass" else worst.message

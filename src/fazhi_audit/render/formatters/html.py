@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from fazhi_audit.base.own_output import HTML_META
 from fazhi_audit.model.location import PART_LABELS, location_text
 from fazhi_audit.model.result import Evidence, Finding, ReportResult
 from fazhi_audit.render.formatters._charts import (
@@ -84,6 +85,7 @@ def render(run: Run) -> str:
         js=js,
         script_hash=script_hash,
         version=run.version,
+        own_output_meta=Markup(HTML_META),
         dashboard=dashboard,
         reports=reports,
     )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fazhi_audit.model.run import Run
 
+from fazhi_audit.base.own_output import MARKDOWN_LINE
 from fazhi_audit.model.result import ReportResult
 from fazhi_audit.render.formatters._common import (
     SEVERITY_LABEL,
@@ -107,4 +108,5 @@ def render(run: Run) -> str:
             lines += [f"…另有 {len(failing) - MAX_REPORTS} 份未通过的报告未展开", ""]
     lines += _rule_table(s)
     lines.append(f"<sub>fazhi-audit {cell(run.version)}</sub>")
+    lines.append(MARKDOWN_LINE)  # invisible once rendered; lets discovery skip this file
     return "\n".join(lines) + "\n"
