@@ -153,7 +153,10 @@ def _add_comments(document, paragraphs: list, planned: list[PlannedComment], loc
     """Add each planned comment at its place; returns how many fell back to a whole paragraph."""
     fallback = _first_text_paragraph(paragraphs)
     whole = 0
-    for plan in planned:
+    ids = [document.comments.add_comment(text=_xml_safe(plan.text), author=_xml_safe(author), initials=_initials(author)).comment_id for plan in planned]
+    # Marked last to first: a later mark's reference goes in front of an earlier one's on the same words,
+    # so comments on one sentence read in plan order (overall, then most severe first).
+    for plan, comment_id in reversed(list(zip(planned, ids))):
         index, offsets = locate(plan.place)
         if index is None or not 0 <= index < len(paragraphs):
             index, offsets = fallback, None
@@ -162,8 +165,7 @@ def _add_comments(document, paragraphs: list, planned: list[PlannedComment], loc
         if nodes is None:
             whole += bool(plan.place.text)
             nodes = whole_paragraph(p) or whole_paragraph(paragraphs[fallback])
-        comment = document.comments.add_comment(text=_xml_safe(plan.text), author=_xml_safe(author), initials=_initials(author))
-        mark(*nodes, comment.comment_id)
+        mark(*nodes, comment_id)
     return whole
 
 
