@@ -165,12 +165,12 @@ def plan_outputs(fmt: str | None, values: list[str], *, github_actions: bool = F
         name, sep, target = value.partition("=")
         if sep and name in formats:
             if not target:
-                raise UsageError(f"--output {value} 缺少文件路径：写成 FORMAT=PATH，如 sarif=fazhi-audit.sarif")
+                raise UsageError(f"--output {value} 缺少文件路径：写成“格式=文件”，如 sarif=fazhi-audit.sarif")
             extra.append((name, None if target == "-" else Path(target)))
         elif sep and re.fullmatch(r"[a-z]+", name):
             raise UsageError(f"--output {value}：未知的输出格式 {name!r}；可选 {', '.join(formats)}")
         elif main is not None:
-            raise UsageError("--output 只能有一个不带格式的 PATH；其他格式请写成 FORMAT=PATH")
+            raise UsageError("--output 只能有一个不带格式的文件；其他格式请写成“格式=文件”，如 sarif=结果.sarif")
         else:
             main = Path(value)
     named = formats_for_path(main) if main is not None and str(main) != "-" else ()
