@@ -47,3 +47,11 @@ def test_web_and_cli_give_every_rule_the_same_status_and_level(server):  # noqa:
 
     assert statuses(web) == statuses(terminal)
     assert (web["score"], web["passed"]) == (terminal["score"], terminal["passed"])
+
+
+def test_a_profile_chosen_on_the_page_is_not_called_a_command_line_option(server):  # noqa: F811
+    with SEED.open("rb") as fh:
+        response = httpx.post(server + "/api/check", files={"files": (SEED.name, fh, "text/plain")}, data={"profile": "township"}, timeout=120)
+    assert response.status_code == 200, response.text
+    profile = response.json()["reports"][0]["profile"]
+    assert profile["name"] == "township" and "--" not in profile["source"] and "网页" in profile["source"]
