@@ -73,7 +73,7 @@ def test_unchecked_rules_and_partly_met_rules_have_their_own_marks():
     row = next(line for line in out.splitlines() if "meta.disclosure-deadline" in line)
     assert row.startswith("○") and "未检查：未能确定发布日期" in row and "✓" not in row
     row = next(line for line in out.splitlines() if "outline.coverage" in line)
-    assert row.startswith("◐") and "缺：乙" in row
+    assert row.startswith("✓") and "已达到要求" in row and "缺：乙" in row  # met, though not every item (issue 20)
 
 
 def test_plain_output_is_neither_wrapped_nor_padded(auditor):
@@ -102,9 +102,22 @@ def test_quiet_and_summary_only(auditor):
     results = [auditor.audit_path(p) for p in SEEDS]
     assert any(r.passed for r in results) and not all(r.passed for r in results)
     run = Run(results, auditor.ruleset.rules)
+    results.append(ReportResult(path="坏.docx", error="文件已损坏"))
+    run = Run(results, auditor.ruleset.rules)
     quiet = _plain(run, quiet=True)
+    lines = quiet.splitlines()
+    listed = lines[: lines.index("==== 汇总 ====")]
+    # one line per failing or unreadable report: file, score and why; then only the counts
+    assert len(listed) == sum(1 for r in results if r.error or not r.passed)
     for r in results:
-        assert (f"文件  {r.path}" in quiet) == (not r.passed)
+        line = next((x for x in listed if r.path in x), None)
+        if r.error:
+            assert line is not None and r.error in line
+        elif r.passed:
+            assert line is None
+        else:
+            assert line is not None and f"{r.score} 分" in line and r.reasons[0] in line
+    assert len(lines) - len(listed) <= 3
     only = _plain(run, summary_only=True)
     assert only.startswith("==== 汇总 ====") and "文件  " not in only
 
@@ -134,8 +147,12 @@ def test_cli_view_flags(flag):
     proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", *map(str, SEEDS), flag], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1
     assert "==== 汇总 ====" in proc.stdout
-    shown = proc.stdout.count("文件  ")
-    assert (shown == 0) if flag == "--summary-only" else (0 < shown < len(SEEDS))
+    before_summary = proc.stdout[: proc.stdout.index("==== 汇总 ====")].splitlines()
+    if flag == "--summary-only":
+        assert before_summary == []
+    else:
+        assert 0 < len(before_summary) < len(SEEDS) and all("分  不通过：" in line for line in before_summary)
+        assert len(proc.stdout.splitlines()) <= len(SEEDS) + 3
 
 
 def test_control_sequences_from_a_sender_never_reach_an_output(tmp_path):

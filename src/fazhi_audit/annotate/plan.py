@@ -1,20 +1,26 @@
 """Where each comment goes: findings in, planned comments (place + text) out.
 
-Places are chosen from the structure of a finding, never from its rule id:
+Places are chosen from the structure of a finding, never from its rule id.
+Each finding gets one comment (a clerk should never read the same comment
+twice); it names every other place the finding concerns. Its anchor:
 
-- an item that is not met but was seen somewhere (a step written only in the
-  plans, a numbering slip, a placeholder, each statement of a contradiction,
-  a stale year) -> the sentence its evidence points to;
-- an item not seen at all -> the heading of the part where it belongs: a
-  missing part goes after the heading of the part that precedes it in the
-  prescribed order; an item of a rule with a scope goes to the heading of
-  the first scoped part the report has (主要举措和成效); otherwise the
+- items not seen at all, beside items that were met: the sentence with the
+  met items (the clerk adds the missing steps there: 第7段, not the heading);
+- otherwise the first sentence an unmet item points to (a step written only
+  in the plans, a numbering slip, a placeholder, a contradiction's first
+  statement, a vague plan);
+- items not seen at all, nothing met: the heading of the part where they
+  belong: a missing part goes after the heading of the part that precedes it
+  in the prescribed order; an item of a rule with a scope goes to the heading
+  of the first scoped part the report has (主要举措和成效); otherwise the
   finding's own line; otherwise the title;
 - a finding without items -> its line, else the title;
 - one overall comment on the title.
 
-Findings that pass, or that could not be checked, get no comment of their
-own; the overall comment lists those not checked.
+No paragraph carries more than MAX_PER_PARAGRAPH comments: the most severe
+keep their own, the rest are joined into the last one. Findings that pass,
+or that could not be checked, get no comment of their own; the overall
+comment lists those not checked.
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ class PlannedComment:
     place: Place
     text: str
     rule: str | None = None  # None for the overall comment
+    severity: str | None = None
 
 
 @dataclass
@@ -66,6 +73,9 @@ class _Group:
     where: str = ""  # where missing content belongs, relative to this place
 
 
+MAX_PER_PARAGRAPH = 3
+
+
 def plan_comments(
     result: ReportResult,
     rules: Mapping[str, Rule],
@@ -73,36 +83,68 @@ def plan_comments(
     title_line: int | None,
     generated_from: str | None = None,
 ) -> list[PlannedComment]:
-    """The overall comment first, then one comment per problem and place, most severe first."""
+    """The overall comment first, then one comment per problem, most severe first."""
     title = Place(title_line)
     planned = [PlannedComment(title, wording.overall(result, generated_from))]
     for finding in sorted(problems(result), key=problem_order):
         if not_checked(finding):
             continue
-        groups = _groups(finding, rules.get(finding.rule), result, vocab, title)
-        seen_places = [place for place, group in groups.items() if group.seen]
-        for place, group in groups.items():
-            elsewhere = [item.evidence for other, g in groups.items() if other != place and other in seen_places for item in g.seen]
-            text = wording.finding(finding, group.seen, group.missing, group.where, elsewhere)
-            planned.append(PlannedComment(place, text, finding.rule))
-    return planned
+        place, group, others = _one_place(finding, rules.get(finding.rule), result, vocab, title)
+        text = wording.finding(finding, group.seen, group.missing, group.where, others, result.profile)
+        planned.append(PlannedComment(place, text, finding.rule, finding.severity))
+    return _at_most_per_paragraph(planned, _line_paragraphs(result))
 
 
-def _groups(finding: Finding, rule: Rule | None, result: ReportResult, vocab: SectionVocabulary, title: Place) -> dict[Place, _Group]:
-    groups: dict[Place, _Group] = {}
+def _one_place(finding: Finding, rule: Rule | None, result: ReportResult, vocab: SectionVocabulary, title: Place) -> tuple[Place, _Group, list[Evidence]]:
+    """The finding's anchor, what is said there, and the other sentences the comment names."""
+    group = _Group()
     for item in finding.items:
         if item.found:
             continue
-        if item.evidence is not None:
-            groups.setdefault(Place.of(item.evidence), _Group()).seen.append(item)
-            continue
-        place, where = _missing_place(item, finding, rule, result, vocab, title)
-        group = groups.setdefault(place, _Group())
-        group.missing.append(item)
-        group.where = group.where or where
-    if not groups:
-        groups[_finding_place(finding, title)] = _Group()
-    return groups
+        (group.seen if item.evidence is not None else group.missing).append(item)
+    group.seen.sort(key=lambda item: item.evidence.line)
+    met = [item.evidence for item in finding.items if item.found and item.evidence is not None]
+    present = {s.kind for s in result.sections}
+    missing_part = any((kind := _part_kind(item.name, vocab)) is not None and kind not in present for item in group.missing)
+    if group.missing and met and not missing_part:
+        # the clerk writes the missing steps beside the ones already there
+        group.where = wording.add_here()
+        return Place.of(met[0]), group, [item.evidence for item in group.seen]
+    if group.seen:
+        first = group.seen[0].evidence
+        return Place.of(first), group, []
+    if group.missing:
+        place, group.where = _missing_place(group.missing[0], finding, rule, result, vocab, title)
+        return place, group, []
+    return _finding_place(finding, title), group, []
+
+
+def _line_paragraphs(result: ReportResult) -> dict[int, int]:
+    """Line -> .docx paragraph, as far as evidence tells: a heading's place and a sentence's place meet here."""
+    out: dict[int, int] = {}
+    for f in result.findings:
+        for item in f.items:
+            ev = item.evidence
+            if ev is not None and ev.paragraph is not None:
+                out.setdefault(ev.line, ev.paragraph)
+    return out
+
+
+def _at_most_per_paragraph(planned: list[PlannedComment], paragraphs: dict[int, int]) -> list[PlannedComment]:
+    """Comments of one paragraph, most severe first; beyond the limit, joined into the last one."""
+    by_paragraph: dict[tuple, list[PlannedComment]] = {}
+    for plan in planned:
+        place = plan.place
+        paragraph = place.paragraph if place.paragraph is not None else paragraphs.get(place.line) if place.line is not None else None
+        by_paragraph.setdefault(("p", paragraph) if paragraph is not None else ("l", place.line), []).append(plan)
+    out: list[PlannedComment] = []
+    for plans in by_paragraph.values():
+        if len(plans) > MAX_PER_PARAGRAPH:
+            keep, rest = plans[: MAX_PER_PARAGRAPH - 1], plans[MAX_PER_PARAGRAPH - 1 :]
+            joined = PlannedComment(rest[0].place, wording.joined([p.text for p in rest]), rest[0].rule, rest[0].severity)
+            plans = [*keep, joined]
+        out.extend(plans)
+    return out
 
 
 def _finding_place(finding: Finding, title: Place) -> Place:

@@ -146,8 +146,15 @@ def range_nodes(p, start: int, end: int):
 
 def whole_paragraph(p):
     """(first, last) content children of p; None for a paragraph with nothing in it."""
-    children = [c for c in p.iterchildren() if isinstance(c.tag, str) and c.tag not in _PROPERTIES]
+    children = [c for c in p.iterchildren() if isinstance(c.tag, str) and c.tag not in _PROPERTIES and not _comment_markup(c)]
     return (children[0], children[-1]) if children else None
+
+
+def _comment_markup(element) -> bool:
+    """A comment's range marks or reference run: not content, so the next comment on the paragraph covers the same words."""
+    if element.tag in (f"{W}commentRangeStart", f"{W}commentRangeEnd"):
+        return True
+    return element.tag == f"{W}r" and element.find(f"{W}commentReference") is not None
 
 
 def mark(first, last, comment_id: int) -> None:

@@ -2,7 +2,8 @@
 
 The copy differs from the original only in the parts that hold comments:
 the main document (range markers and reference runs), the comments part,
-the content types and the document's relationships.  Every other part of
+the content types and the document's relationships, plus the core
+properties (keywords and last editor mark the file as this tool's output).  Every other part of
 the original zip is copied byte for byte, so numbering, styles, headers,
 footers and images are exactly as they were; and before anything is
 written, every paragraph's text is compared with the original's.
@@ -23,6 +24,7 @@ from fazhi_audit.annotate.plan import Place, PlannedComment, plan_comments
 from fazhi_audit.annotate.ranges import mark, range_nodes, whole_paragraph
 from fazhi_audit.base.errors import UsageError
 from fazhi_audit.base.files import write_atomic
+from fazhi_audit.base.own_output import MARKER, TOOL_NAME
 from fazhi_audit.model.result import ReportResult
 from fazhi_audit.text.ingest.docx_reader import paragraph_text, source_paragraphs
 from fazhi_audit.text.ingest.normalize import Line, normalize_line
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 
 DEFAULT_AUTHOR = "fazhi-audit"
 CONTENT_TYPES = "[Content_Types].xml"
+CORE_PROPERTIES = "docProps/core.xml"  # carries the marker that keeps discovery from reading the file back
 _HEADING_STYLES = {1: "Heading 1", 2: "Heading 2"}
 _TITLE_STYLE = "Title"
 _FONTS = {"Normal": "宋体", "Title": "黑体", "Heading 1": "黑体", "Heading 2": "楷体"}
@@ -91,6 +94,7 @@ def annotate_docx(
     before = [paragraph_text(p) for p in paragraphs]
     whole = _add_comments(document, paragraphs, planned, locate, author)
     _require_same_text(before, paragraphs)
+    _mark_as_ours(document)
     _write_atomic(Path(target), _merged_package(data, document), Path(source))
     return AnnotationSummary(Path(source), Path(target), len(planned), len(planned) - 1, False, whole)
 
@@ -123,6 +127,7 @@ def text_to_docx(
     before = [paragraph_text(p) for p in paragraphs]
     whole = _add_comments(document, paragraphs, planned, locate, author)
     _require_same_text(before, paragraphs)
+    _mark_as_ours(document)
     buffer = io.BytesIO()
     document.save(buffer)
     _write_atomic(Path(target), buffer.getvalue(), Path(source))
@@ -148,7 +153,10 @@ def _add_comments(document, paragraphs: list, planned: list[PlannedComment], loc
     """Add each planned comment at its place; returns how many fell back to a whole paragraph."""
     fallback = _first_text_paragraph(paragraphs)
     whole = 0
-    for plan in planned:
+    ids = [document.comments.add_comment(text=_xml_safe(plan.text), author=_xml_safe(author), initials=_initials(author)).comment_id for plan in planned]
+    # Marked last to first: a later mark's reference goes in front of an earlier one's on the same words,
+    # so comments on one sentence read in plan order (overall, then most severe first).
+    for plan, comment_id in reversed(list(zip(planned, ids))):
         index, offsets = locate(plan.place)
         if index is None or not 0 <= index < len(paragraphs):
             index, offsets = fallback, None
@@ -157,8 +165,7 @@ def _add_comments(document, paragraphs: list, planned: list[PlannedComment], loc
         if nodes is None:
             whole += bool(plan.place.text)
             nodes = whole_paragraph(p) or whole_paragraph(paragraphs[fallback])
-        comment = document.comments.add_comment(text=_xml_safe(plan.text), author=_xml_safe(author), initials=_initials(author))
-        mark(*nodes, comment.comment_id)
+        mark(*nodes, comment_id)
     return whole
 
 
@@ -273,7 +280,7 @@ def _merged_package(original: bytes, document) -> bytes:
     """The original zip with only the comment-bearing parts taken from python-docx's save."""
     saved = io.BytesIO()
     document.save(saved)
-    changed = {CONTENT_TYPES, *_part_names(document)}
+    changed = {CONTENT_TYPES, CORE_PROPERTIES, *_part_names(document)}
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(original)) as old, zipfile.ZipFile(saved) as new, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as merged:
         new_names = set(new.namelist())
@@ -315,6 +322,15 @@ def _write_atomic(target: Path, data: bytes, source: Path) -> None:
     if target.exists() and source.exists() and os.path.samefile(target, source):
         raise UsageError(f"输出文件 {target} 就是被检查的报告：请换一个输出路径，以免覆盖报告")
     write_atomic(target, lambda fh: fh.write(data), binary=True)
+
+
+def _mark_as_ours(document) -> None:
+    """Keywords carry the marker; the last editor is this tool until someone saves the file in Word."""
+    props = document.core_properties
+    keywords = props.keywords or ""
+    if MARKER not in keywords:
+        props.keywords = f"{keywords} {MARKER}".strip()
+    props.last_modified_by = TOOL_NAME
 
 
 def _by_id(rules) -> dict:

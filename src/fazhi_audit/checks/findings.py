@@ -17,22 +17,27 @@ from fazhi_audit.text.structure.headings import Heading
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
 CREDIT = {"pass": 1.0, "partial": 0.5, "fail": 0.0}
+# A partly met error-level rule is shown, counted and exported as a warning in every format:
+# only a rule not met at all fails the report, so a passing report never lists an error.
+PARTLY_MET_SEVERITY = {"error": "warning"}
 
 
 def finding(rule: Rule, status: str, message: str, **kw) -> Finding:
     """A finding pre-filled from its rule, so every one names rule and basis.
 
+    A partly met error-level rule becomes a warning (PARTLY_MET_SEVERITY).
     A profile's note (why the rule applies differently to this kind of body)
     is part of every non-pass message from the start.
     """
     credit = kw.pop("credit", CREDIT[status])
+    severity = PARTLY_MET_SEVERITY.get(rule.severity, rule.severity) if status == "partial" else rule.severity
     fix = fill(rule.fix, **kw.pop("values", {}))
     if status != "pass" and rule.profile_note:
         message += f"（{rule.profile_note}）"
     return Finding(
         rule=rule.id,
         title=rule.title,
-        severity=rule.severity,
+        severity=severity,
         status=status,
         message=message,
         fix=fix,

@@ -21,6 +21,7 @@ from fazhi_audit.base.errors import (
 from fazhi_audit.base.exit_codes import ExitCode
 from fazhi_audit.cli import text as cli_text
 from fazhi_audit.cli.options import RULE_OPTIONS, Shared, shared
+from fazhi_audit.render.output import format_names
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="法治政府建设年度报告合规检查")
 rules_app = typer.Typer(no_args_is_help=True, help="查看和测试规则")
@@ -42,24 +43,24 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 @app.command()
 @shared(*RULE_OPTIONS, "jobs", "baseline", "store", "round")
 def check(
-    paths: list[str] = typer.Argument(..., help="报告文件、目录或通配符；- 表示标准输入"),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="输出格式：text、json、jsonl、csv、sarif、junit、github、markdown、html、xlsx（不给时按 --output 的扩展名；否则设置了 GITHUB_ACTIONS 时为 github，其余为 text）"),
-    output: Optional[list[str]] = typer.Option(None, "--output", "-o", help="PATH：写入文件，格式取 --format 或扩展名（.csv .xlsx .html .json .jsonl .sarif .xml .md .txt）；FORMAT=PATH：另写一种格式，可重复"),
-    timeout: Optional[float] = typer.Option(None, "--timeout", min=0, help="每份报告的检查时限（秒，默认 60；0 表示不限）：超时的文件记为错误行，其余照常检查"),
-    max_bytes: Optional[str] = typer.Option(None, "--max-bytes", help="单个文件的大小上限（默认 20MB；可写 50MB、500KB 或字节数）：超过上限的文件记为错误行，其余照常检查"),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="上一年度报告：一个文件（只检查一份报告时），或其所在目录（按单位名称和年度查找同一单位上一年度的报告），用于检查照搬上年报告（quality.carry-over）和上年安排的落实情况（quality.follow-through）"),
+    paths: list[str] = typer.Argument(..., metavar="报告", help="报告文件、目录或通配符；- 表示标准输入"),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="格式", help=f"输出格式：{'、'.join(format_names())}（不给时按 --output 的扩展名；否则设置了 GITHUB_ACTIONS 时为 github，其余为 text）"),
+    output: Optional[list[str]] = typer.Option(None, "--output", "-o", metavar="文件", help="写入文件，格式取 --format 或扩展名（.csv .xlsx .html .json .jsonl .sarif .xml .md .txt）；写成“格式=文件”（如 sarif=结果.sarif）另写一种格式，可重复"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0, metavar="秒数", help="每份报告的检查时限（秒，默认 60；0 表示不限）：超时的文件记为错误行，其余照常检查"),
+    max_bytes: Optional[str] = typer.Option(None, "--max-bytes", metavar="大小", help="单个文件的大小上限（默认 20MB；可写 50MB、500KB 或字节数）：超过上限的文件记为错误行，其余照常检查"),
+    previous: Optional[Path] = typer.Option(None, "--previous", metavar="路径", help="上一年度报告：一个文件（只检查一份报告时），或其所在目录（按单位名称和年度查找同一单位上一年度的报告），用于检查照搬上年报告（quality.carry-over）和上年安排的落实情况（quality.follow-through）"),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="发现问题也以 0 退出（无法读取的输入仍为 3）"),
     statistics: bool = typer.Option(False, "--statistics", help="输出按规则统计的问题数"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="同时列出已满足要求的证据"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="只列出不通过和无法读取的报告，以及汇总"),
     summary_only: bool = typer.Option(False, "--summary-only", help="只输出汇总（大批量检查时使用）"),
-    annotate: Optional[Path] = typer.Option(None, "--annotate", help="DIR：另为每份报告写出带批注（审查意见）的 Word 文件 DIR/文件名-审查意见.docx"),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", metavar="目录", help="另为每份报告写出带批注（审查意见）的 Word 文件：目录/文件名-审查意见.docx"),
     annotate_author: str = typer.Option("fazhi-audit", "--annotate-author", help="--annotate 所写批注的作者名"),
     shared: Shared = None,
 ) -> None:
     """检查报告并输出差距报告。"""
     from fazhi_audit.engine.run import run
-    from fazhi_audit.render.output import TEXT_FORMAT, write_output
+    from fazhi_audit.render.output import TEXT_FORMAT, write_output, written_output_line
 
     outputs = _outputs(fmt, output or [])
     if annotate is not None and annotate.exists() and not annotate.is_dir():
@@ -73,8 +74,11 @@ def check(
             keep_documents=annotate is not None, on_progress=progress, outputs=tuple(p for _, p in outputs if p is not None),
         )
         outcome = run(options)
+    machine_stdout = any(f != TEXT_FORMAT and p is None for f, p in outputs)  # keep JSON/SARIF on stdout clean
     for out_fmt, path in outputs:
         write_output(outcome, out_fmt, path, verbose, quiet=quiet, summary_only=summary_only)
+        if path is not None:
+            print(written_output_line(outcome, out_fmt, path), file=sys.stderr if machine_stdout else sys.stdout)
     if statistics:
         from fazhi_audit.render.statistics import render_statistics
 
@@ -83,7 +87,6 @@ def check(
     if annotate is not None:
         from fazhi_audit.annotate.batch import folder_targets
 
-        machine_stdout = any(f != TEXT_FORMAT and p is None for f, p in outputs)  # keep JSON/SARIF on stdout clean
         _annotate(outcome, folder_targets(annotate), annotate_author, sys.stderr if machine_stdout else sys.stdout)
     _print_notes(outcome.notes)
     if desk is not None:
@@ -292,7 +295,7 @@ def config_show(
     path: str = typer.Argument(".", metavar="路径", help="对哪个文件或目录解析配置（默认当前目录）"),
     shared: Shared = None,
 ) -> None:
-    """显示对 PATH 生效的设置及每项的来源（默认值、配置文件、按路径覆盖、命令行）。"""
+    """显示对该路径生效的设置及每项的来源（默认值、配置文件、按路径覆盖、命令行）。"""
     from rich import box
     from rich.markup import escape
     from rich.table import Table

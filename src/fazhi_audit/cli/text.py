@@ -10,6 +10,7 @@ usage exceptions in Chinese from their attributes rather than their English text
 
 from __future__ import annotations
 
+import difflib
 import re
 
 # Fixed phrases of click's plain help layout, in the order they are applied.
@@ -100,7 +101,11 @@ def usage_error(exc: Exception) -> str:
         return f"多余的参数：{m.group(1)}"
     m = re.match(r"No such command '(.*)'\.", message)
     if m:
-        return f"没有命令 {m.group(1)!r}"
+        ctx = getattr(exc, "ctx", None)
+        commands = sorted(getattr(getattr(ctx, "command", None), "commands", {}) or {})
+        near = difflib.get_close_matches(m.group(1), commands, n=2, cutoff=0.5)
+        hint = f"（是否要用：{'、'.join(near)}）" if near else (f"（可用：{'、'.join(commands)}）" if commands else "")
+        return f"没有命令 {m.group(1)!r}{hint}"
     if message.strip() == "Missing command.":
         return "缺少子命令"
     return message

@@ -343,8 +343,10 @@ class Resolver:
         isolated: bool = False,
         *,
         cwd: str | Path | None = None,
+        flags_source: str | None = None,
     ):
         flags = dict(flags or {})
+        self.flags_source = flags_source  # how the front-end names what its user chose; None: the command line
         trust_flag = bool(flags.pop(TRUST_FLAG, None))
         self.flags = {k: v for k, v in flags.items() if v is not None}
         self.isolated = isolated
@@ -432,7 +434,7 @@ class Resolver:
                     sources[key] = label
         for key, value in self.flags.items():
             values[key] = value
-            sources[key] = f"命令行 --{key}"
+            sources[key] = self.flags_source or f"命令行 --{key}"
         return Resolved(values, sources, config)
 
     def excluded(self, path: str) -> bool:

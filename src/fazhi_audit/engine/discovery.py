@@ -4,7 +4,7 @@ Folders come from other offices, so nothing in them may steer or stall the
 run: only regular files are ever opened (a FIFO named 报告.txt would block
 the read forever), symbolic links that lead outside the folder given are not
 followed (another office's report would be audited under this name), Word/WPS
-lock and temp files are skipped, and a sub-folder that cannot be listed is
+lock and temp files and files this tool wrote (base/own_output.py) are skipped, and a sub-folder that cannot be listed is
 kept as an input so that it is reported as unreadable (exit 3) instead of
 silently dropping the reports inside it. What was skipped is summed up in
 `notes`, one Chinese line per kind.
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fazhi_audit.base.errors import UsageError
+from fazhi_audit.base.own_output import written_by_this_tool
 from fazhi_audit.base.paths import display_path
 from fazhi_audit.text.ingest.readers import SUPPORTED_SUFFIXES, UNSUPPORTED_SUFFIXES
 
@@ -46,6 +47,7 @@ class _Skipped:
     locks: list[str] = field(default_factory=list)
     special: list[str] = field(default_factory=list)  # FIFOs, devices, sockets, dangling links
     outside: list[str] = field(default_factory=list)  # links leading out of the folder given
+    own: list[str] = field(default_factory=list)  # results this tool wrote earlier (base/own_output.py)
 
     def notes(self, unreadable: list[str]) -> list[str]:
         out = []
@@ -55,6 +57,8 @@ class _Skipped:
             out.append(f"已跳过 {len(self.special)} 个不是普通文件的条目（管道、设备、套接字或失效的链接，未打开）：{_examples(self.special)}")
         if self.outside:
             out.append(f"未跟随 {len(self.outside)} 个指向所给目录之外的符号链接：{_examples(self.outside)}")
+        if self.own:
+            out.append(f"已跳过 {len(self.own)} 个本工具此前写出的结果文件（不是报告）：{_examples(self.own)}")
         if unreadable:
             out.append(f"有 {len(unreadable)} 个文件夹无法读取，其中的报告未检查（已记为无法读取的输入）：{_examples(unreadable, len(unreadable))}")
         return out
@@ -80,6 +84,13 @@ class _Finder:
             self.seen.add(p)
             self.out.files.append(p)
 
+    def report(self, p: str) -> None:
+        """A regular file that may be a report, unless this tool wrote it (a workbook, an HTML report …)."""
+        if written_by_this_tool(p):
+            self.skip(self.skipped.own, p)
+        else:
+            self.add(p)
+
     def skip(self, kind: list[str], p: str) -> None:
         if p not in kind:
             kind.append(p)
@@ -98,7 +109,7 @@ class _Finder:
             self.skip(self.skipped.special, p)  # a dangling link matched by a glob
             return
         if stat.S_ISREG(mode):
-            self.add(p)
+            self.report(p)
         elif not stat.S_ISDIR(mode):
             self.skip(self.skipped.special, p)
 
@@ -142,7 +153,7 @@ class _Finder:
                 self.skipped.special.append(path)
             elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES | UNSUPPORTED_SUFFIXES:
                 # Unsupported office formats are reported (exit 3), not silently skipped.
-                self.add(path)
+                self.report(path)
             else:
                 self.out.skipped += 1
 

@@ -34,6 +34,7 @@ class Options:
     # where settings come from
     config: Path | None = None  # this config file instead of searching for one
     isolated: bool = False  # read no config file at all
+    flags_source: str | None = None  # how settings given here are named to the user (网页上的选择); None: 命令行 --选项
     trust_config: bool = False  # also honour config files inside the folders checked
     # what the run does
     with_baseline: bool = True

@@ -40,7 +40,7 @@ def run(options: Options) -> Run:
         skipped = "；".join(getattr(inputs, "notes", []))
         raise UsageError("没有找到可检查的报告文件（支持 .txt/.md/.docx/.pdf/.html）" + (f"：{skipped}" if skipped else ""))
     _refuse_overwriting_inputs(inputs.files, options.outputs)
-    resolver = Resolver(options.flags(), options.config, isolated=options.isolated)
+    resolver = Resolver(options.flags(), options.config, isolated=options.isolated, flags_source=options.flags_source)
     files = [f for f in inputs.files if not resolver.excluded(f)]
     notes: list[str] = list(getattr(inputs, "notes", []))
     if inputs.skipped:
@@ -193,7 +193,7 @@ def settings_for(options: Options, path: str, validate: bool = True) -> Settings
     """The settings that apply to `path` under `options` (each value with its source), and the rule set they name."""
     from fazhi_audit.engine.config import Resolver, check_against_rules
 
-    resolver = Resolver(options.flags(), options.config, isolated=options.isolated)
+    resolver = Resolver(options.flags(), options.config, isolated=options.isolated, flags_source=options.flags_source)
     resolved = resolver.resolve(path)
     ruleset = load_rules_for(resolved)
     if validate:  # selectors and profiles the config names must exist in the rule set

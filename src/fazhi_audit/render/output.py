@@ -18,6 +18,7 @@ from rich.console import Console
 
 from fazhi_audit.base.errors import UsageError
 from fazhi_audit.base.files import write_atomic
+from fazhi_audit.base.own_output import TEXT_LINE
 
 if TYPE_CHECKING:
     from fazhi_audit.model.run import Run
@@ -125,7 +126,28 @@ def write_output(run: Run, fmt: str, path: Path | None, verbose: bool = False, *
         write_atomic(path, lambda fh: fh.write(render_bytes(run, fmt)), binary=True)
     else:
         # Excel only detects UTF-8 in a CSV file by its BOM.
-        write_atomic(path, lambda fh: render_text(run, fmt, fh, verbose, **view), encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        write_atomic(path, lambda fh: _text_file(run, fmt, fh, verbose, **view), encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+
+
+def _text_file(run: Run, fmt: str, fh: IO[str], verbose: bool, **view) -> None:
+    render_text(run, fmt, fh, verbose, **view)
+    if fmt == TEXT_FORMAT:
+        fh.write(TEXT_LINE + "\n")  # a gap report saved as .txt is not read back as a report
+
+
+FORMAT_NAMES = {
+    "text": "文字报告", "json": "JSON", "jsonl": "JSON Lines", "csv": "CSV 表格", "sarif": "SARIF", "junit": "JUnit XML",
+    "github": "GitHub 注释", "markdown": "Markdown", "html": "网页", "xlsx": "Excel 工作簿", "concise": "简明列表",
+}
+
+
+def written_output_line(run: Run, fmt: str, path: Path) -> str:
+    """`已写出 汇总.xlsx（Excel 工作簿；共 5 份，通过 2，不通过 3）` — one line per file written."""
+    s = run.summary
+    counts = f"共 {s['reports']} 份，通过 {s['passed']}，不通过 {s['failed']}"
+    if s["unreadable"]:
+        counts += f"，无法读取 {s['unreadable']}"
+    return f"已写出 {path}（{FORMAT_NAMES.get(fmt, fmt)}；{counts}）"
 
 
 def plan_outputs(fmt: str | None, values: list[str], *, github_actions: bool = False) -> list[tuple[str, Path | None]]:
@@ -143,12 +165,12 @@ def plan_outputs(fmt: str | None, values: list[str], *, github_actions: bool = F
         name, sep, target = value.partition("=")
         if sep and name in formats:
             if not target:
-                raise UsageError(f"--output {value} 缺少文件路径：写成 FORMAT=PATH，如 sarif=fazhi-audit.sarif")
+                raise UsageError(f"--output {value} 缺少文件路径：写成“格式=文件”，如 sarif=fazhi-audit.sarif")
             extra.append((name, None if target == "-" else Path(target)))
         elif sep and re.fullmatch(r"[a-z]+", name):
             raise UsageError(f"--output {value}：未知的输出格式 {name!r}；可选 {', '.join(formats)}")
         elif main is not None:
-            raise UsageError("--output 只能有一个不带格式的 PATH；其他格式请写成 FORMAT=PATH")
+            raise UsageError("--output 只能有一个不带格式的文件；其他格式请写成“格式=文件”，如 sarif=结果.sarif")
         else:
             main = Path(value)
     named = formats_for_path(main) if main is not None and str(main) != "-" else ()

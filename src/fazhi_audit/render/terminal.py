@@ -18,6 +18,7 @@ from rich.text import Text
 from fazhi_audit.model.location import location_text
 from fazhi_audit.model.result import Evidence, Finding, ReportResult
 from fazhi_audit.model.severity import SEVERITY_LABEL as SEVERITY_LABELS
+from fazhi_audit.model.summary import levels_label
 from fazhi_audit.render.coverage import coverage_table, previous_summary
 from fazhi_audit.render.formatters._common import (
     BASELINED_LABEL,
@@ -30,6 +31,7 @@ from fazhi_audit.render.formatters._common import (
     partly_met,
     problem_order,
     profile_line,
+    verdict_with_reason,
 )
 
 if TYPE_CHECKING:
@@ -93,12 +95,20 @@ class TerminalRenderer:
     def render_run(self, run: Run) -> None:
         """Every report in input order, then the batch summary."""
         self.single = len(run.results) == 1
-        if not self.summary_only:
+        if self.quiet:
             for r in run.results:
-                if self.quiet and r.passed and not r.error:
-                    continue
+                if r.error or not r.passed:
+                    self.console.print(self._one_line(r), soft_wrap=True)
+        elif not self.summary_only:
+            for r in run.results:
                 self.render(r)
         self.render_summary(run)
+
+    def _one_line(self, r: ReportResult) -> Text:
+        """-q: `✗ 文件  59 分  不通过：原因` — what a reviewer needs to pick the report up."""
+        if r.error:
+            return Text.assemble(("✗ ", "bold red"), (r.path, "bold"), f"  无法读取：{r.error}")
+        return Text.assemble(("✗ ", "bold red"), (r.path, "bold"), f"  {r.score} 分  ", (verdict_with_reason(r), "red"))
 
     def render_summary(self, run: Run) -> None:
         """After a batch: reports ranked by score, and the most-missed rules."""
@@ -112,7 +122,7 @@ class TerminalRenderer:
         c.print(Text(SUMMARY_HEADING, style="bold"))
         c.print(Text(f"汇总：共 {summary['reports']} 份，通过 {summary['passed']}，不通过 {summary['failed']}，无法读取 {summary['unreadable']}{note}", style="bold"))
         unreadable = [r for r in results if r.error]
-        if unreadable:
+        if unreadable and not self.quiet:  # -q has listed them already
             c.print(Text(f"无法读取的文件（{len(unreadable)} 个）", style="bold red"))
             for r in unreadable:
                 c.print(Text(f"  ✗ {r.path}：{r.error}"), soft_wrap=True)
@@ -121,6 +131,8 @@ class TerminalRenderer:
             c.print(Text(previous_line), soft_wrap=True)
         for dup in summary.get("duplicates", []):
             c.print(Text(f"注意：{dup['body']} {dup['year']} 年度的报告出现 {len(dup['paths'])} 次：{'、'.join(dup['paths'])}", style="yellow"), soft_wrap=True)
+        if self.quiet:
+            return  # -q: the failing reports are listed above; the tables are for --summary-only and full reports
         ranking = Table(box=None if self.plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for col in ("得分", "结论", "单位", "文件"):
             ranking.add_column(col, overflow="fold")
@@ -132,7 +144,7 @@ class TerminalRenderer:
             missed.add_column(col, overflow="fold")
         for row in summary["rules"]:
             if row["missing"]:
-                missed.add_row(f"{row['title']} ({row['rule']})", SEVERITY_LABELS.get(row["severity"], row["severity"]), str(row["missing"]), f"{row['share']:.0%}")
+                missed.add_row(f"{row['title']} ({row['rule']})", levels_label(row), str(row["missing"]), f"{row['share']:.0%}")
         c.print(missed)
 
     def _header(self, r: ReportResult):
@@ -194,8 +206,7 @@ class TerminalRenderer:
                 found = sum(1 for i in worst.items if i.found)
                 missing = [i.name for i in worst.items if not i.found]
                 summary = f"{found}/{len(worst.items)}" + (f"，缺：{'、'.join(missing)}" if missing else "")
-                if partly_met(worst):
-                    mark, style = STATUS_MARKS["partial"]
+                if partly_met(worst):  # met, though not every item: still ✓
                     summary = f"{found}/{len(worst.items)}（已达到要求），缺：{'、'.join(missing)}"
             else:
                 summary = "符合" if worst.status == "pass" else worst.message

@@ -17,8 +17,9 @@ from fazhi_audit.web.settings import ServeSettings, exposure_warning
 LOG_CONFIG = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(message)s"}},
+    "filters": {"chinese": {"()": "fazhi_audit.web.console_log.ChineseConsole"}},  # uvicorn's English lines reworded
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr", "filters": ["chinese"]}},
     "loggers": {
         "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},  # our own access line has no query strings

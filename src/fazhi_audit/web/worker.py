@@ -99,11 +99,14 @@ def init_worker(queue) -> None:
     queue.put((READY, os.getpid(), None))
 
 
+WEB_CHOICE = "网页上的选择"  # not "命令行 --profile": the clerk never saw a command line
+
+
 def _options(names: list[str], flags: dict, **more):
     """As `fazhi-audit check --no-config 文件…` would run; one process per upload, so its reports one after another."""
     from fazhi_audit.engine.options import Options
 
-    return Options(tuple(names), jobs=1, isolated=True, with_baseline=False, rule_cache=_rule_cache, **flags, **more)
+    return Options(tuple(names), jobs=1, isolated=True, with_baseline=False, rule_cache=_rule_cache, flags_source=WEB_CHOICE, **flags, **more)
 
 
 def audit_folder(job_id: str, folder: str, names: list[str], flags: dict) -> Outcome:

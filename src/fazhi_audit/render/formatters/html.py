@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from fazhi_audit.base.own_output import HTML_META
 from fazhi_audit.model.location import location_text
 from fazhi_audit.model.result import Evidence, Finding, ReportResult
 from fazhi_audit.render.formatters._charts import (
@@ -74,6 +75,8 @@ def render(run: Run) -> str:
     css, js, script_hash = _assets()
     reports = [report_view(r, n) for n, r in enumerate(run.results, 1)]
     dashboard = dashboard_view(run, reports) if len(run.results) > 1 else None
+    if dashboard is not None:
+        reports = ranked(reports, dashboard["rows"])
     if len(run.results) == 1 and not run.results[0].error:
         page_title = f"{run.results[0].title or run.results[0].path} · 检查结果"
     else:
@@ -84,6 +87,7 @@ def render(run: Run) -> str:
         js=js,
         script_hash=script_hash,
         version=run.version,
+        own_output_meta=Markup(HTML_META),
         dashboard=dashboard,
         reports=reports,
     )
@@ -316,6 +320,7 @@ def dashboard_view(run: Run, reports: list[dict]) -> dict:
     for view, r in zip(reports, run.results):
         by_path_index.setdefault(r.path, view)
     rows = []
+    duplicated = {path for dup in s.get("duplicates", []) for path in dup["paths"]}
     for entry in s["ranking"]:
         view = by_path_index.get(entry["path"])
         if view is None:
@@ -331,6 +336,8 @@ def dashboard_view(run: Run, reports: list[dict]) -> dict:
                 "verdict": "通过" if entry["passed"] else "不通过",
                 "passed": entry["passed"],
                 "counts": view["counts"],
+                "reasons": "；".join(view.get("reasons") or []),
+                "duplicate": entry["path"] in duplicated,
             }
         )
     readable = [r for r in run.results if not r.error]
@@ -341,7 +348,14 @@ def dashboard_view(run: Run, reports: list[dict]) -> dict:
         "missing_chart": missing_chart(missed, len(readable)) if missed else None,
         "histogram": histogram(score_bins([r.score for r in readable])) if readable else None,
         "unreadable": [{"anchor": v["anchor"], "path": v["path"], "error": v["error"]} for v in reports if v["error"]],
+        "duplicates": [f"{d['body']} {d['year']} 年度的报告出现 {len(d['paths'])} 次：{'、'.join(d['paths'])}" for d in s.get("duplicates", [])],
     }
+
+
+def ranked(reports: list[dict], rows: list[dict]) -> list[dict]:
+    """The per-report details in the ranking's order (worst first), then the files that could not be read."""
+    position = {row["anchor"]: i for i, row in enumerate(rows)}
+    return sorted(reports, key=lambda v: (v["anchor"] not in position, position.get(v["anchor"], v["n"])))
 
 
 def _profile_label(run: Run, n: int) -> str:

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fazhi_audit.model.run import Run
 
+from fazhi_audit.base.own_output import MARKDOWN_LINE
 from fazhi_audit.model.result import ReportResult
+from fazhi_audit.model.summary import levels_label
 from fazhi_audit.render.formatters._common import (
     SEVERITY_LABEL,
     baseline_note,
@@ -79,7 +81,7 @@ def _rule_table(summary: dict) -> list[str]:
         return []
     out = ["### 最常缺失", "", "| 规则 | 名称 | 严重程度 | 缺失份数 | 占比 |", "| --- | --- | --- | ---: | ---: |"]
     for row in rows[:MAX_RULES]:
-        label = SEVERITY_LABEL.get(row["severity"], row["severity"])
+        label = levels_label(row)
         out.append(f"| `{row['rule']}` | {cell(row['title'])} | {label} | {row['missing']} | {row['share']:.0%} |")
     if len(rows) > MAX_RULES:
         out.append(f"\n…另有 {len(rows) - MAX_RULES} 条规则未列出")
@@ -107,4 +109,5 @@ def render(run: Run) -> str:
             lines += [f"…另有 {len(failing) - MAX_REPORTS} 份未通过的报告未展开", ""]
     lines += _rule_table(s)
     lines.append(f"<sub>fazhi-audit {cell(run.version)}</sub>")
+    lines.append(MARKDOWN_LINE)  # invisible once rendered; lets discovery skip this file
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ Excel's quote prefix so editing the cell keeps it text.
 from __future__ import annotations
 
 import io
+import math
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from fazhi_audit.base.own_output import MARKER, TOOL_NAME
 from fazhi_audit.model.location import location_text
 from fazhi_audit.model.result import Finding, ReportResult
 from fazhi_audit.render.formatters._common import (
@@ -64,12 +66,16 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 HEADER_FONT = Font(bold=True)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60  # characters; longer text wraps
+LINE_HEIGHT = 15  # points per wrapped line of 11-point text
+REASONS_WIDTH = 44  # 不通过原因: wrapped, so the summary sheet prints one page wide and stays legible
 MIN_WIDTH = 6
 
 
 def render(run: Run) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
+    wb.properties.creator = TOOL_NAME
+    wb.properties.keywords = MARKER  # discovery skips this workbook (base/own_output.py)
     _summary(wb.create_sheet(SHEETS[0]), run)
     _matrix(wb.create_sheet(SHEETS[1]), run)
     _problems(wb.create_sheet(SHEETS[2]), run)
@@ -117,6 +123,19 @@ def _finish(ws: Worksheet, freeze: str = "A2", wrap: set[int] = frozenset()) -> 
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def fit_row_heights(ws: Worksheet, wrap: set[int]) -> None:
+    """Tall enough for every wrapped line: spreadsheet programs do not grow rows of a generated file by themselves."""
+    for row in ws.iter_rows(min_row=2):
+        lines = 1
+        for cell in row:
+            if cell.column in wrap and cell.value is not None:
+                width = ws.column_dimensions[get_column_letter(cell.column)].width or MAX_WIDTH
+                per_line = max(1, int(width) - 1)
+                lines = max(lines, sum(max(1, math.ceil(text_width(part) / per_line)) for part in str(cell.value).split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
+
+
 def text_width(value) -> int:
     """Display width of the widest line: East Asian wide characters count 2."""
     if value is None:
@@ -139,7 +158,7 @@ def _summary(ws: Worksheet, run: Run) -> None:
     header = SUMMARY_HEADER + ([BASELINE_COLUMN] if run.baseline_compared else [])
     _header(ws, header)
     row = 1
-    for r in run.readable:
+    for r in worst_first(run.readable):
         row += 1
         counts = _counts(r)
         values = [
@@ -159,7 +178,27 @@ def _summary(ws: Worksheet, run: Run) -> None:
         for col, value in enumerate(values, 1):
             put(ws, row, col, value)
         ws.cell(row=row, column=6).fill = FILLS["pass" if r.passed else "fail"]
-    _finish(ws, wrap={7})
+    _finish(ws, wrap={1, 7})
+    for col, width in ((1, 30), (7, REASONS_WIDTH)):  # long paths and reasons wrap in place of widening the page
+        ws.column_dimensions[get_column_letter(col)].width = min(ws.column_dimensions[get_column_letter(col)].width, width)
+    fit_row_heights(ws, {1, 7})
+    _print_one_page_wide(ws)
+
+
+def worst_first(results: list[ReportResult]) -> list[ReportResult]:
+    """Failing reports first, lowest score first: the order a reviewer works through them."""
+    return sorted(results, key=lambda r: (r.passed, r.score, r.path))
+
+
+def _print_one_page_wide(ws: Worksheet) -> None:
+    """Landscape A4, scaled to the page width, header row repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
 
 
 def _matrix(ws: Worksheet, run: Run) -> None:
@@ -228,6 +267,8 @@ def _problems(ws: Worksheet, run: Run) -> None:
             if f.severity in SEVERITY_FILLS:
                 ws.cell(row=row, column=4).fill = SEVERITY_FILLS[f.severity]
     _finish(ws, wrap={5, 6, 8, 9})
+    fit_row_heights(ws, {5, 6, 8, 9})
+    _print_one_page_wide(ws)
 
 
 def _evidence(f: Finding, r: ReportResult) -> str:

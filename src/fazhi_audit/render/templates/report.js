@@ -1,5 +1,15 @@
 (function () {
   "use strict";
+  // Shown inside the web page's result frame: the frame takes the report's full height (the page tells it
+  // by message), so the report is never trapped in a box with a scrollbar of its own.
+  var framed = window.parent !== window;
+  if (framed) {
+    document.documentElement.classList.add("framed");
+    var tell = function () { parent.postMessage({ fazhiAuditHeight: Math.ceil(document.documentElement.scrollHeight) }, "*"); };
+    window.addEventListener("load", tell);
+    if (window.ResizeObserver) new ResizeObserver(tell).observe(document.body);
+    tell();
+  }
   // Sort the ranking table by the clicked column (numbers by data-v, text by Chinese collation).
   document.querySelectorAll("table[data-sortable]").forEach(function (table) {
     var heads = table.querySelectorAll("th");
@@ -29,6 +39,7 @@
     var el = hash && hash.length > 1 ? document.getElementById(decodeURIComponent(hash.slice(1))) : null;
     if (!el || el.tagName !== "P") return;
     el.scrollIntoView({ block: "center" });
+    if (framed) parent.postMessage({ fazhiAuditScroll: Math.round(el.getBoundingClientRect().top + window.scrollY) }, "*");
     el.classList.remove("hit");
     void el.offsetWidth;
     el.classList.add("hit");

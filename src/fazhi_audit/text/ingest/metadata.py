@@ -15,6 +15,7 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 _HEADING_START = re.compile(rf"^([{CN_NUMERAL_CHARS}]+[、.]|\([{CN_NUMERAL_CHARS}]+\)|第[{CN_NUMERAL_CHARS}]+部分)")
 _ADDRESSEE = re.compile(r"[:：]\s*$")
 _MAX_TITLE_SCAN = 6  # titles sit in the first lines after the wrapper
+_WRAPPED_TAIL = 12  # characters: the end of a title that wrapped onto a line of its own
 
 # The signing date (落款日期) closes a report: 2024年2月26日 or 二〇二四年二月二十六日,
 # alone on a line or after the body's name on the same line.
@@ -38,11 +39,24 @@ def _is_title_line(text: str) -> bool:
     return bool(_TITLE_CORE.search(text)) and len(text) <= 60 and not text.endswith("。")
 
 
+def _wrapped_tail(text: str, lines: list[Line], i: int) -> str | None:
+    """The short next line that ends a title wrapped over two lines (a PDF saved from Word: …年度报 / 告)."""
+    if i + 1 >= len(lines) or _TITLE_END.search(text) or "报告" in text:
+        return None
+    tail = lines[i + 1].text
+    if len(tail) > _WRAPPED_TAIL or _HEADING_START.match(tail) or re.search(r"[,。;:!?]", tail):
+        return None
+    return tail if _TITLE_END.search(text + tail) else None
+
+
 def find_title(lines: list[Line]) -> tuple[str | None, list[int]]:
     for i, line in enumerate(lines[:_MAX_TITLE_SCAN]):
         text = line.text
         if _HEADING_START.match(text):
             break
+        tail = _wrapped_tail(text, lines, i) if _is_title_line(text) else None
+        if tail is not None:
+            return text + tail, [i, i + 1]
         if _is_title_line(text) and (_TITLE_END.search(text) or "报告" in text):
             # A title may be split: "城口县左岚乡人民政府" / "2024年法治政府建设情况报告".
             if i > 0:

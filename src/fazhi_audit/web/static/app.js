@@ -77,6 +77,21 @@
     });
   }
 
+  // Result page: the report frame grows to the report's height, and a problem link scrolls this page.
+  var frame = document.getElementById("report");
+  if (frame) {
+    window.addEventListener("message", function (e) {
+      if (e.source !== frame.contentWindow || !e.data || typeof e.data !== "object") return;
+      if (typeof e.data.fazhiAuditHeight === "number") {
+        frame.style.height = Math.max(200, Math.min(e.data.fazhiAuditHeight, 1000000)) + "px";
+        frame.classList.add("fitted");
+      } else if (typeof e.data.fazhiAuditScroll === "number") {
+        var top = frame.getBoundingClientRect().top + window.scrollY + e.data.fazhiAuditScroll;
+        window.scrollTo({ top: Math.max(0, top - window.innerHeight / 2), behavior: "smooth" });
+      }
+    });
+  }
+
   // Progress page: poll until the audit is done, then show the result.
   var box = document.getElementById("progress-box");
   if (box) {
