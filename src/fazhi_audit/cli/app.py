@@ -130,13 +130,13 @@ def annotate(
     trust_config: bool = TrustOpt,
 ) -> None:
     """检查一份报告，在 Word 文件中每个问题处加批注（审查意见）；原文件不改动。"""
-    from fazhi_audit.annotate.batch import RulesetsByPath
+    from fazhi_audit.annotate.batch import RulesetsByPath, free_target
     from fazhi_audit.annotate.writer import default_target
     from fazhi_audit.engine.run import run
 
     if path == "-" or Path(path).is_dir():
         raise UsageError(f"annotate 只处理一份报告文件（{path} 不是文件）：批量请用 fazhi-audit check 目录 --annotate 输出目录")
-    target = output or default_target(Path(path))
+    target = output or free_target(default_target(Path(path)))  # never over a file this run did not write
     if target.suffix.lower() != ".docx":
         raise UsageError(f"输出文件 {target} 须以 .docx 结尾")
     flags = _flags(profile, select, ignore, rules, fail_under, None, None, trust_config=trust_config)

@@ -60,11 +60,15 @@ def run(
 
     # Load and validate every rule set before any work, so a bad rule or
     # config file fails fast with exit 2.
-    last_year = LastYear(resolver.resolve(files[0]).values.get("previous") if files else None, files)
+    anchor = next((f for f in files if f not in inputs.refused), paths[0])  # a refused path may not even resolve
+    last_year = LastYear(resolver.resolve(anchor).values.get("previous") if files else None, files)
     rulesets: dict = {}
     checked: set = set()
     jobs = []
+    refused = [ReportResult(path=f, error=inputs.refused[f]) for f in files if f in inputs.refused]
     for f in files:
+        if f in inputs.refused:  # a dangling link, a folder nested too deep: an error row, never opened
+            continue
         resolved = resolver.resolve(f)
         key = resolved.rules_key
         if key not in rulesets:
@@ -81,7 +85,7 @@ def run(
         jobs.append(Job(f, settings, key))
     notes.extend(getattr(resolver, "notes", []))
 
-    run_wide = resolver.resolve(files[0] if files else paths[0])
+    run_wide = resolver.resolve(anchor)
     workers = run_wide["jobs"] or default_jobs()
     baseline = None
     if with_baseline and run_wide["baseline"]:
@@ -95,12 +99,16 @@ def run(
         nonlocal done
         done += 1
         if on_progress:
-            on_progress(done, len(jobs), result)
+            on_progress(done, len(jobs) + len(refused), result)
 
     # Reports in the order of their paths, whatever order they were given or finished in.
     jobs.sort(key=lambda job: Path(job.path).parts)
     timeout = run_wide["timeout"]  # --timeout, else the config's timeout (default 60 s)
     results = audit_all(jobs, rulesets, workers, on_result=advance, timeout=timeout)
+    if refused:
+        for row in refused:
+            advance(row)
+        results = sorted(results + refused, key=lambda r: Path(r.path).parts)
     rules = list({r.id: r for rs in rulesets.values() for r in rs.rules}.values()) or load_rules().rules
 
     from fazhi_audit.text.nlp import FALLBACK_MARK
