@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from fazhi_audit.base import interrupt
 from fazhi_audit.base.errors import UsageError
 
 
@@ -50,6 +51,7 @@ def write_atomic(path: Path, fill: Callable[[IO], None], *, binary: bool = False
                 fill(fh)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         check_target(path)  # it may have been swapped for a link or a device while we wrote
+        interrupt.check()  # a signal swallowed while the file was closed: the copy may be short
         os.replace(tmp, path)
     except OSError as exc:
         _discard(tmp)

@@ -407,6 +407,11 @@ def main() -> None:
         code = interrupt.exit_code(signum)
     except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
         code = _click_exit(exc)
+    signum = interrupt.pending()
+    if signum is not None and code != interrupt.exit_code(signum):
+        # its exception was dropped (raised in a finalizer or while a file closed): the run still stops so
+        print(interrupt.message(signum), file=sys.stderr)
+        code = interrupt.exit_code(signum)
     sys.exit(int(code or 0))
 
 
