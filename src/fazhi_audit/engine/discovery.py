@@ -128,7 +128,7 @@ class _Finder:
             return
         if stat.S_ISDIR(mode):
             if pending is not None:
-                pending.append((p, depth + 1))
+                pending.append((p, depth + 1, None))
         elif not stat.S_ISREG(mode):
             self.skip(self.skipped.special, p)
         elif pending is None or Path(p).suffix.lower() in SUPPORTED_SUFFIXES | UNSUPPORTED_SUFFIXES:
@@ -138,43 +138,51 @@ class _Finder:
             self.out.skipped += 1
 
     def folder(self, root: str) -> None:
-        # Path() drops "./" and trailing slashes, so "." yields "a.txt", not "./a.txt"
-        real_root = os.path.realpath(root)
-        pending = [(str(Path(root)), 0)]
-        while pending:  # a stack, not recursion: 1,000 nested folders are one error row, not a crash
-            folder, depth = pending.pop()
-            if depth > MAX_DEPTH:
-                self.refuse(folder, TOO_DEEP_MESSAGE)
-                continue
-            children: list = []
-            self._list(folder, depth, real_root, children)
-            pending.extend(reversed(children))  # depth first, in name order
+        """Walk `root` depth first in name order, with a stack instead of recursion.
 
-    def _list(self, folder: str, depth: int, real_root: str, children: list) -> None:
+        Items are (path, depth, entry): entry None is a folder to list; else
+        the os.DirEntry of `path`, judged when it is popped, so the order is
+        the recursive walk's: each sub-folder's files come where it stands.
+        """
+        real_root = os.path.realpath(root)
+        # Path() drops "./" and trailing slashes, so "." yields "a.txt", not "./a.txt"
+        pending: list = [(str(Path(root)), 0, None)]
+        while pending:
+            path, depth, entry = pending.pop()
+            if entry is not None:
+                self._judge(path, entry, depth, real_root, pending)
+            elif depth > MAX_DEPTH:
+                self.refuse(path, TOO_DEEP_MESSAGE)  # 1,000 nested folders: one error row, not a crash
+            else:
+                listed = self._list(path)
+                pending.extend((name, depth, item) for name, item in reversed(listed))
+
+    def _list(self, folder: str) -> list:
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             if exc.errno == errno.ENAMETOOLONG:
                 self.refuse(folder, TOO_LONG_MESSAGE)
-                return
+                return []
             # Reported as an input that cannot be read, like an unreadable file.
             self.out.unreadable_dirs.append(folder)
             self.add(folder)
+            return []
+        return [(entry.name if folder == "." else entry.path, entry) for entry in entries]
+
+    def _judge(self, path: str, entry, depth: int, real_root: str, pending: list) -> None:
+        if is_lock_file(entry.name):
+            self.skipped.locks.append(path)
             return
-        for entry in entries:
-            path = entry.name if folder == "." else entry.path
-            if is_lock_file(entry.name):
-                self.skipped.locks.append(path)
-                continue
-            if entry.name.startswith("."):
-                continue  # hidden files and folders (.git, .DS_Store)
-            if entry.is_symlink():
-                if not self.link(path, real_root):
-                    continue
-                if os.path.isdir(path):
-                    continue  # its files are reached under their own names
-            self.entry(path, depth, children)
+        if entry.name.startswith("."):
+            return  # hidden files and folders (.git, .DS_Store)
+        if entry.is_symlink():
+            if not self.link(path, real_root):
+                return
+            if os.path.isdir(path):
+                return  # its files are reached under their own names
+        self.entry(path, depth, pending)
 
 
 def _glob_root(pattern: str) -> str:
