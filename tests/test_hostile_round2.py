@@ -744,3 +744,65 @@ def test_a_huge_max_bytes_through_the_cli(tmp_path):
     code, out, err = cli(tmp_path, "check", "r.txt", "--max-bytes", "40GB", "--format", "json")
     assert code in (0, 1), err
     assert json.loads(out)["reports"][0].get("error") is None
+
+
+# ---------------------------------------------------------------- the README states every limit with its default
+
+
+def _limits_section() -> str:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = text.index("### 上限（不可信的文件）")
+    return text[start : text.index("\n## ", start)]
+
+
+def _row(section: str, label: str) -> str:
+    return next(line for line in section.splitlines() if line.startswith(f"| {label} |"))
+
+
+def test_readme_states_every_reader_limit_with_its_default():
+    from fazhi_audit.base.limits import DEFAULT_TIMEOUT, WORKER_MEMORY_CEILING
+    from fazhi_audit.rules.regex_safety import MAX_BRANCHES, MAX_COUNT, MAX_LENGTH
+
+    section, limits = _limits_section(), Limits()
+    rows = {  # every field of Limits, and the other limits of a run
+        "max_bytes": ("文件大小", f"{limits.max_bytes // MB} MB"),
+        "docx_entries": (".docx 压缩包中的文件数", f"{limits.docx_entries:,}"),
+        "docx_unpacked": (".docx 解压后的总大小", f"{limits.docx_unpacked // MB} MB"),
+        "docx_ratio": (".docx 中单个大文件（> 1 MB）的压缩比", f"{limits.docx_ratio}:1"),
+        "docx_elements": (".docx 中的 XML 元素", f"÷ {limits.max_bytes // limits.docx_elements}"),
+        "docx_paragraphs": (".docx 中的段落", f"÷ {limits.max_bytes // limits.docx_paragraphs}"),
+        "max_chars": ("提取出的文字", "一半"),
+        "pdf_pages": ("PDF 页数", "÷ 10 KB"),
+    }
+    from dataclasses import fields
+
+    assert {f.name for f in fields(Limits)} == set(rows)  # a new limit needs a row
+    for label, default in rows.values():
+        assert default in _row(section, label), label
+    assert f"{DEFAULT_TIMEOUT:g} 秒" in _row(section, "每份报告的检查时间")
+    assert f"{MAX_DEPTH} 层" in _row(section, "文件夹层级")
+    assert f"{WORKER_MEMORY_CEILING // 1024 // MB} GB" in _row(section, "检查进程的内存")
+    regex = _row(section, "规则中的正则表达式")
+    assert f"{MAX_LENGTH} 个字符" in regex and f"{MAX_COUNT:,}" in regex and f"{MAX_BRANCHES:,}" in regex
+
+
+def test_readme_states_every_web_limit_with_its_default():
+    from fazhi_audit.web import ServeSettings
+
+    section, s = _limits_section(), ServeSettings(workers=2)
+    web = section[section.index("网页版（`fazhi-audit serve`）另有以下上限") :]
+    expected = {
+        "max_active": f"默认 {s.active_limit}",
+        "small_upload_mb": f"{s.small_upload_mb:g} MB",
+        "request_seconds": f"{s.request_seconds:g} 秒",
+        "body_idle_seconds": f"{s.body_idle_seconds:g} 秒",
+        "header_seconds": f"{s.header_seconds:g} 秒",
+        "max_connections": f"{s.max_connections}",
+        "worker_memory_mb": "1 GB",
+    }
+    for field, default in expected.items():
+        line = next(line for line in web.splitlines() if f"`{field}`" in line)
+        assert default in line, field
+    assert f"{s.max_file_mb:g} MB" in _row(web, "单个上传文件") and f"{s.max_files}" in _row(web, "一次上传的文件数")
+    assert f"{s.max_total_mb:g} MB" in _row(web, "一次上传的总大小") and f"{s.store_mb:g} MB" in _row(web, "结果占用的内存")
+    assert s.worker_memory_mb == 1024
