@@ -136,8 +136,14 @@ class Web:
         size = await asyncio.to_thread(_folder_bytes, folder, names)
         if size <= self.settings.small_upload_bytes:
             return await self.pool.call(audit_folder, job_id, str(folder), names, flags, timeout=timeout)
-        async with self.large:
+        try:  # waiting for a large-upload worker counts against the request's time too
+            await asyncio.wait_for(self.large.acquire(), self.settings.request_seconds or None)
+        except TimeoutError:
+            raise UploadFailed(f"服务繁忙：较大的上传正在排队，{self.settings.request_seconds:g} 秒内未能开始检查，请稍后重试") from None
+        try:
             return await self.pool.call(audit_folder, job_id, str(folder), names, flags, timeout=timeout)
+        finally:
+            self.large.release()
 
     async def audit_entry(self, entry: Entry, folder: Path, names: list[str]) -> None:
         try:
