@@ -19,6 +19,7 @@ import os
 import re
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -341,8 +342,11 @@ def test_output_never_replaces_what_is_not_a_regular_file(kind, tmp_path):
     elif kind == "symlink":
         (tmp_path / "elsewhere.json").write_text("kept", encoding="utf-8")
         target.symlink_to(tmp_path / "elsewhere.json")
-    elif kind == "device":
-        target = Path("/dev/null")
+    elif kind == "device":  # a node of our own (as /dev/null, 1:3): the machine's /dev is shared with other runs
+        try:
+            os.mknod(target, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        except PermissionError:
+            target = Path("/dev/null")
     else:
         target.mkdir()
     before = os.lstat(target)
@@ -806,3 +810,14 @@ def test_readme_states_every_web_limit_with_its_default():
     assert f"{s.max_file_mb:g} MB" in _row(web, "单个上传文件") and f"{s.max_files}" in _row(web, "一次上传的文件数")
     assert f"{s.max_total_mb:g} MB" in _row(web, "一次上传的总大小") and f"{s.store_mb:g} MB" in _row(web, "结果占用的内存")
     assert s.worker_memory_mb == 1024
+
+
+def test_rules_left_unchecked_are_reported_with_a_count():
+    """A sheet padded past the work budget cannot hide text silently: the report says how many rules were not checked."""
+    padding = "".join(f".article-content p:nth-child({i + 20}) span{{display:none}}" for i in range(10_000))
+    raw = read_bytes(_html(padding + ".article-content span{display:none}", f"<span>{PAD}</span>"), ".html", Limits())
+    note = next(n for n in raw.notes if "未能核对" in n)
+    count = int(re.search(r"(\d+) 条", note).group(1))
+    assert 0 < count <= 10_001 and "\n" not in note
+    plain = read_bytes(_html(".article-content span{display:none}", f"<span>{PAD}</span>"), ".html", Limits())
+    assert not any("未能核对" in n for n in plain.notes) and "公众参与" not in plain.text

@@ -22,6 +22,7 @@ from collections.abc import Callable
 _MAX_SELECTORS = 50_000
 # candidate tests for all selectors together: a fixed part and so many per element of the page
 _BUDGET_BASE, _BUDGET_PER_ELEMENT = 100_000, 20
+_COMPILE_COST = 20  # compiling a selector costs about as much as testing 20 elements
 _IDENT = r"-?[A-Za-z_\u00a0-\uffff][\w\u00a0-\uffff-]*"
 _PSEUDO_ELEMENT = re.compile(r"::|:(?:before|after|first-line|first-letter)\b", re.I)
 
@@ -42,6 +43,9 @@ class Cascade:
         budget = _BUDGET_BASE + _BUDGET_PER_ELEMENT * len(index.all)
         ordered = sorted(enumerate(rules), key=lambda item: not may_hide(item[1][1]))
         for position, (order, (selector, declarations)) in enumerate(ordered):
+            if index.impossible(selector):
+                continue  # names a class or id the page does not have: it matches nothing
+            budget -= _COMPILE_COST
             compiled, specificity = _compile(selector)
             if compiled is None:
                 if specificity is None and may_hide(declarations):
@@ -128,6 +132,15 @@ class _Index:
                 self.by_class.setdefault(name, []).append(tag)
             if isinstance(tag.get("id"), str):
                 self.by_id.setdefault(tag["id"], []).append(tag)
+
+    def impossible(self, selector: str) -> bool:
+        """Whether the selector requires a class or id (outside :not() and other parentheses) that no element has."""
+        required = re.sub(r"\([^()]*\)|\[[^\]]*\]|\"[^\"]*\"|'[^']*'", "", selector)
+        if "(" in required:
+            return False  # nested parentheses: no quick answer
+        return any(name not in self.by_class for name in re.findall(r"\.(" + _IDENT + ")", required)) or any(
+            name not in self.by_id for name in re.findall(r"#(" + _IDENT + ")", required)
+        )
 
     def candidates(self, selector: str) -> list:
         compound = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", _rightmost(selector.strip()))

@@ -42,8 +42,11 @@ WHITE: RGB = (1.0, 1.0, 1.0)
 MARKER = "x-fazhi-hidden"  # stands where hidden text was, holding it in an attribute (not text)
 
 
-def drop_hidden(soup) -> None:
-    """Replace hidden elements and hidden text of soup by empty markers (see hidden_in)."""
+def drop_hidden(soup) -> int:
+    """Replace hidden elements and hidden text of soup by empty markers (see hidden_in).
+
+    Returns how many sheet rules that may hide text could not be matched
+    (a selector soupsieve refuses, or the work budget ran out)."""
     cascade = Cascade(soup, _kept, _may_hide)
     root = soup.body or soup
     replaced: list[tuple[list, str]] = []  # nodes to take out, the hidden text they held
@@ -81,6 +84,7 @@ def drop_hidden(soup) -> None:
         nodes[0].replace_with(marker)
         for node in nodes[1:]:
             node.extract()
+    return cascade.unmatched
 
 
 def hidden_in(container) -> HiddenTally:
