@@ -34,7 +34,15 @@ from conftest import SEEDS
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from test_hostile_inputs import HIDDEN_NOTE, HOLLOW, PAD, PADDED_LINE, _audit, _docx, _html
+from test_hostile_inputs import (
+    HIDDEN_NOTE,
+    HOLLOW,
+    PAD,
+    PADDED_LINE,
+    _audit,
+    _docx,
+    _html,
+)
 
 from fazhi_audit.base import interrupt
 from fazhi_audit.base.errors import InputError, UsageError
