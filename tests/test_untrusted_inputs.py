@@ -204,9 +204,10 @@ def _json(hostile):
 
 def test_hostile_folder_runs_to_the_end(hostile):
     root, code, out, err = hostile
-    assert code in (0, 1), err  # nothing unreadable was audited, nothing stopped the run
-    reports = {r["path"] for r in _json(hostile)["reports"]}
-    assert reports == {"inbox/good.txt", "inbox/link-in.txt", "inbox/sub/also-good.txt", "inbox/\ufffd\ufffd\ufffd\ufffd.txt"}
+    assert code == 3, err  # the dangling link is an error row (issue 23); nothing stopped the run
+    reports = {r["path"]: r for r in _json(hostile)["reports"]}
+    assert set(reports) == {"inbox/dangling.txt", "inbox/good.txt", "inbox/link-in.txt", "inbox/sub/also-good.txt", "inbox/\ufffd\ufffd\ufffd\ufffd.txt"}
+    assert [path for path, r in reports.items() if r.get("error")] == ["inbox/dangling.txt"]
 
 
 def test_lock_and_temp_files_are_skipped_with_a_note(hostile):
@@ -219,7 +220,7 @@ def test_lock_and_temp_files_are_skipped_with_a_note(hostile):
 def test_fifos_are_never_opened(hostile):
     err = hostile[3]
     line = next(line for line in err.splitlines() if "不是普通文件" in line)
-    assert "x.txt" in line and "explicit.txt" in line and "dangling.txt" in line
+    assert "x.txt" in line and "explicit.txt" in line and "dangling.txt" not in line  # a dangling link is an error row
 
 
 def test_links_out_of_the_folder_are_not_followed(hostile):

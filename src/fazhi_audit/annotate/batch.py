@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,16 +43,25 @@ def annotate_run(
             yield annotate_path(Path(result.path), result, target_for(result), author, rules=ruleset.rules, vocab=ruleset.vocab)
 
 
+def free_target(target: Path, used: set[str] = frozenset()) -> Path:
+    """`target`, or <stem>-2.docx, -3 … : the first name neither on disk nor in `used`.
+
+    A file already there was not written by this run -- it may be another
+    office's report -- so it is never replaced.
+    """
+    stem, n, chosen = target.stem, 1, target
+    while chosen.name in used or os.path.lexists(chosen):
+        n += 1
+        chosen = target.with_name(f"{stem}-{n}.docx")
+    return chosen
+
+
 def folder_targets(folder: Path) -> Callable[[ReportResult], Path]:
-    """DIR/<stem>-审查意见.docx per report; a stem seen before gets -2, -3 … so no file overwrites another."""
+    """DIR/<stem>-审查意见.docx per report; a name taken (on disk or earlier in the run) gets -2, -3 …"""
     used: set[str] = set()
 
     def target_for(result: ReportResult) -> Path:
-        target = default_target(Path(result.path), folder)
-        stem, n = target.stem, 1
-        while target.name in used:
-            n += 1
-            target = target.with_name(f"{stem}-{n}.docx")
+        target = free_target(default_target(Path(result.path), folder), used)
         used.add(target.name)
         return target
 

@@ -32,10 +32,21 @@ class Limits:
     docx_ratio: int = 200  # uncompressed/compressed of one large entry; deflate tops out near 1,000
     max_chars: int = DEFAULT_MAX_BYTES // 2  # extracted text (a GB18030 report has 2 bytes a character)
     pdf_pages: int = DEFAULT_MAX_BYTES // 10_000  # about 2,000; a text page is a few KB
+    # Counted while the package's XML is streamed, before python-docx builds a tree
+    # (about 220 bytes of memory per element): a 300-page report has ~200,000 elements.
+    docx_elements: int = DEFAULT_MAX_BYTES // 20  # about 1,000,000 XML elements in all parts
+    docx_paragraphs: int = DEFAULT_MAX_BYTES // 200  # about 100,000 w:p (a 300-page report has ~10,000)
 
     @classmethod
     def scaled(cls, max_bytes: int) -> "Limits":
-        return cls(max_bytes=max_bytes, docx_unpacked=10 * max_bytes, max_chars=max_bytes // 2, pdf_pages=max(1, max_bytes // 10_000))
+        return cls(
+            max_bytes=max_bytes,
+            docx_unpacked=10 * max_bytes,
+            max_chars=max_bytes // 2,
+            pdf_pages=max(1, max_bytes // 10_000),
+            docx_elements=max(1, max_bytes // 20),
+            docx_paragraphs=max(1, max_bytes // 200),
+        )
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.I)
@@ -63,6 +74,10 @@ def format_size(size: int) -> str:
         if size >= scale:
             return f"{size / scale:.1f}".rstrip("0").rstrip(".") + f" {unit}"
     return f"{size} 字节"
+
+# A worker process whose resident memory passed this after a job is replaced
+# (engine/retire.py); a warm worker with the model holds about 400 MB.
+WORKER_MEMORY_CEILING = 1024 * MB
 
 # Seconds one report may take (--timeout, config `timeout`); 0 means no limit.
 DEFAULT_TIMEOUT = 60.0

@@ -74,10 +74,10 @@ def check(
             keep_documents=annotate is not None, on_progress=progress, outputs=tuple(p for _, p in outputs if p is not None),
         )
         outcome = run(options)
-    machine_stdout = any(f != TEXT_FORMAT and p is None for f, p in outputs)  # keep JSON/SARIF on stdout clean
+    machine_stdout = any(f != TEXT_FORMAT and _to_stdout(p) for f, p in outputs)  # keep JSON/SARIF on stdout clean
     for out_fmt, path in outputs:
         write_output(outcome, out_fmt, path, verbose, quiet=quiet, summary_only=summary_only)
-        if path is not None:
+        if not _to_stdout(path):
             print(written_output_line(outcome, out_fmt, path), file=sys.stderr if machine_stdout else sys.stdout)
     if statistics:
         from fazhi_audit.render.statistics import render_statistics
@@ -138,12 +138,13 @@ def annotate(
     shared: Shared = None,
 ) -> None:
     """检查一份报告，在 Word 文件中每个问题处加批注（审查意见）；原文件不改动。"""
+    from fazhi_audit.annotate.batch import free_target
     from fazhi_audit.annotate.writer import default_target
     from fazhi_audit.engine.run import run
 
     if path == "-" or Path(path).is_dir():
         raise UsageError(f"annotate 只处理一份报告文件（{path} 不是文件）：批量请用 fazhi-audit check 目录 --annotate 输出目录")
-    target = output or default_target(Path(path))
+    target = output or free_target(default_target(Path(path)))  # never over a file this run did not write
     if target.suffix.lower() != ".docx":
         raise UsageError(f"输出文件 {target} 须以 .docx 结尾")
     outcome = run(shared.options([path], outputs=(target,), keep_documents=True, previous=previous))
@@ -171,6 +172,10 @@ def _outputs(fmt: Optional[str], values: list[str]) -> list[tuple[str, Optional[
     from fazhi_audit.render.output import plan_outputs
 
     return plan_outputs(fmt, values, github_actions=os.environ.get("GITHUB_ACTIONS") == "true")
+
+
+def _to_stdout(path: Optional[Path]) -> bool:
+    return path is None or str(path) == "-"
 
 
 def _print_notes(notes: list[str]) -> None:
@@ -426,6 +431,11 @@ def main() -> None:
         code = interrupt.exit_code(signum)
     except Exception as exc:  # noqa: BLE001 - never show a traceback to a user
         code = _click_exit(exc)
+    signum = interrupt.pending()
+    if signum is not None and code != interrupt.exit_code(signum):
+        # its exception was dropped (raised in a finalizer or while a file closed): the run still stops so
+        print(interrupt.message(signum), file=sys.stderr)
+        code = interrupt.exit_code(signum)
     sys.exit(int(code or 0))
 
 

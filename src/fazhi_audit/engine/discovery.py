@@ -6,12 +6,17 @@ the read forever), symbolic links that lead outside the folder given are not
 followed (another office's report would be audited under this name), Word/WPS
 lock and temp files and files this tool wrote (base/own_output.py) are skipped, and a sub-folder that cannot be listed is
 kept as an input so that it is reported as unreadable (exit 3) instead of
-silently dropping the reports inside it. What was skipped is summed up in
-`notes`, one Chinese line per kind.
+silently dropping the reports inside it. Links are judged the same whether
+the walk finds them or the shell's glob names them: one leading out of the
+folder given is skipped with a note, a dangling one is an error row. The walk
+is iterative and stops at MAX_DEPTH: a folder nested deeper is one error row,
+never a RecursionError. What was skipped is summed up in `notes`, one
+Chinese line per kind; inputs refused here carry their reason in `refused`.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import glob
 import os
@@ -28,6 +33,10 @@ from fazhi_audit.text.ingest.readers import SUPPORTED_SUFFIXES, UNSUPPORTED_SUFF
 # Word temp files (~WRL0001.tmp): never reports, present while a file is open.
 LOCK_PATTERNS = ("~$*", ".~lock*#", "~*.tmp")
 _LISTED = 3  # examples named in a note
+MAX_DEPTH = 64  # folder levels below a folder given; real inboxes have a handful
+DANGLING_MESSAGE = "符号链接指向的文件不存在（失效的链接）：请确认报告文件是否已被移动或删除"
+TOO_DEEP_MESSAGE = f"文件夹层级过深（超过 {MAX_DEPTH} 层）：其中的报告未检查；请把报告移到较浅的文件夹后再检查"
+TOO_LONG_MESSAGE = "路径过长（超过系统允许的长度）：未检查；请把报告移到路径较短的文件夹后再检查"
 
 
 def is_lock_file(name: str) -> bool:
@@ -40,12 +49,13 @@ class Inputs:
     skipped: int = 0  # files in folders that are not reports by extension
     notes: list[str] = field(default_factory=list)  # one Chinese line per kind of skipped entry
     unreadable_dirs: list[str] = field(default_factory=list)  # also in `files`, to be reported
+    refused: dict[str, str] = field(default_factory=dict)  # also in `files`: an error row with this reason, never opened
 
 
 @dataclass
 class _Skipped:
     locks: list[str] = field(default_factory=list)
-    special: list[str] = field(default_factory=list)  # FIFOs, devices, sockets, dangling links
+    special: list[str] = field(default_factory=list)  # FIFOs, devices, sockets
     outside: list[str] = field(default_factory=list)  # links leading out of the folder given
     own: list[str] = field(default_factory=list)  # results this tool wrote earlier (base/own_output.py)
 
@@ -54,7 +64,7 @@ class _Skipped:
         if self.locks:
             out.append(f"已跳过 {len(self.locks)} 个 Word/WPS 锁定或临时文件（{_examples(self.locks)}）")
         if self.special:
-            out.append(f"已跳过 {len(self.special)} 个不是普通文件的条目（管道、设备、套接字或失效的链接，未打开）：{_examples(self.special)}")
+            out.append(f"已跳过 {len(self.special)} 个不是普通文件的条目（管道、设备或套接字，未打开）：{_examples(self.special)}")
         if self.outside:
             out.append(f"未跟随 {len(self.outside)} 个指向所给目录之外的符号链接：{_examples(self.outside)}")
         if self.own:
@@ -95,67 +105,95 @@ class _Finder:
         if p not in kind:
             kind.append(p)
 
+    def refuse(self, p: str, reason: str) -> None:
+        self.out.refused.setdefault(p, reason)
+        self.add(p)
+
     def explicit(self, p: str, real_root: str | None = None) -> None:
-        """A file named on the command line, or matched by a glob under `real_root`."""
+        """A file named on the command line (often by the shell's glob), or matched by our glob under `real_root`."""
         if is_lock_file(os.path.basename(p)):
             self.skip(self.skipped.locks, p)
             return
-        if real_root is not None and not _inside(os.path.realpath(p), real_root):
+        if real_root is not None or os.path.islink(p):
+            root = real_root if real_root is not None else os.path.realpath(os.path.dirname(p) or ".")
+            if not self.link(p, root):
+                return
+        self.entry(p)
+
+    def link(self, p: str, real_root: str) -> bool:
+        """Whether link `p` may be followed: inside the folder given, and not dangling (an error row)."""
+        if not _inside(os.path.realpath(p), real_root):
             self.skip(self.skipped.outside, p)
-            return
+            return False
+        if not os.path.exists(p):
+            self.refuse(p, DANGLING_MESSAGE)
+            return False
+        return True
+
+    def entry(self, p: str, depth: int = 0, pending: list | None = None) -> None:
+        """Classify `p` (a link already judged): a report, a folder to walk, or a skipped entry."""
         try:
             mode = os.stat(p).st_mode
-        except OSError:
-            self.skip(self.skipped.special, p)  # a dangling link matched by a glob
+        except OSError as exc:
+            self.refuse(p, TOO_LONG_MESSAGE if exc.errno == errno.ENAMETOOLONG else f"无法读取：{exc.strerror or exc}")
             return
-        if stat.S_ISREG(mode):
-            self.report(p)
-        elif not stat.S_ISDIR(mode):
+        if stat.S_ISDIR(mode):
+            if pending is not None:
+                pending.append((p, depth + 1, None))
+        elif not stat.S_ISREG(mode):
             self.skip(self.skipped.special, p)
+        elif pending is None or Path(p).suffix.lower() in SUPPORTED_SUFFIXES | UNSUPPORTED_SUFFIXES:
+            # Unsupported office formats are reported (exit 3), not silently skipped.
+            self.report(p)
+        else:
+            self.out.skipped += 1
 
     def folder(self, root: str) -> None:
-        # Path() drops "./" and trailing slashes, so "." yields "a.txt", not "./a.txt"
-        self._walk(str(Path(root)), os.path.realpath(root))
+        """Walk `root` depth first in name order, with a stack instead of recursion.
 
-    def _walk(self, folder: str, real_root: str) -> None:
+        Items are (path, depth, entry): entry None is a folder to list; else
+        the os.DirEntry of `path`, judged when it is popped, so the order is
+        the recursive walk's: each sub-folder's files come where it stands.
+        """
+        real_root = os.path.realpath(root)
+        # Path() drops "./" and trailing slashes, so "." yields "a.txt", not "./a.txt"
+        pending: list = [(str(Path(root)), 0, None)]
+        while pending:
+            path, depth, entry = pending.pop()
+            if entry is not None:
+                self._judge(path, entry, depth, real_root, pending)
+            elif depth > MAX_DEPTH:
+                self.refuse(path, TOO_DEEP_MESSAGE)  # 1,000 nested folders: one error row, not a crash
+            else:
+                listed = self._list(path)
+                pending.extend((name, depth, item) for name, item in reversed(listed))
+
+    def _list(self, folder: str) -> list:
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:
+                self.refuse(folder, TOO_LONG_MESSAGE)
+                return []
             # Reported as an input that cannot be read, like an unreadable file.
             self.out.unreadable_dirs.append(folder)
             self.add(folder)
+            return []
+        return [(entry.name if folder == "." else entry.path, entry) for entry in entries]
+
+    def _judge(self, path: str, entry, depth: int, real_root: str, pending: list) -> None:
+        if is_lock_file(entry.name):
+            self.skipped.locks.append(path)
             return
-        for entry in entries:
-            path = entry.name if folder == "." else entry.path
-            if is_lock_file(entry.name):
-                self.skipped.locks.append(path)
-                continue
-            if entry.name.startswith("."):
-                continue  # hidden files and folders (.git, .DS_Store)
-            if entry.is_symlink():
-                if not _inside(os.path.realpath(path), real_root):
-                    self.skipped.outside.append(path)
-                    continue
-                try:
-                    if stat.S_ISDIR(os.stat(path).st_mode):
-                        continue  # its files are reached under their own names
-                except OSError:
-                    pass  # dangling: classified below
-            try:
-                mode = os.stat(path).st_mode
-            except OSError:
-                self.skipped.special.append(path)
-                continue
-            if stat.S_ISDIR(mode):
-                self._walk(path, real_root)
-            elif not stat.S_ISREG(mode):
-                self.skipped.special.append(path)
-            elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES | UNSUPPORTED_SUFFIXES:
-                # Unsupported office formats are reported (exit 3), not silently skipped.
-                self.report(path)
-            else:
-                self.out.skipped += 1
+        if entry.name.startswith("."):
+            return  # hidden files and folders (.git, .DS_Store)
+        if entry.is_symlink():
+            if not self.link(path, real_root):
+                return
+            if os.path.isdir(path):
+                return  # its files are reached under their own names
+        self.entry(path, depth, pending)
 
 
 def _glob_root(pattern: str) -> str:
@@ -172,7 +210,7 @@ def discover(paths: list[str]) -> Inputs:
             finder.add("-")
         elif os.path.isdir(raw):
             finder.folder(raw)
-        elif os.path.exists(raw):
+        elif os.path.lexists(raw):
             finder.explicit(raw)
         elif any(ch in raw for ch in "*?["):
             matches = sorted(glob.glob(raw, recursive=True))

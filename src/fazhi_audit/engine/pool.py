@@ -31,6 +31,7 @@ from fazhi_audit.base.limits import (
 )
 from fazhi_audit.base.processes import die_with_parent
 from fazhi_audit.engine.audit import Auditor
+from fazhi_audit.engine.retire import retire_if_grown
 from fazhi_audit.engine.settings import AuditSettings
 from fazhi_audit.model.result import ReportResult
 from fazhi_audit.rules.loader import RuleSet
@@ -83,7 +84,10 @@ def _init_worker(rulesets: dict[Hashable, RuleSet]) -> None:
 
 def _audit_in_worker(job: Job) -> ReportResult:
     assert _worker is not None
-    return _worker.audit(job)
+    try:
+        return _worker.audit(job)
+    finally:
+        retire_if_grown()  # a worker that grew on a huge file is replaced once its result is sent
 
 
 def safe_audit(auditor: Auditor, path: str, settings: AuditSettings | None = None) -> ReportResult:

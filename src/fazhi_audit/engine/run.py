@@ -50,11 +50,15 @@ def run(options: Options) -> Run:
 
     # Load and validate every rule set before any work, so a bad rule or
     # config file fails fast with exit 2.
-    last_year = LastYear(resolver.resolve(files[0]).values.get("previous") if files else None, files)
+    anchor = next((f for f in files if f not in inputs.refused), paths[0])  # a refused path may not even resolve
+    last_year = LastYear(resolver.resolve(anchor).values.get("previous") if files else None, files)
     rulesets: dict = {}
     checked: set = set()
     jobs = []
+    refused = [ReportResult(path=f, error=inputs.refused[f]) for f in files if f in inputs.refused]
     for f in files:
+        if f in inputs.refused:  # a dangling link, a folder nested too deep: an error row, never opened
+            continue
         resolved = resolver.resolve(f)
         key = resolved.rules_key
         if key not in rulesets:
@@ -73,7 +77,7 @@ def run(options: Options) -> Run:
         jobs.append(Job(f, settings, key))
     notes.extend(getattr(resolver, "notes", []))
 
-    run_wide = resolver.resolve(files[0] if files else paths[0])
+    run_wide = resolver.resolve(anchor)
     workers = run_wide["jobs"] or default_jobs()
     baseline = None
     if options.with_baseline and run_wide["baseline"]:
@@ -87,12 +91,17 @@ def run(options: Options) -> Run:
         nonlocal done
         done += 1
         if options.on_progress:
-            options.on_progress(done, len(jobs), result)
+            options.on_progress(done, len(jobs) + len(refused), result)
 
     # Reports in the order of their paths, whatever order they were given or finished in.
     jobs.sort(key=lambda job: Path(job.path).parts)
     timeout = run_wide["timeout"]  # --timeout, else the config's timeout (default 60 s)
     results = audit_all(jobs, rulesets, workers, on_result=advance, timeout=timeout)
+    rulesets_by_path = {result.path: rulesets[job.rules_key] for job, result in zip(jobs, results)}
+    if refused:
+        for row in refused:
+            advance(row)
+        results = sorted(results + refused, key=lambda r: Path(r.path).parts)
     rules = list({r.id: r for rs in rulesets.values() for r in rs.rules}.values()) or load_rules().rules
 
     from fazhi_audit.text.nlp import FALLBACK_MARK
@@ -113,7 +122,6 @@ def run(options: Options) -> Run:
         notes.append(summary_message(outcome))
         if stale_message(outcome):
             notes.append(stale_message(outcome))
-    rulesets_by_path = {result.path: rulesets[job.rules_key] for job, result in zip(jobs, results)}
     return Run(results, rules, baseline is not None, stale, inputs.skipped, notes, options.exit_zero, previous=last_year.pairs, rulesets=rulesets_by_path)
 
 

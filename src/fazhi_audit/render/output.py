@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING
 from rich.console import Console
 
 from fazhi_audit.base.errors import UsageError
-from fazhi_audit.base.files import write_atomic
+from fazhi_audit.base.files import check_target, write_atomic
 from fazhi_audit.base.own_output import TEXT_LINE
 
 if TYPE_CHECKING:
@@ -71,9 +71,11 @@ def formats_for_path(path: Path) -> tuple[str, ...]:
 
 
 def check_destination(fmt: str, path: Path | None) -> None:
-    """Refuse, before any work is done, to write a binary format to a terminal."""
+    """Refuse, before any work is done, to write a binary format to a terminal, or over anything but a regular file."""
     if is_binary(fmt) and _is_stdout(path) and sys.stdout.isatty():
         raise UsageError(f"{fmt} 是二进制格式，请用 -o 文件.{fmt} 写入文件")
+    if not _is_stdout(path):
+        check_target(path)
 
 
 def _is_stdout(path: Path | None) -> bool:

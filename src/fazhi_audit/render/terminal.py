@@ -15,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from fazhi_audit.base.paths import line_path
 from fazhi_audit.model.location import location_text
 from fazhi_audit.model.result import Evidence, Finding, ReportResult
 from fazhi_audit.model.severity import SEVERITY_LABEL as SEVERITY_LABELS
@@ -61,7 +62,7 @@ class TerminalRenderer:
         c = self.console
         if result.error:
             # One line per unreadable file, never wrapped: scripts grep for it.
-            c.print(Text.assemble(("✗ 无法检查 ", "bold red"), (result.path, "bold"), f"：{result.error}"), soft_wrap=True)
+            c.print(Text.assemble(("✗ 无法检查 ", "bold red"), (line_path(result.path), "bold"), f"：{result.error}"), soft_wrap=True)
             return
         self.source_format = result.source_format
         self.part_labels = result.part_labels
@@ -125,19 +126,19 @@ class TerminalRenderer:
         if unreadable and not self.quiet:  # -q has listed them already
             c.print(Text(f"无法读取的文件（{len(unreadable)} 个）", style="bold red"))
             for r in unreadable:
-                c.print(Text(f"  ✗ {r.path}：{r.error}"), soft_wrap=True)
+                c.print(Text(f"  ✗ {line_path(r.path)}：{r.error}"), soft_wrap=True)
         previous_line = previous_summary(summary)
         if previous_line:
             c.print(Text(previous_line), soft_wrap=True)
         for dup in summary.get("duplicates", []):
-            c.print(Text(f"注意：{dup['body']} {dup['year']} 年度的报告出现 {len(dup['paths'])} 次：{'、'.join(dup['paths'])}", style="yellow"), soft_wrap=True)
+            c.print(Text(f"注意：{dup['body']} {dup['year']} 年度的报告出现 {len(dup['paths'])} 次：{'、'.join(map(line_path, dup['paths']))}", style="yellow"), soft_wrap=True)
         if self.quiet:
             return  # -q: the failing reports are listed above; the tables are for --summary-only and full reports
         ranking = Table(box=None if self.plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for col in ("得分", "结论", "单位", "文件"):
             ranking.add_column(col, overflow="fold")
         for row in summary["ranking"]:
-            ranking.add_row(str(row["score"]), "通过" if row["passed"] else "不通过", row.get("body") or "", row["path"])
+            ranking.add_row(str(row["score"]), "通过" if row["passed"] else "不通过", row.get("body") or "", line_path(row["path"]))
         c.print(ranking)
         missed = Table(title="最常缺失的要求", title_justify="left", box=None if self.plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for col in ("规则", "级别", "缺失份数", "占比"):
@@ -153,7 +154,7 @@ class TerminalRenderer:
         else:
             verdict = Text("✗ 不通过" + (f"（{'；'.join(r.reasons)}）" if r.reasons else ""), style="bold red")
         lines = Text()
-        lines.append(f"文件  {r.path}\n")
+        lines.append(f"文件  {line_path(r.path)}\n")
         lines.append(f"单位  {r.body or '（未识别）'}    年度  {r.year or '（未识别）'}    发布  {r.published or '（未显示）'}\n")
         lines.append(f"得分  {r.score}/100    结论  ")
         lines.append(verdict)

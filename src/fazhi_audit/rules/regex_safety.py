@@ -1,11 +1,20 @@
-"""Reject rule-file regular expressions that can backtrack exponentially.
+"""Rule-file regular expressions run in time linear in the text, or are refused at load.
 
 Rule files may be written by another office, and the reports they are run
-against by anyone, so a pattern such as `(a+)+` must not be able to hang a
-run on a crafted line. We check patterns when rules are loaded rather than
-bounding each match with a timeout: the standard `re` engine has no timeout,
-a load-time error names the file and line where the fix belongs, and a
-rejected pattern costs nothing at match time.
+against by anyone, so a pattern such as `(a+)+`, `\\d*\\d*\\d*x` or
+`.*.*.*=` must not be able to hang a run on a crafted line. A checker of
+backtracking shapes is never complete, so `safe_compile` runs every pattern
+that RE2 (google-re2, an automaton: linear time by construction) can compile
+on RE2. What RE2 cannot run -- lookarounds such as `负责(?!人)` and
+back-references -- stays on Python's `re`, but only when its backtracking is
+bounded by the pattern itself (`backtrack_reason`): every repetition has an
+upper bound and the number of ways the pattern can split a text at one
+position is at most MAX_BRANCHES, so a search costs at most that many steps
+per character. Everything else is refused when the rules are loaded, with
+the file and line where the fix belongs.
+
+`unsafe_reason`, the earlier shape checker described below, still vets the
+patterns that fall back to `re`.
 
 The check inspects the parsed pattern (`re._parser`, the parser `re` itself
 uses) for the shapes behind catastrophic backtracking (star height > 1
@@ -41,6 +50,7 @@ except ImportError:  # pragma: no cover - older layout
     import sre_parse as _p  # type: ignore[no-redef]
 
 MAX_LENGTH = 500  # the longest bundled pattern is under 40 characters
+MAX_BRANCHES = 100_000  # ways a pattern on `re` may try at one position (bundled lookaround patterns: under 2,000)
 MAX_COUNT = 1000  # explicit {m,n} bounds
 
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT}
@@ -282,17 +292,190 @@ def unsafe_reason(pattern: str) -> str | None:
     return None
 
 
-def safe_compile(pattern: str, flags: int = 0) -> re.Pattern:
-    """re.compile, refusing patterns that can backtrack exponentially.
+def safe_compile(pattern: str, flags: int = 0):
+    """A compiled pattern that cannot backtrack without bound: RE2's, else a bounded `re` one.
 
-    Raises re.error either way, so callers keep one error path."""
+    Both have the `re.Pattern` methods the rule types use (search, match,
+    finditer, sub, .pattern) and pickle, so rule sets still travel to worker
+    processes. Raises re.error for a refused pattern, so callers keep one error path."""
     if len(pattern) > MAX_LENGTH:  # before compiling: the parser itself recurses
         raise re.error(f"正则表达式过长（{len(pattern)} 个字符，上限 {MAX_LENGTH}）")
     try:
-        compiled = re.compile(pattern, flags)
+        compiled = re.compile(pattern, flags)  # Python's syntax decides what a rule file may write
+        parsed = _p.parse(pattern, flags)
     except RecursionError:
         raise re.error("正则表达式嵌套过深") from None
-    reason = unsafe_reason(pattern)
+    linear = _re2_compile(pattern, flags, parsed)
+    if linear is not None:
+        return linear
+    reason = unsafe_reason(pattern) or backtrack_reason(parsed)
     if reason:
-        raise re.error(reason)
+        raise re.error(f"RE2 无法执行它（含前后查找或反向引用），而在 Python 的正则引擎上{reason}")
     return compiled
+
+
+# ---------------------------------------------------------------- RE2
+
+# Python's \w and \d are Unicode; RE2's are ASCII. Reports are NFKC-folded
+# (full-width digits and spaces become ASCII), so \d and \s agree; \w is
+# spelled out so that Chinese characters stay word characters.
+_WORD = r"\p{L}\p{N}_"
+
+
+def _re2_compile(pattern: str, flags: int, parsed):
+    """The RE2 form of `pattern`, or None when RE2 cannot run it with `re`'s meaning."""
+    if flags & ~(re.IGNORECASE | re.UNICODE) or _uses(parsed, {_c.AT_BOUNDARY, _c.AT_NON_BOUNDARY}):
+        return None  # multiline/verbose flags, \b: meanings that differ between the engines
+    translated = _translate_classes(pattern)
+    if translated is None:
+        return None
+    try:
+        import re2
+    except ImportError:  # pragma: no cover - a dependency; without it everything takes the bounded path
+        return None
+    options = re2.Options()
+    options.log_errors = False  # a refused pattern is our one-line message, not a log on stderr
+    options.case_sensitive = not flags & re.IGNORECASE
+    try:
+        return _Linear(re2.compile(translated, options), pattern)
+    except re2.error:
+        return None
+
+
+def _translate_classes(pattern: str) -> str | None:
+    """\\w and \\W with Python's Unicode meaning for RE2; None when that cannot be written."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            pair = pattern[i : i + 2]
+            if pair == "\\w":
+                out.append(_WORD if in_class else f"[{_WORD}]")
+            elif pair == "\\W":
+                if in_class:
+                    return None
+                out.append(f"[^{_WORD}]")
+            else:
+                out.append(pair)
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+            out.append(ch)
+            if pattern[i + 1 : i + 2] == "^":
+                out.append("^")
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":  # a ] first in a class is a literal
+                out.append("]")
+                i += 1
+        elif ch == "]" and in_class:
+            in_class = False
+            out.append(ch)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _uses(seq, codes: set) -> bool:
+    for op, av in seq:
+        if op is _c.AT and av in codes:
+            return True
+        for sub in _subsequences(op, av):
+            if _uses(sub, codes):
+                return True
+    return False
+
+
+def _subsequences(op, av) -> list:
+    if op in _REPEATS or op is _POSSESSIVE:
+        return [av[2]]
+    if op is _c.SUBPATTERN:
+        return [av[3]]
+    if op is _ATOMIC:
+        return [av]
+    if op is _c.BRANCH:
+        return list(av[1])
+    if op is _c.GROUPREF_EXISTS:
+        return [av[1]] + ([av[2]] if av[2] else [])
+    if op in (_c.ASSERT, _c.ASSERT_NOT):
+        return [av[1]]
+    return []
+
+
+class _Linear:
+    """An RE2 pattern that reports the rule file's own text as `.pattern`."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, compiled, pattern: str):
+        self._compiled = compiled
+        self.pattern = pattern
+
+    def __getattr__(self, name):
+        return getattr(self._compiled, name)
+
+    def __getstate__(self):
+        return self.pattern, not self._compiled.options.case_sensitive
+
+    def __setstate__(self, state):
+        pattern, ignore_case = state
+        again = _re2_compile(pattern, re.IGNORECASE if ignore_case else 0, _p.parse(pattern))
+        self._compiled, self.pattern = again._compiled, pattern
+
+    def __repr__(self) -> str:
+        return f"re2.compile({self.pattern!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Linear) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
+
+
+# ---------------------------------------------------------------- bounded backtracking
+
+
+def backtrack_reason(parsed) -> str | None:
+    """Why `re` could backtrack without a bound the pattern itself sets (Chinese), or None.
+
+    Counts the ways the pattern can be tried at one position: a sequence
+    multiplies, an alternation adds, a repetition of up to n copies adds the
+    ways of 0 … n copies; an unbounded repetition has no bound at all. The
+    count bounds the steps per start position, so a search is linear in the text.
+    """
+    try:
+        ways = _ways(parsed)
+    except _Unbounded:
+        return "含不设上限的重复（*、+、{n,}）：请写出上限，如 {1,50}"
+    if ways > MAX_BRANCHES:
+        return f"可能的匹配方式过多（超过 {MAX_BRANCHES:,} 种）：请减小重复次数的上限"
+    return None
+
+
+class _Unbounded(Exception):
+    pass
+
+
+def _ways(seq) -> int:
+    total = 1
+    for op, av in seq:
+        total = min(total * _item_ways(op, av), MAX_BRANCHES + 1)
+    return total
+
+
+def _item_ways(op, av) -> int:
+    if op in _REPEATS or op is _POSSESSIVE:
+        low, high, body = av
+        if high == _c.MAXREPEAT:
+            raise _Unbounded
+        inner, total, power = _ways(body), 0, 1
+        for _ in range(high + 1):
+            total = min(total + power, MAX_BRANCHES + 1)
+            power = min(power * inner, MAX_BRANCHES + 1)
+        return total
+    if op is _c.BRANCH:
+        return min(sum(_ways(alt) for alt in av[1]), MAX_BRANCHES + 1)
+    if op is _c.GROUPREF:
+        raise _Unbounded  # a back-reference's length is whatever its group matched
+    return max((_ways(sub) for sub in _subsequences(op, av)), default=1)

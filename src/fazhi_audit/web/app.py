@@ -17,6 +17,7 @@ for any other it is 404, the same as an id that never existed or expired.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import re
@@ -47,7 +48,7 @@ from fazhi_audit.web.security import (
     report_csp,
     set_session_cookie,
 )
-from fazhi_audit.web.settings import PROFILES, ServeSettings
+from fazhi_audit.web.settings import MB, PROFILES, ServeSettings
 from fazhi_audit.web.store import Entry, ResultStore
 from fazhi_audit.web.uploads import Limits, UploadRefused, receive
 from fazhi_audit.web.worker import (
@@ -62,6 +63,8 @@ HERE = Path(__file__).resolve().parent
 LONG_POLL = 3.0  # seconds GET /r/<id> waits for a running audit before showing the progress page
 log = logging.getLogger("fazhi_audit.web")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+RETRY_AFTER = 10  # seconds a busy answer asks the client to wait
+STOPPING_ERROR = "服务正在停止：本次请求未能完成，请稍后重新提交。"
 GENERIC_ERROR = "服务器内部错误：本次检查未能完成。请稍后重试；如反复出现，请联系管理员（错误已记录，不含报告内容）。"
 
 
@@ -71,7 +74,10 @@ class Web:
     def __init__(self, settings: ServeSettings):
         self.settings = settings
         self.store = ResultStore(settings.ttl_seconds, settings.clock, settings.store_bytes)
-        self.limits = Limits(settings.max_file_bytes, settings.max_files, settings.max_total_bytes)
+        self.limits = Limits(settings.max_file_bytes, settings.max_files, settings.max_total_bytes, settings.body_idle_seconds, settings.request_seconds)
+        self.active = 0  # uploads being received or audited (admit/release)
+        # Large uploads take at most all workers but one, so a small one never waits behind them.
+        self.large = asyncio.Semaphore(max(1, settings.workers - 1))
         self.pool: AuditPool | None = None
         self.temp_root: Path | None = None
         self.tasks: set[asyncio.Task] = set()
@@ -84,7 +90,7 @@ class Web:
 
     def start(self) -> None:
         self.temp_root = Path(tempfile.mkdtemp(prefix="fazhi-audit-serve-"))
-        self.pool = AuditPool(self.settings.workers, self.store.progress)
+        self.pool = AuditPool(self.settings.workers, self.store.progress, int(self.settings.worker_memory_mb * MB))
         self.pool.start()
 
     async def stop(self) -> None:
@@ -116,15 +122,43 @@ class Web:
         assert self.temp_root is not None
         return Path(tempfile.mkdtemp(dir=self.temp_root))
 
+    def admit(self) -> bool:
+        """Take a place for one upload, or False when every place is taken (the caller answers 503)."""
+        if self.active >= self.settings.active_limit:
+            return False
+        self.active += 1
+        return True
+
+    def release(self) -> None:
+        self.active -= 1
+
+    def busy(self, api: bool) -> Response:
+        message = f"服务繁忙：同时在检查的上传已达 {self.settings.active_limit} 个，请 {RETRY_AFTER} 秒后重试"
+        response = _json_error(503, message) if api else self.error_page(503, "服务繁忙", message)
+        response.headers["retry-after"] = str(RETRY_AFTER)
+        return response
+
     async def audit(self, job_id: str, folder: Path, names: list[str], flags: dict):
         assert self.pool is not None
-        return await self.pool.call(audit_folder, job_id, str(folder), names, flags, timeout=self.settings.task_timeout(len(names)))
+        timeout = self.settings.task_timeout(len(names))
+        size = await asyncio.to_thread(_folder_bytes, folder, names)
+        if size <= self.settings.small_upload_bytes:
+            return await self.pool.call(audit_folder, job_id, str(folder), names, flags, timeout=timeout)
+        try:  # waiting for a large-upload worker counts against the request's time too
+            await asyncio.wait_for(self.large.acquire(), self.settings.request_seconds or None)
+        except TimeoutError:
+            raise UploadFailed(f"服务繁忙：较大的上传正在排队，{self.settings.request_seconds:g} 秒内未能开始检查，请稍后重试") from None
+        try:
+            return await self.pool.call(audit_folder, job_id, str(folder), names, flags, timeout=timeout)
+        finally:
+            self.large.release()
 
     async def audit_entry(self, entry: Entry, folder: Path, names: list[str]) -> None:
         try:
             entry.outcome = await self.audit(entry.id, folder, names, entry.flags)
-            annotatable = {row.name for row in entry.outcome.rows if not row.error and row.name.lower().endswith(".docx")}
-            entry.sources = {name: data for name, data in entry.sources.items() if name in annotatable}
+            # read once the audit is over, and only those that can be annotated: uploads in flight hold no file in memory
+            annotatable = [row.name for row in entry.outcome.rows if not row.error and row.name.lower().endswith(".docx")]
+            entry.sources = await asyncio.to_thread(_word_inputs, folder, annotatable)
         except UploadFailed as exc:
             entry.error = str(exc)
         except asyncio.CancelledError:
@@ -134,8 +168,13 @@ class Web:
             log_exception("audit", exc)
             entry.error = GENERIC_ERROR
         finally:
+            self.release()
             await asyncio.to_thread(remove_folder, folder)
             self.store.finish(entry)
+
+
+def _folder_bytes(folder: Path, names: list[str]) -> int:
+    return sum((folder / name).stat().st_size for name in names)
 
 
 def log_exception(where: str, exc: BaseException) -> None:
@@ -188,6 +227,8 @@ def _index_page(web: Web, session: str, status: int = 200, error: str | None = N
 async def check_page(request: Request) -> Response:
     web: Web = request.app.state.web
     session = _session(request)
+    if not web.admit():
+        return web.busy(api=False)
     folder = web.upload_folder()
     handed_over = False
     try:
@@ -204,18 +245,18 @@ async def check_page(request: Request) -> Response:
         if not received.names:
             return _index_page(web, session, 400, "请先选择报告文件，或粘贴报告全文", profile=profile)
         entry = web.store.create(session, len(received.names), web.flags(profile, received.previous))
-        entry.sources = await asyncio.to_thread(_word_inputs, folder, received.names)
         if received.previous:  # the annotated copies are made later, in another folder: keep last year's report too
             entry.previous = (received.previous, await asyncio.to_thread((folder / received.previous).read_bytes))
         task = asyncio.create_task(web.audit_entry(entry, folder, received.names))
         web.tasks.add(task)
         task.add_done_callback(web.tasks.discard)
-        handed_over = True  # the task removes the folder when the audit is over
+        handed_over = True  # the task removes the folder and gives the place back when the audit is over
         return RedirectResponse(f"/r/{entry.id}", status_code=303)
     except ClientDisconnect:
         return Response(status_code=400)
     finally:
         if not handed_over:
+            web.release()
             await asyncio.to_thread(remove_folder, folder)
 
 
@@ -332,6 +373,8 @@ async def api_check(request: Request) -> Response:
     web: Web = request.app.state.web
     if SESSION_COOKIE in request.cookies:
         return _json_error(403, "本接口供程序调用，不接受浏览器的会话 Cookie；在浏览器中请使用首页的上传表单")
+    if not web.admit():
+        return web.busy(api=True)
     folder = web.upload_folder()
     try:
         try:
@@ -351,6 +394,7 @@ async def api_check(request: Request) -> Response:
     except ClientDisconnect:
         return Response(status_code=400)
     finally:
+        web.release()
         await asyncio.to_thread(remove_folder, folder)
 
 
@@ -409,6 +453,14 @@ class CatchAll:
 
         try:
             await self.app(scope, receive, watch)
+        except asyncio.CancelledError:
+            # the server is stopping and its grace period is over: answer in Chinese, no traceback
+            if not started:
+                api = scope["path"].startswith("/api/")
+                response = _json_error(503, STOPPING_ERROR) if api else self.web.error_page(503, "服务正在停止", STOPPING_ERROR)
+                with contextlib.suppress(Exception):
+                    await response(scope, receive, send)
+            return
         except Exception as exc:  # noqa: BLE001 - the whole point
             log_exception(f"{scope['method']} {scope['path']}", exc)
             if started:

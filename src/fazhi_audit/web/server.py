@@ -60,6 +60,7 @@ def serve(settings: ServeSettings, open_browser: bool = False) -> None:
     import uvicorn
 
     from fazhi_audit.web.app import create_app
+    from fazhi_audit.web.connections import guarded_protocol
 
     app = create_app(settings)  # a store that cannot be opened, or a desk without users beyond loopback, stops here
     warning = exposure_warning(settings.host, settings.port)
@@ -77,6 +78,8 @@ def serve(settings: ServeSettings, open_browser: bool = False) -> None:
         server_header=False,
         proxy_headers=True,  # X-Forwarded-Proto/For from a reverse proxy on this machine (--forwarded-allow-ips of uvicorn: 127.0.0.1)
         timeout_graceful_shutdown=10,
+        http=guarded_protocol(settings.header_seconds),  # headers must arrive within header_seconds
+        limit_concurrency=settings.max_connections,  # beyond: 503 from uvicorn
     )
     server = uvicorn.Server(config)
     if open_browser:

@@ -37,6 +37,13 @@ class ServeSettings:
     ttl_minutes: float = 30  # results are forgotten this long after they are ready
     timeout: float = 60  # seconds per report, as `check --timeout`
     store_mb: float = 512  # results held in memory at most; the oldest go first beyond it
+    max_active: int | None = None  # uploads received or audited at once (default 2 × workers + 2); beyond: 503 + Retry-After
+    small_upload_mb: float = 1  # an upload up to this size never waits behind large ones: one worker is kept for it
+    request_seconds: float = 300  # one upload, from its first byte to its answer
+    body_idle_seconds: float = 20  # an upload that sends nothing for this long is cut off (408)
+    header_seconds: float = 10  # a connection that has not sent its request headers by then is closed
+    max_connections: int = 200  # open connections at most; beyond, new requests get 503
+    worker_memory_mb: float = 1024  # an audit process that grew past this after a job is replaced
     clock: Callable[[], float] = time.monotonic  # tests pass a clock they can move
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))  # signs CSRF tokens; new each start
     store: str | None = None  # --store: the review desk's database (None: no desk, only the stateless page)
@@ -57,9 +64,20 @@ class ServeSettings:
     def store_bytes(self) -> int:
         return int(self.store_mb * MB)
 
+    @property
+    def active_limit(self) -> int:
+        return self.max_active or 2 * self.workers + 2
+
+    @property
+    def small_upload_bytes(self) -> int:
+        return int(self.small_upload_mb * MB)
+
     def task_timeout(self, files: int) -> float | None:
-        """A whole upload's limit in its worker: every report at its own limit, plus start-up slack."""
-        return None if not self.timeout else self.timeout * max(files, 1) + 30
+        """A whole upload's limit in its worker: every report at its own limit plus start-up slack, within the request's limit."""
+        per_file = None if not self.timeout else self.timeout * max(files, 1) + 30
+        if not self.request_seconds:
+            return per_file
+        return min(per_file, self.request_seconds) if per_file else self.request_seconds
 
 
 def is_loopback(host: str) -> bool:

@@ -13,8 +13,10 @@ file name in the folder; two uploads of the same name get （2）, （3）….
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,8 @@ PREVIOUS_FIELD = "previous"  # last year's report of the same body, for quality.
 _FIELDS = {TEXT_FIELD, "profile", "csrf"}
 _NAME_BYTES = 180  # file-system names are at most 255 bytes; Chinese takes 3 each in UTF-8
 _UNNAMED = "未命名文件"
+MAX_BOUNDARY = 70  # RFC 2046: 1 to 70 characters
+MALFORMED = "上传的数据不完整或格式不正确：请重新上传"
 
 
 class UploadRefused(Exception):
@@ -51,6 +55,8 @@ class Limits:
     file_bytes: int
     files: int
     total_bytes: int
+    idle_seconds: float | None = None  # longest wait for the next chunk of the body
+    total_seconds: float | None = None  # the whole body
 
     def too_large_total(self) -> UploadRefused:
         return UploadRefused(413, f"上传的内容超过 {self.total_bytes / MB:g} MB 的总上限：请分几次上传")
@@ -221,6 +227,8 @@ async def receive(request, folder: Path, limits: Limits) -> Received:
     kind, params = parse_options_header(content_type)
     if kind != b"multipart/form-data" or not params.get(b"boundary"):
         raise UploadRefused(415, "请以 multipart/form-data 表单上传文件（字段 files，可多个）")
+    if len(params[b"boundary"]) > MAX_BOUNDARY:
+        raise UploadRefused(400, f"multipart 分隔串（boundary）过长（超过 {MAX_BOUNDARY} 个字符）：{MALFORMED}")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limits.total_bytes:
         raise limits.too_large_total()
@@ -230,11 +238,14 @@ async def receive(request, folder: Path, limits: Limits) -> Received:
         charset = "utf-8"
     received = Received(folder)
     parts = _Parts(received, limits, charset)
-    parser = MultipartParser(params[b"boundary"], parts.callbacks())
+    try:
+        parser = MultipartParser(params[b"boundary"], parts.callbacks())
+    except Exception:  # noqa: BLE001 - any boundary the parser cannot use is the sender's error
+        raise UploadRefused(400, MALFORMED) from None
     refused: UploadRefused | None = None
     seen = 0
     try:
-        async for chunk in request.stream():
+        async for chunk in _timed(request.stream(), limits):
             seen += len(chunk)
             if seen > limits.total_bytes:
                 raise refused or limits.too_large_total()
@@ -249,8 +260,31 @@ async def receive(request, folder: Path, limits: Limits) -> Received:
         parser.finalize()
         if parser.state != MultipartState.END:  # the body stopped before its closing boundary
             raise UploadRefused(400, "上传的数据不完整：请重新上传")
-    except FormParserError:
-        raise UploadRefused(400, "上传的数据不完整或格式不正确：请重新上传") from None
+    except (FormParserError, ValueError, UnicodeError, IndexError, TypeError):
+        raise UploadRefused(400, MALFORMED) from None
     finally:
         parts.close()
     return received
+
+
+async def _timed(stream, limits: Limits):
+    """The body's chunks; UploadRefused (408) when the sender stalls or takes too long in all.
+
+    A stalled body would otherwise hold its connection and temporary files
+    for as long as the sender likes (608 s were seen)."""
+    deadline = time.monotonic() + limits.total_seconds if limits.total_seconds else None
+    iterator = stream.__aiter__()
+    while True:
+        wait = limits.idle_seconds
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise UploadRefused(408, f"上传用时超过 {limits.total_seconds:g} 秒的上限：请检查网络后重新上传，或分几次上传")
+            wait = min(wait, left) if wait else left
+        try:
+            chunk = await asyncio.wait_for(iterator.__anext__(), wait)
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            raise UploadRefused(408, "上传中断：长时间没有收到数据，请检查网络后重新上传") from None
+        yield chunk

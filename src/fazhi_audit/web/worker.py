@@ -175,14 +175,25 @@ def annotate(name: str, data: bytes, flags: dict, previous: tuple[str, bytes] | 
         return target.read_bytes()
 
 
+def run_task(memory_ceiling: int | None, function, *args):
+    """`function(*args)`; afterwards a process that grew past `memory_ceiling` is replaced (engine/retire.py)."""
+    from fazhi_audit.engine.retire import retire_if_grown
+
+    try:
+        return function(*args)
+    finally:
+        retire_if_grown(memory_ceiling)
+
+
 # ---------------------------------------------------------------- in the server
 
 
 class AuditPool:
     """The worker processes, their readiness and the progress they report."""
 
-    def __init__(self, workers: int, on_progress: Callable[[str, int], None]):
+    def __init__(self, workers: int, on_progress: Callable[[str, int], None], memory_ceiling: int | None = None):
         self.workers = workers
+        self.memory_ceiling = memory_ceiling
         self.on_progress = on_progress
         context = multiprocessing.get_context("spawn")
         self.queue = context.SimpleQueue()
@@ -211,7 +222,7 @@ class AuditPool:
 
     async def call(self, function, *args, timeout: float | None = None):
         """Run `function(*args)` in a worker; UploadFailed with one Chinese line if it could not finish."""
-        future = self.pool.schedule(function, args=args, timeout=timeout)
+        future = self.pool.schedule(run_task, args=(self.memory_ceiling, function, *args), timeout=timeout)
         try:
             return await asyncio.wrap_future(future)
         except (FutureTimeout, TimeoutError):

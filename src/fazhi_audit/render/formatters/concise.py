@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fazhi_audit.base.paths import line_path
 from fazhi_audit.render.formatters._common import (
     SEVERITY_LABEL,
     finding_line,
@@ -25,11 +26,11 @@ def render(run: Run) -> str:
     lines = []
     for r in run.results:
         if r.error:
-            lines.append(f"{r.path}:1: [{SEVERITY_LABEL['error']}] input.unreadable {r.error}")
+            lines.append(f"{line_path(r.path)}:1: [{SEVERITY_LABEL['error']}] input.unreadable {_one_line(r.error)}")
             continue
         for f in sorted(new_problems(r), key=problem_order):
             line = finding_line(f) or 1
-            lines.append(f"{r.path}:{line}: [{SEVERITY_LABEL.get(f.severity, f.severity)}] {f.rule} {_one_line(f.message)}")
+            lines.append(f"{line_path(r.path)}:{line}: [{SEVERITY_LABEL.get(f.severity, f.severity)}] {f.rule} {_one_line(f.message)}")
     return "".join(line + "\n" for line in lines)
 
 

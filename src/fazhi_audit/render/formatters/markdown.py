@@ -36,7 +36,7 @@ def cell(text: object) -> str:
     # '[' and ']' could make a link or an image (![x](url)) out of report text.
     s = "" if text is None else str(text)
     s = s.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
-    return s.replace("\r", " ").replace("\n", " ")
+    return "".join(" " if ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029" else ch for ch in s)
 
 
 def _report_table(results: list[ReportResult]) -> list[str]:

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import unicodedata
+import zipfile
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
@@ -71,8 +74,15 @@ REASONS_WIDTH = 44  # 不通过原因: wrapped, so the summary sheet prints one 
 MIN_WIDTH = 6
 
 
+# Every format is byte-identical for identical runs: the workbook's own dates
+# (docProps/core.xml) and the zip entries' dates are this fixed moment, not "now".
+FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)
+
+
 def render(run: Run) -> bytes:
     wb = Workbook()
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "fazhi-audit"
     wb.remove(wb.active)
     wb.properties.creator = TOOL_NAME
     wb.properties.keywords = MARKER  # discovery skips this workbook (base/own_output.py)
@@ -82,7 +92,23 @@ def render(run: Run) -> bytes:
     _unreadable(wb.create_sheet(SHEETS[3]), run)
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return _fixed_dates(buf.getvalue())
+
+
+def _fixed_dates(data: bytes) -> bytes:
+    """The same package with every entry dated FIXED_TIME (zip headers carry the time of writing)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps `modified` with the time of saving
+                stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
+            target.writestr(fixed, content)
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- cells

@@ -1,11 +1,15 @@
-"""Word runs a reader cannot see: hidden (w:vanish), 1 pt or smaller, or coloured like their background.
+"""Word runs a reader cannot see: hidden (w:vanish), 3 pt or smaller, squeezed to a sliver
+(character scaling w:w under 20 %), raised or lowered far off its line (w:position),
+or coloured like their background.
 
 Run properties come from the run (direct formatting), its character style,
-its paragraph's style and the document defaults, in that order of
-precedence; the background from the run's shading or highlight, else its
-paragraph's, its table cell's or table's shading, else the page colour,
-else white.  Text coloured "auto" is drawn in a contrasting colour by Word
-and always shows.
+its paragraph's style, its table's style and the document defaults, in that
+order of precedence; the background from the run's shading or highlight,
+else its paragraph's, its table cell's or table's shading (direct, else the
+table style's), else the page colour, else white.  Text coloured "auto" is
+drawn in a contrasting colour by Word and always shows.  What Word shows is
+left in: w:vanish w:val="0", w:webHidden (hidden in web view only),
+w:specVanish, and a size set only for complex script (w:szCs).
 
 One `Visibility` per document carries what the styles say; paragraph_text()
 finds it through the document's root element (see `register`), so the
@@ -20,7 +24,9 @@ import weakref
 from fazhi_audit.text.ingest.docx_numbering import W
 from fazhi_audit.text.ingest.hidden import RGB, hex_rgb, same_colour
 
-TINY_HALF_POINTS = 2  # w:sz counts half-points: 2 is 1 pt
+TINY_HALF_POINTS = 6  # w:sz counts half-points: 6 is 3 pt; the smallest Chinese size (八号) is 5 pt
+MIN_SCALE_PERCENT = 20  # w:w: 1 % squeezes a line of text into a hairline
+MAX_SHIFT_HALF_POINTS = 100  # w:position: 50 pt up or down leaves the line; sub/superscripts move 2-6 pt
 WHITE: RGB = (1.0, 1.0, 1.0)
 _FALSE = ("0", "false", "off", "none")
 # w:highlight names (ST_HighlightColor) and the colours Word paints them in
@@ -30,7 +36,7 @@ _HIGHLIGHT = {
     "darkGreen": "008000", "darkMagenta": "800080", "darkRed": "800000", "darkYellow": "808000",
     "darkGray": "808080", "lightGray": "C0C0C0",
 }
-_KEYS = ("vanish", "color", "size", "fill")
+_KEYS = ("vanish", "color", "size", "fill", "scale", "shift")
 
 Props = dict  # a subset of _KEYS -> value; absent = not said at this level
 
@@ -61,6 +67,12 @@ def run_props(rpr) -> Props:
     size = _val(rpr.find(f"{W}sz"))
     if size is not None and size.isdigit():
         props["size"] = int(size)
+    scale = _val(rpr.find(f"{W}w"))
+    if scale is not None and scale.rstrip("%").isdigit():
+        props["scale"] = int(scale.rstrip("%"))
+    shift = _val(rpr.find(f"{W}position"))
+    if shift is not None and shift.lstrip("-").isdigit():
+        props["shift"] = int(shift)
     highlight = _HIGHLIGHT.get(_val(rpr.find(f"{W}highlight")) or "")
     fill = hex_rgb(highlight) if highlight else _shading(rpr.find(f"{W}shd"))
     if fill is not None:
@@ -73,6 +85,7 @@ class Visibility:
 
     def __init__(self, document=None):
         self.styles: dict[str, tuple[Props, str | None]] = {}  # id -> own props, basedOn
+        self.table_fill: dict[str, RGB] = {}  # table style id -> the shading it gives cells
         self.defaults: Props = {}
         self.page: RGB = WHITE
         self._resolved: dict[str, Props] = {}
@@ -85,7 +98,11 @@ class Visibility:
         if root is not None:
             self.defaults = run_props(root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr"))
             for style in root.iterchildren(f"{W}style"):
-                self.styles[style.get(f"{W}styleId")] = (run_props(style.find(f"{W}rPr")), _val(style.find(f"{W}basedOn")))
+                style_id = style.get(f"{W}styleId")
+                self.styles[style_id] = (run_props(style.find(f"{W}rPr")), _val(style.find(f"{W}basedOn")))
+                fill = _shading(style.find(f"{W}tcPr/{W}shd")) or _shading(style.find(f"{W}tblPr/{W}shd"))
+                if fill is not None:
+                    self.table_fill[style_id] = fill
         background = document.element.find(f"{W}background")
         self.page = (hex_rgb(background.get(f"{W}color")) if background is not None else None) or WHITE
 
@@ -109,7 +126,10 @@ class Visibility:
     def paragraph(self, p) -> "ParagraphLook":
         """What a paragraph gives its runs: its style's properties and the background behind it."""
         ppr = p.find(f"{W}pPr") if p is not None else None
+        table = next(p.iterancestors(f"{W}tbl"), None) if p is not None else None
+        table_style = _val(table.find(f"{W}tblPr/{W}tblStyle")) if table is not None else None
         inherited = dict(self.defaults)
+        inherited.update(self.style_props(table_style))  # a table style's run formatting, below the paragraph's
         inherited.update(self.style_props(_val(ppr.find(f"{W}pStyle")) if ppr is not None else None))
         background = _shading(ppr.find(f"{W}shd")) if ppr is not None else None
         ancestor = p.getparent() if p is not None else None
@@ -117,9 +137,18 @@ class Visibility:
             if ancestor.tag == f"{W}tc":
                 background = _shading(ancestor.find(f"{W}tcPr/{W}shd"))
             elif ancestor.tag == f"{W}tbl":
-                background = _shading(ancestor.find(f"{W}tblPr/{W}shd"))
+                background = _shading(ancestor.find(f"{W}tblPr/{W}shd")) or self._table_style_fill(table_style if ancestor is table else _val(ancestor.find(f"{W}tblPr/{W}tblStyle")))
             ancestor = ancestor.getparent()
         return ParagraphLook(self, inherited, background or self.page)
+
+    def _table_style_fill(self, style_id: str | None) -> RGB | None:
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            if style_id in self.table_fill:
+                return self.table_fill[style_id]
+            style_id = self.styles.get(style_id, ({}, None))[1]
+        return None
 
 
 class ParagraphLook:
@@ -137,6 +166,8 @@ class ParagraphLook:
         if props.get("vanish"):
             return True
         if props.get("size", TINY_HALF_POINTS + 1) <= TINY_HALF_POINTS:
+            return True
+        if props.get("scale", 100) < MIN_SCALE_PERCENT or abs(props.get("shift", 0)) >= MAX_SHIFT_HALF_POINTS:
             return True
         colour = hex_rgb(props.get("color"))  # "auto" and theme-only colours always show
         return colour is not None and same_colour(colour, props.get("fill") or self.background)

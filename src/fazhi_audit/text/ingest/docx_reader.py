@@ -17,7 +17,7 @@ from fazhi_audit.base.limits import Limits
 from fazhi_audit.text.ingest.docx_hidden import ParagraphLook, look_for, register
 from fazhi_audit.text.ingest.docx_numbering import Numbering, W
 from fazhi_audit.text.ingest.docx_styles import StyleHints
-from fazhi_audit.text.ingest.guards import check_package
+from fazhi_audit.text.ingest.guards import check_package, check_package_xml
 from fazhi_audit.text.ingest.hidden import HiddenTally
 from fazhi_audit.text.ingest.raw import LineOrigin, Piece, RawDocument
 
@@ -38,6 +38,7 @@ def read_docx(data: bytes, limits: Limits | None = None) -> RawDocument:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(OLE_MESSAGE)
     check_package(data, limits or Limits())  # a zip bomb is refused before python-docx unpacks it
+    check_package_xml(data, limits or Limits())  # and so is XML that would parse into millions of elements
     document = _open(data)
     try:
         walk = _Walk(document)

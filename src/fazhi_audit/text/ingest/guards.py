@@ -1,7 +1,9 @@
 """Refuse an input that would cost more than `Limits` allow, with a one-line reason.
 
 Checked as early as each cost can be known: the file's size before it is
-read, a .docx package's entries before python-docx unpacks them, a PDF's
+read, a .docx package's entries before python-docx unpacks them, the
+elements, paragraphs and characters of its XML while they are streamed
+(constant memory) before python-docx builds a tree of them, a PDF's
 page count before its pages are extracted, and the extracted text before
 it is parsed.  Each refusal is an InputError: an error row (exit 3), and
 the rest of the batch goes on.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from xml.parsers import expat
 
 from fazhi_audit.base.errors import InputError
 from fazhi_audit.base.limits import Limits, format_size
@@ -55,3 +58,66 @@ def check_package(data: bytes, limits: Limits) -> None:
         if info.file_size > _SMALL_ENTRY and info.file_size > limits.docx_ratio * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             raise InputError(f"Word 文件中 {info.filename} 的压缩比异常（{ratio:,}:1，上限 {limits.docx_ratio}:1）：{bomb}")
+
+
+_CHUNK = 64 * 1024
+
+
+class _Over(Exception):
+    """A count passed its limit while streaming; carries the one-line message."""
+
+
+def check_package_xml(data: bytes, limits: Limits) -> None:
+    """Stream every XML part of a .docx and count what python-docx would build.
+
+    195 MB of empty <w:p/> is 184:1 -- inside the compression limits -- yet
+    becomes 32 million elements and 7 GB once parsed. Counting elements,
+    paragraphs and text characters with expat (no tree; internal entities
+    left unexpanded) refuses it after a few MB of XML.
+    """
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return
+    counts = {"elements": 0, "paragraphs": 0, "chars": 0}
+    with package:
+        for info in package.infolist():
+            if not info.filename.lower().endswith((".xml", ".rels")):
+                continue
+            try:
+                _stream_part(package, info, counts, limits)
+            except _Over as over:
+                raise InputError(str(over)) from None
+            except (expat.ExpatError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+                return  # malformed: the reader says so in its own words
+
+
+def _stream_part(package: zipfile.ZipFile, info: zipfile.ZipInfo, counts: dict, limits: Limits) -> None:
+    parser = expat.ParserCreate()  # no namespace processing: it is most of expat's cost here
+    parser.buffer_text = True  # one call per run of text, not per line
+    parser.ordered_attributes = True  # a list is cheaper to build than a dict
+    tail = "可能是恶意构造的文件，未检查；请在 Word/WPS 中重新另存为 .docx 后再检查"
+    most_elements, most_paragraphs, most_chars = limits.docx_elements, limits.docx_paragraphs, limits.max_chars
+
+    def start(name, _attrs):
+        counts["elements"] += 1
+        if counts["elements"] > most_elements:
+            raise _Over(f"Word 文件中的 XML 元素超过 {most_elements:,} 个（读取前逐段计数）：{tail}；{RAISE_HINT}")
+        if name[-2:] == ":p" or name == "p":  # any prefix: w:p, and a:p of text in shapes (an upper bound)
+            counts["paragraphs"] += 1
+            if counts["paragraphs"] > most_paragraphs:
+                raise _Over(f"Word 文件中的段落超过 {most_paragraphs:,} 个（读取前逐段计数）：{tail}；{RAISE_HINT}")
+
+    def text(chunk):
+        # all character data, not only w:t: an upper bound, and one Python call fewer per element
+        counts["chars"] += len(chunk)
+        if counts["chars"] > most_chars:
+            raise _Over(f"Word 文件中的文字超过 {most_chars:,} 字（读取前逐段计数）：不像一份年度报告，未检查；{RAISE_HINT}")
+
+    parser.StartElementHandler = start
+    parser.CharacterDataHandler = text
+    parser.DefaultHandler = lambda _data: None  # with a default handler expat leaves internal entities unexpanded
+    with package.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)

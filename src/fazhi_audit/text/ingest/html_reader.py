@@ -67,7 +67,7 @@ def read_html(data: bytes) -> RawDocument:
 
 
 def _read_page(soup) -> RawDocument:
-    drop_hidden(soup)  # before anything reads the page: hidden text is no part of it
+    unmatched = drop_hidden(soup)  # before anything reads the page: hidden text is no part of it
     published = _meta_published(soup)
     title = _title(soup)
     _drop_invisible(soup)
@@ -82,7 +82,10 @@ def _read_page(soup) -> RawDocument:
         lines.insert(0, title)
     # only what was hidden in the report itself is worth a word (menus hide submenus all the time)
     note = hidden_in(container).note()
-    return RawDocument(text="\n".join(lines), source_format="html", published=published, notes=[note] if note else [])
+    notes = [note] if note else []
+    if unmatched:
+        notes.append(f"网页样式表中有 {unmatched} 条可能隐藏文字的规则未能核对（选择器无法解析或样式表过于庞大）：其作用的文字仍计入报告，请人工核对")
+    return RawDocument(text="\n".join(lines), source_format="html", published=published, notes=notes)
 
 
 # ---------------------------------------------------------------- bytes -> str

@@ -10,6 +10,7 @@ read, and the size of the text it yields before anything parses it.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import BinaryIO
@@ -43,12 +44,18 @@ def read_path(path: Path, limits: Limits | None = None) -> RawDocument:
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             check_size(size, limits)  # before reading: a 3 GB file is never loaded
-            data = handle.read(limits.max_bytes + 1)  # a file that grows (or a FIFO) stops here
+            data = read_bounded(handle, limits.max_bytes + 1)  # a file that grows (or a FIFO) stops here
     except IsADirectoryError:
         raise InputError("这是一个目录，不是文件") from None
     except PermissionError:
         raise InputError("没有读取权限：请检查文件权限") from None
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise InputError("符号链接指向的文件不存在（失效的链接）：请确认报告文件是否已被移动或删除") from None
+        raise InputError("文件不存在（可能已被移动或删除）") from None
     except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise InputError("路径过长（超过系统允许的长度）：未检查；请把报告移到路径较短的文件夹后再检查") from None
         raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
     return read_bytes(data, suffix, limits)
 
@@ -56,9 +63,24 @@ def read_path(path: Path, limits: Limits | None = None) -> RawDocument:
 def read_stream(stream: BinaryIO, suffix: str = ".txt", limits: Limits | None = None) -> RawDocument:
     """Standard input and other streams: read no more than the size limit allows."""
     limits = limits or Limits()
-    data = stream.read(limits.max_bytes + 1)
+    data = read_bounded(stream, limits.max_bytes + 1)
     check_size(len(data), limits, stream=True)
     return read_bytes(data, suffix, limits)
+
+
+_CHUNK = 1024 * 1024
+
+
+def read_bounded(stream: BinaryIO, most: int) -> bytes:
+    """Up to `most` bytes, read in chunks: read(40 GB) would ask for a 40 GB buffer before reading a byte."""
+    chunks, total = [], 0
+    while total < most:
+        chunk = stream.read(min(_CHUNK, most - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def read_bytes(data: bytes, suffix: str = ".txt", limits: Limits | None = None) -> RawDocument:
