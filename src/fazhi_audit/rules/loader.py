@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fazhi_audit.base.errors import RuleFileError
+from fazhi_audit.rules import ruleset_cache
 from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.profiles import load_profiles
 from fazhi_audit.rules.schema import (
@@ -164,8 +165,13 @@ def load_vocabulary(path: Path) -> tuple[SectionVocabulary, Cues]:
 
 def load_ruleset(directory: Path, types: Mapping[str, RuleType], extra_dirs: tuple[Path, ...] | list[Path] = ()) -> RuleSet:
     """The pack in `directory`, then each extra directory: a rule whose id is
-    already known replaces it (a city tightens a rule), a new id is added."""
+    already known replaces it (a city tightens a rule), a new id is added.
+    Served from the user cache while no input file or code has changed."""
     directory = Path(directory)
+    return ruleset_cache.cached(directory, tuple(extra_dirs), types, lambda: _load_ruleset(directory, types, extra_dirs))
+
+
+def _load_ruleset(directory: Path, types: Mapping[str, RuleType], extra_dirs: tuple[Path, ...] | list[Path]) -> RuleSet:
     if not directory.is_dir():
         raise RuleFileError(str(directory), None, "规则目录不存在：请用 --rules 指向包含 *.yaml 规则文件的目录")
     vocab_path = directory / VOCAB_DIR / "sections.yaml"

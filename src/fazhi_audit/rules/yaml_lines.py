@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from fazhi_audit.base.errors import RuleFileError
+from fazhi_audit.rules import tree_cache
 
 MAX_BYTES = 1_000_000  # the largest bundled rule file is a few KB
 MAX_DEPTH = 32  # the deepest bundled structure is 4 levels
@@ -114,12 +115,15 @@ def _read(path: Path) -> str:
 def load_yaml(path: Path):
     path = Path(path)
     text = _read(path)
+    cached = tree_cache.get(text)
+    if cached is not None:
+        return cached
     try:
         _check_events(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
             raise RuleFileError(str(path), None, "文件为空")
-        return _build(node)
+        tree = _build(node)
     except _BuildError as exc:
         raise RuleFileError(str(path), exc.line, exc.message) from None
     except yaml.YAMLError as exc:
@@ -128,3 +132,5 @@ def load_yaml(path: Path):
         raise RuleFileError(str(path), line, f"YAML 语法错误：{getattr(exc, 'problem', None) or exc}") from None
     except RecursionError:  # unreachable with MAX_DEPTH, kept as a last guard
         raise RuleFileError(str(path), None, f"嵌套过深（超过 {MAX_DEPTH} 层）") from None
+    tree_cache.put(text, tree)
+    return tree
