@@ -1,0 +1,97 @@
+"""Which sentences of a document can hold a phrase at all, from one pass over the text.
+
+The profile of a warm batch showed phrase matching in required-items taking
+most of the time, nearly all of it in calls that found nothing: every phrase
+of every item was tried on every sentence (about 2,700 calls a report).  A
+phrase can only stand in a sentence, exactly or with one slip, when the
+sentence holds enough of the phrase's character pairs; `PhraseMatcher`
+says how many (`necessary_grams`).  This index records, in one pass over
+the sentences, which sentences hold each character pair, so the matcher is
+called only on sentences that pass that test.  It is a necessary condition,
+never a sufficient one: the verdicts are those of the full scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+
+class SentenceGrams:
+    def __init__(self, texts: Sequence[str]):
+        self.size = len(texts)
+        self._texts = texts
+        self._sets = [{text[j : j + 2] for j in range(len(text) - 1)} for text in texts]
+        self._pairs: dict[str, list[int]] = {}  # pair -> sentences holding it, for the pairs asked about
+        self._chars: dict[str, list[int]] = {}  # single characters, for one-character phrases
+        self._known: set[str] = set()  # grams indexed so far
+        self._memo: dict[tuple[frozenset[str], int], list[int]] = {}
+        self.index(WANTED)
+
+    def index(self, grams: Iterable[str]) -> None:
+        """Record where these grams stand, in one pass for all of them (a rule asks for its phrases' at once)."""
+        grams = set(grams) - self._known
+        if not grams:
+            return
+        self._known |= grams
+        pairs = {g for g in grams if len(g) == 2}
+        if pairs:
+            for g in pairs:
+                self._pairs[g] = []
+            for i, held in enumerate(self._sets):
+                for g in held & pairs:
+                    self._pairs[g].append(i)
+        for g in grams:
+            if len(g) == 1:
+                self._chars[g] = [i for i, text in enumerate(self._texts) if g in text]
+
+    def _postings(self, gram: str) -> list[int]:
+        return self._pairs[gram] if len(gram) == 2 else self._chars[gram]
+
+    def holding(self, grams: frozenset[str], missing: int = 0) -> list[int]:
+        """Indices, in order, of the sentences holding all but at most `missing` of `grams`."""
+        key = (grams, missing)
+        if key not in self._memo:
+            self._memo[key] = self._holding(grams, missing)
+        return self._memo[key]
+
+    def _holding(self, grams: frozenset[str], missing: int) -> list[int]:
+        need = len(grams) - missing
+        if need <= 0:
+            return list(range(self.size))
+        if not grams <= self._known:
+            self.index(grams)
+        rarest = sorted(grams, key=lambda g: len(self._postings(g)))
+        if missing == 0:
+            common = set(self._postings(rarest[0]))
+            for g in rarest[1:]:
+                common.intersection_update(self._postings(g))
+                if not common:
+                    return []
+            return sorted(common)
+        # A sentence missing at most `missing` grams holds one of any missing+1 of them:
+        # the rarest few give the few sentences worth counting.
+        seen = set().union(*(self._postings(g) for g in rarest[: missing + 1]))
+        return sorted(i for i in seen if len(grams & self._sets[i]) >= need)  # grams are all pairs here
+
+
+WANTED: set[str] = set()  # grams of every rule seen in this process: indexed in one pass per document
+
+
+def want(grams: frozenset[str]) -> None:
+    """Have every later index record these grams in its first pass."""
+    if not grams <= WANTED:
+        WANTED.update(grams)
+
+
+_LAST: tuple[Sequence[str], SentenceGrams] | None = None
+
+
+def grams_of(sentences: Sequence, texts: Sequence[str] | None = None) -> SentenceGrams:
+    """The index of a document's sentences, built once however many rules ask for it."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is sentences and last[1].size == len(sentences):
+        return last[1]
+    index = SentenceGrams(texts if texts is not None else [s.text for s in sentences])
+    _LAST = (sentences, index)  # a strong reference, so the identity test cannot meet a reused id
+    return index
