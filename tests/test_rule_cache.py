@@ -3,6 +3,7 @@
 import shutil
 
 import pytest
+import yaml
 
 from fazhi_audit.base.errors import RuleFileError
 from fazhi_audit.engine.audit import default_rules_dir
@@ -25,7 +26,8 @@ def _no_parsing(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("rule files parsed although cached")
 
-    monkeypatch.setattr(yaml_lines.yaml, "compose", refuse)
+    monkeypatch.setattr(yaml, "compose", refuse)
+    monkeypatch.setattr(yaml_lines, "_check_events", refuse)
     monkeypatch.setattr(loader, "_load_ruleset", refuse)
 
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
-
-import yaml
 
 from fazhi_audit.base.errors import RuleFileError
 from fazhi_audit.rules import tree_cache
@@ -50,6 +49,8 @@ def _line(node_or_event) -> int:
 
 
 def _build(node):
+    import yaml  # only when a file is parsed: a warm rule cache never needs PyYAML
+
     if isinstance(node, yaml.MappingNode):
         out = LinedDict()
         out.line = _line(node)
@@ -68,18 +69,27 @@ def _build(node):
     return _scalar(node)
 
 
-_SCALARS = yaml.SafeLoader("")  # resolves tags of scalar nodes (int, bool, str …)
+@lru_cache(maxsize=1)
+def _scalars():
+    """A loader that resolves tags of scalar nodes (int, bool, str …)."""
+    import yaml
+
+    return yaml.SafeLoader("")
 
 
-def _scalar(node: yaml.ScalarNode):
+def _scalar(node):
+    import yaml
+
     try:
-        return _SCALARS.construct_object(node, deep=True)
+        return _scalars().construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:  # e.g. a date 2024-13-45
         raise _BuildError(_line(node), f"无法解析的值 {node.value[:40]!r}（{exc}）") from None
 
 
 def _check_events(text: str) -> None:
     """Reject what makes building unbounded or unsafe, before building anything."""
+    import yaml
+
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
@@ -118,6 +128,8 @@ def load_yaml(path: Path):
     cached = tree_cache.get(text)
     if cached is not None:
         return cached
+    import yaml  # only on a cache miss
+
     try:
         _check_events(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
