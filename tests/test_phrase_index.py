@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fazhi_audit.text.matching import GAP, PhraseMatcher, clause_bounds, necessary_grams
+from fazhi_audit.text.matching import GAP, PhraseMatcher, clause_bounds, exact_grams, necessary_grams
 from fazhi_audit.text.nlp import Segmenter
 from fazhi_audit.text.phrase_index import SentenceGrams, grams_of
 
@@ -33,6 +33,15 @@ def test_every_sentence_with_a_hit_is_a_candidate(sentences, phrase):
     candidates = set(SentenceGrams(sentences).holding(*necessary_grams(phrase)))
     for i, text in enumerate(sentences):
         if MATCHER.find(phrase, text) is not None:
+            assert i in candidates, (phrase, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=6), phrases)
+def test_every_sentence_with_an_exact_hit_is_a_candidate(sentences, phrase):
+    candidates = set(SentenceGrams(sentences).holding(exact_grams(phrase)))
+    for i, text in enumerate(sentences):
+        if MATCHER.find_exact(phrase, text) is not None:
             assert i in candidates, (phrase, text)
 
 

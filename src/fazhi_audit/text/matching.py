@@ -71,6 +71,12 @@ def necessary_grams(phrase: str) -> tuple[frozenset[str], int]:
     return frozenset(bigrams), len(bigrams) - gate
 
 
+@lru_cache(maxsize=4096)
+def exact_grams(phrase: str) -> frozenset[str]:
+    """The grams a text holds wherever `find_exact` hits `phrase`: all of them."""
+    return frozenset().union(*(_pairs(part) for part in phrase.split(GAP)))
+
+
 _CLAUSE_MARKS = ",:;。!?"  # the characters of _CLAUSE_SPLIT
 
 

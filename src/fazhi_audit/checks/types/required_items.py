@@ -46,7 +46,7 @@ from fazhi_audit.rules.schema import Rule
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.ingest.normalize import normalize_line
-from fazhi_audit.text.matching import GAP, Hit, clause_of, necessary_grams, subject_span
+from fazhi_audit.text.matching import GAP, Hit, clause_of, exact_grams, necessary_grams, subject_span
 from fazhi_audit.text.phrase_index import SentenceGrams, grams_of, want
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
@@ -231,10 +231,18 @@ def not_applicable_statement(p: Params, doc: Document, ctx: CheckContext) -> tup
     Statements match exactly (a slip could turn 未作出 into 已作出), outside
     the plans and shortcomings, and not in a clause phrased as a problem or plan.
     """
-    for sentence in doc.sentences:
+    index = grams_of(doc.sentences)
+    possible: dict[int, set[str]] = {}
+    for statement in p.not_applicable:
+        for i in index.holding(exact_grams(statement)):
+            possible.setdefault(i, set()).add(statement)
+    for i in sorted(possible):
+        sentence = doc.sentences[i]
         if sentence.kind in _STATEMENT_PARTS_EXCLUDED:
             continue
         for statement in p.not_applicable:
+            if statement not in possible[i]:
+                continue  # the sentence lacks some of its characters
             hit = ctx.matcher.find_exact(statement, sentence.text)
             if hit is None or sentence.text.startswith("的", hit.end):
                 continue  # 对不具有行政执法职能的乡镇…: said of others, not of the report's body
@@ -253,7 +261,7 @@ def _not_applicable(rule: Rule, results: list[ItemResult], sentence: Sentence, h
 
 @lru_cache(maxsize=256)
 def _rule_grams(p: Params) -> frozenset[str]:
-    return frozenset(g for phrase in p.phrases() for g in necessary_grams(phrase)[0])
+    return frozenset(g for phrase in p.phrases() for g in necessary_grams(phrase)[0]) | frozenset().union(*map(exact_grams, p.not_applicable))
 
 
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
