@@ -80,3 +80,15 @@ def test_corrupt_cache_entry_is_ignored(rules_copy, tmp_path):
 def test_unwritable_cache_only_costs_speed(rules_copy, monkeypatch):
     monkeypatch.setenv("FAZHI_AUDIT_CACHE", "/proc/fazhi-audit-cannot-write-here")
     assert load_ruleset(rules_copy).get("duty.study-law") is not None
+
+
+def test_old_entries_are_pruned(rules_copy, tmp_path, monkeypatch):
+    from fazhi_audit.rules import ruleset_cache
+
+    monkeypatch.setattr(ruleset_cache, "KEEP", 2)
+    path = rules_copy / "duty.study-law.yaml"
+    text = path.read_text(encoding="utf-8")
+    for n in range(4):  # four edits, four rule sets
+        path.write_text(text + f"\n# edit {n}\n", encoding="utf-8")
+        load_ruleset(rules_copy)
+    assert len(list((tmp_path / "cache" / "rulesets").glob("*.pickle"))) == 2

@@ -29,10 +29,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from fazhi_audit import __version__
-from fazhi_audit.rules.tree_cache import DISABLE_ENV
+from fazhi_audit.rules.tree_cache import DISABLE_ENV, prune
 from fazhi_audit.rules.yaml_lines import MAX_BYTES
 from fazhi_audit.text.nlp import cache_root
 
+KEEP = 16  # rule sets kept (about 100 KB each): the pack, a few extended packs, recent edits
 FORMAT = "1"  # bump when RuleSet's pickled shape changes in a way stamps miss
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -139,5 +140,6 @@ def _store(entry: Path, ruleset, types: Mapping) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
+        prune(entry.parent, KEEP)
     except OSError:
         pass

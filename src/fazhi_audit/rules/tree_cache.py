@@ -21,6 +21,7 @@ from fazhi_audit.text.nlp import cache_root
 
 FORMAT = "1"  # bump when LinedDict or the tree's shape changes
 DISABLE_ENV = "FAZHI_AUDIT_NO_RULE_CACHE"  # set to any value to parse every time
+KEEP = 400  # parsed files kept (a pack has about 30, a few KB each)
 
 
 def cache_dir() -> Path:
@@ -60,5 +61,16 @@ def put(text: str, tree) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
+        prune(target.parent, KEEP)
     except OSError:
         pass
+
+
+def prune(folder: Path, keep: int) -> None:
+    """Drop all but the `keep` newest entries: edits (and tests' copies of the pack) leave old ones behind."""
+    try:
+        entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[keep:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # another process pruned first
