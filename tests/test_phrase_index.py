@@ -1,5 +1,6 @@
 """The sentence index only skips sentences where the matcher could not hit (text/phrase_index.py)."""
 
+import gc
 import re
 from types import SimpleNamespace
 
@@ -74,7 +75,17 @@ def test_clause_bounds_as_the_regex_scan(text, data):
     assert clause_bounds(text, start, end) == (left, right.start() if right else len(text))
 
 
-def test_one_index_per_document_list():
-    sentences = [SimpleNamespace(text="专家论证"), SimpleNamespace(text="风险评估")]
-    assert grams_of(sentences) is grams_of(sentences)
-    assert grams_of(list(sentences)) is not grams_of(sentences)
+class _Doc:
+    def __init__(self, *texts):
+        self.sentences = [SimpleNamespace(text=t) for t in texts]
+
+
+def test_one_index_per_document_freed_with_it():
+    from fazhi_audit.text import phrase_index
+
+    doc = _Doc("专家论证", "风险评估")
+    assert grams_of(doc) is grams_of(doc)
+    assert grams_of(_Doc("专家论证", "风险评估")) is not grams_of(doc)
+    del doc
+    gc.collect()
+    assert phrase_index._LAST is None  # the index went with its document

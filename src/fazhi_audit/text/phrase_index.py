@@ -13,6 +13,7 @@ never a sufficient one: the verdicts are those of the full scan.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 
 
@@ -83,15 +84,24 @@ def want(grams: frozenset[str]) -> None:
         WANTED.update(grams)
 
 
-_LAST: tuple[Sequence[str], SentenceGrams] | None = None
+_LAST: tuple[weakref.ref, SentenceGrams] | None = None
 
 
-def grams_of(sentences: Sequence, texts: Sequence[str] | None = None) -> SentenceGrams:
-    """The index of a document's sentences, built once however many rules ask for it."""
+def grams_of(doc) -> SentenceGrams:
+    """The index of a document's sentences, built once however many rules ask for it.
+
+    Held through a weak reference to the document, so a finished document and
+    its index are freed together (a batch never holds two large documents)."""
     global _LAST
     last = _LAST
-    if last is not None and last[0] is sentences and last[1].size == len(sentences):
+    if last is not None and last[0]() is doc:
         return last[1]
-    index = SentenceGrams(texts if texts is not None else [s.text for s in sentences])
-    _LAST = (sentences, index)  # a strong reference, so the identity test cannot meet a reused id
+    index = SentenceGrams([s.text for s in doc.sentences])
+    _LAST = (weakref.ref(doc, _forget), index)
     return index
+
+
+def _forget(ref: weakref.ref) -> None:
+    global _LAST
+    if _LAST is not None and _LAST[0] is ref:
+        _LAST = None

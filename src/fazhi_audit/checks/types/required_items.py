@@ -204,7 +204,7 @@ def _possible(item: Item, sentences: list[Sentence], index: SentenceGrams) -> di
 
 def find_item(item: Item, p: Params, ctx: CheckContext, sentences: list[Sentence], index: SentenceGrams | None = None) -> ItemResult:
     """The first mention that counts, else the first one set aside with why, else not found."""
-    index = index or grams_of(sentences)
+    index = index or SentenceGrams([s.text for s in sentences])
     aside: tuple[Evidence, str] | None = None
     for i, possible in _possible(item, sentences, index).items():
         sentence = sentences[i]
@@ -231,7 +231,7 @@ def not_applicable_statement(p: Params, doc: Document, ctx: CheckContext) -> tup
     Statements match exactly (a slip could turn 未作出 into 已作出), outside
     the plans and shortcomings, and not in a clause phrased as a problem or plan.
     """
-    index = grams_of(doc.sentences)
+    index = grams_of(doc)
     possible: dict[int, set[str]] = {}
     for statement in p.not_applicable:
         for i in index.holding(exact_grams(statement)):
@@ -267,7 +267,7 @@ def _rule_grams(p: Params) -> frozenset[str]:
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
     want(_rule_grams(p))
-    index = grams_of(doc.sentences)  # shared by every rule of this document
+    index = grams_of(doc)  # shared by every rule of this document
     index.index(_rule_grams(p))  # a no-op but for the first document of a process
     results = [find_item(item, p, ctx, doc.sentences, index) for item in p.items]
     found = [r for r in results if r.found]
