@@ -17,15 +17,22 @@ import weakref
 from collections.abc import Iterable, Sequence
 
 
+def _pairs_of(text: str) -> set[str]:
+    return {text[j : j + 2] for j in range(len(text) - 1)}
+
+
 class SentenceGrams:
     def __init__(self, texts: Sequence[str]):
         self.size = len(texts)
         self._texts = texts
-        self._sets = [{text[j : j + 2] for j in range(len(text) - 1)} for text in texts]
+        # Only the pairs some rule asks about are kept per sentence: all pairs of a
+        # 1 MB report took some 35 MB.  index() adds pairs asked about later.
+        self._sets = [_pairs_of(text) & WANTED for text in texts]
         self._pairs: dict[str, list[int]] = {}  # pair -> sentences holding it, for the pairs asked about
         self._chars: dict[str, list[int]] = {}  # single characters, for one-character phrases
         self._known: set[str] = set()  # grams indexed so far
         self._memo: dict[tuple[frozenset[str], int], list[int]] = {}
+        self._covered = frozenset(WANTED)  # pairs whose presence _sets already records
         self.index(WANTED)
 
     def index(self, grams: Iterable[str]) -> None:
@@ -38,9 +45,12 @@ class SentenceGrams:
         if pairs:
             for g in pairs:
                 self._pairs[g] = []
-            for i, held in enumerate(self._sets):
-                for g in held & pairs:
-                    self._pairs[g].append(i)
+            for i, text in enumerate(self._texts):
+                held = self._sets[i] & pairs if pairs <= self._covered else _pairs_of(text) & pairs
+                if held:
+                    self._sets[i] |= held  # _sets[i] stays: the sentence's pairs among those indexed
+                    for g in held:
+                        self._pairs[g].append(i)
         for g in grams:
             if len(g) == 1:
                 self._chars[g] = [i for i, text in enumerate(self._texts) if g in text]

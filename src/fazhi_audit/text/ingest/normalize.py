@@ -108,7 +108,7 @@ def fold_map(raw: str) -> list[int] | None:
     return source if text == normalize_line(raw) else None
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=256)  # lines of one document's evidence; a paragraph's map can be large
 def _columns(raw: str) -> tuple[int, ...] | None:
     """fold_map, once per line: every finding's evidence in a paragraph asks again (a .docx profile showed it)."""
     columns = fold_map(raw)
