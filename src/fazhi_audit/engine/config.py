@@ -25,9 +25,7 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from fazhi_audit.base.errors import UsageError
 from fazhi_audit.base.limits import (
@@ -42,6 +40,9 @@ from fazhi_audit.model.fingerprint import posix_path
 from fazhi_audit.rules.profiles import AUTO, GENERIC
 from fazhi_audit.rules.schema import SEVERITIES
 from fazhi_audit.rules.selection import Selection, unknown_selectors
+
+if TYPE_CHECKING:  # imported where patterns are compiled
+    import pathspec
 
 CONFIG_FILE = "fazhi-audit.toml"
 PYPROJECT = "pyproject.toml"
@@ -229,6 +230,8 @@ class _Validator:
 
 
 def _spec(patterns) -> pathspec.PathSpec:
+    import pathspec  # only when a config file has patterns
+
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 

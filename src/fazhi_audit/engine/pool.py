@@ -24,8 +24,6 @@ from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from pebble import ProcessExpired, ProcessPool
-
 from fazhi_audit.base.limits import (
     DEFAULT_TIMEOUT,  # seconds per file; 0 or None: no limit
 )
@@ -174,6 +172,8 @@ def _pooled(jobs: list[Job], rulesets, workers: int, limit: float | None, report
 
 def _pool_round(jobs, todo: list[int], rulesets, workers: int, limit, results, report) -> list[int]:
     """Audit jobs[todo] in one pool; returns the indices a broken pool left undone."""
+    from pebble import ProcessPool  # only for a pool: a single check does without it
+
     pool = ProcessPool(max_workers=min(workers, len(todo)), initializer=_init_worker, initargs=(rulesets,))
     undone: list[int] = []
     try:
@@ -200,6 +200,8 @@ def _pool_round(jobs, todo: list[int], rulesets, workers: int, limit, results, r
 
 def _outcome(future, job: Job, limit: float | None) -> ReportResult | None:
     """The result, or an error row for this file; None if the whole pool broke."""
+    from pebble import ProcessExpired
+
     try:
         return future.result()
     except TimeoutError:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fazhi_audit.base.errors import RuleFileError
+from fazhi_audit.rules import ruleset_cache
 from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.profiles import load_profiles
 from fazhi_audit.rules.schema import (
@@ -215,8 +216,16 @@ def load_ruleset(
 ) -> RuleSet:
     """The pack in `directory`, then each extra directory: a rule whose id is
     already known replaces it (a city tightens a rule), a new id is added.
-    `messages`: the wording, when not the pack's own vocab/messages.yaml."""
+    `messages`: the wording, when not the pack's own vocab/messages.yaml.
+    Served from the user cache while no input file or code has changed."""
     directory = Path(directory)
+    load = lambda: _load_ruleset(directory, types, extra_dirs, shared, messages)  # noqa: E731
+    if messages is not None:  # wording from outside the pack: its file is not part of the cache key
+        return load()
+    return ruleset_cache.cached(directory, tuple(extra_dirs), types, load)
+
+
+def _load_ruleset(directory: Path, types: Mapping[str, RuleType], extra_dirs, shared: Declared | None, messages: Messages | None) -> RuleSet:
     if not directory.is_dir():
         raise RuleFileError(str(directory), None, "规则目录不存在：请用 --rules 指向包含 *.yaml 规则文件的目录")
     vocab_path = directory / VOCAB_DIR / "sections.yaml"

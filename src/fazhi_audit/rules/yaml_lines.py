@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from fazhi_audit.base.errors import RuleFileError
+from fazhi_audit.rules import tree_cache
 
 MAX_BYTES = 1_000_000  # the largest bundled rule file is a few KB
 MAX_DEPTH = 32  # the deepest bundled structure is 4 levels
@@ -49,6 +49,8 @@ def _line(node_or_event) -> int:
 
 
 def _build(node):
+    import yaml  # only when a file is parsed: a warm rule cache never needs PyYAML
+
     if isinstance(node, yaml.MappingNode):
         out = LinedDict()
         out.line = _line(node)
@@ -67,18 +69,27 @@ def _build(node):
     return _scalar(node)
 
 
-_SCALARS = yaml.SafeLoader("")  # resolves tags of scalar nodes (int, bool, str …)
+@lru_cache(maxsize=1)
+def _scalars():
+    """A loader that resolves tags of scalar nodes (int, bool, str …)."""
+    import yaml
+
+    return yaml.SafeLoader("")
 
 
-def _scalar(node: yaml.ScalarNode):
+def _scalar(node):
+    import yaml
+
     try:
-        return _SCALARS.construct_object(node, deep=True)
+        return _scalars().construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:  # e.g. a date 2024-13-45
         raise _BuildError(_line(node), f"无法解析的值 {node.value[:40]!r}（{exc}）") from None
 
 
 def _check_events(text: str) -> None:
     """Reject what makes building unbounded or unsafe, before building anything."""
+    import yaml
+
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
@@ -114,12 +125,17 @@ def _read(path: Path) -> str:
 def load_yaml(path: Path):
     path = Path(path)
     text = _read(path)
+    cached = tree_cache.get(text)
+    if cached is not None:
+        return cached
+    import yaml  # only on a cache miss
+
     try:
         _check_events(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
             raise RuleFileError(str(path), None, "文件为空")
-        return _build(node)
+        tree = _build(node)
     except _BuildError as exc:
         raise RuleFileError(str(path), exc.line, exc.message) from None
     except yaml.YAMLError as exc:
@@ -128,3 +144,5 @@ def load_yaml(path: Path):
         raise RuleFileError(str(path), line, f"YAML 语法错误：{getattr(exc, 'problem', None) or exc}") from None
     except RecursionError:  # unreachable with MAX_DEPTH, kept as a last guard
         raise RuleFileError(str(path), None, f"嵌套过深（超过 {MAX_DEPTH} 层）") from None
+    tree_cache.put(text, tree)
+    return tree

@@ -52,9 +52,38 @@ def _phrase_profile(phrase: str, threshold: float) -> tuple[float, tuple[str, ..
     return required_similarity(phrase, threshold), bigrams, max(1, len(bigrams) - 2)
 
 
+def _pairs(part: str) -> frozenset[str]:
+    """What text holding `part` must hold: its character pairs, or the one character."""
+    return frozenset(part[i : i + 2] for i in range(len(part) - 1)) if len(part) > 1 else frozenset(part and {part})
+
+
+@lru_cache(maxsize=8192)
+def necessary_grams(phrase: str) -> tuple[frozenset[str], int]:
+    """(grams, missing): `PhraseMatcher.find` can hit `phrase` only in a text
+    holding all of `grams` but at most `missing` of them.  An exact or gapped
+    hit holds them all; a fuzzy one passes the bigram gate in `find`, which
+    lets at most len(bigrams) - gate be absent.  Used to skip, not to match."""
+    if GAP in phrase:
+        return frozenset().union(*(_pairs(part) for part in phrase.split(GAP))), 0
+    if len(phrase) < MIN_FUZZY_LEN:
+        return _pairs(phrase), 0
+    _, bigrams, gate = _phrase_profile(phrase, 100.0)  # the gate does not depend on the threshold
+    return frozenset(bigrams), len(bigrams) - gate
+
+
+@lru_cache(maxsize=4096)
+def exact_grams(phrase: str) -> frozenset[str]:
+    """The grams a text holds wherever `find_exact` hits `phrase`: all of them."""
+    return frozenset().union(*(_pairs(part) for part in phrase.split(GAP)))
+
+
+_CLAUSE_MARKS = ",:;。!?"  # the characters of _CLAUSE_SPLIT
+
+
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """[left, right) of the comma-delimited clause holding text[start:end]."""
-    left = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, start)), default=0)
+    # rfind per mark instead of scanning every clause before start: themes looked this up often.
+    left = max(text.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
     right = _CLAUSE_SPLIT.search(text, end)
     return left, right.start() if right else len(text)
 

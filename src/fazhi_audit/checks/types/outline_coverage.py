@@ -165,7 +165,8 @@ def find_theme(theme: Theme, ctx: CheckContext, scoped: _Scoped) -> ThemeResult:
             n = bisect_right(scoped.starts, at) - 1
             sentence = scoped.sentences[n]
             local = at - scoped.starts[n]
-            if not any(cue in clause_of(sentence.text, local, local + len(phrase)) for cue in cues):
+            clause = clause_of(sentence.text, local, local + len(phrase))
+            if not any(cue in clause for cue in cues):
                 best = (at, sentence, phrase)
                 break
             at = scoped.text.find(phrase, at + 1)

@@ -22,6 +22,7 @@ score, with the statement as its evidence.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from fazhi_audit.checks.context import CheckContext
 from fazhi_audit.checks.findings import (
@@ -46,7 +47,8 @@ from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.ingest.normalize import normalize_line
-from fazhi_audit.text.matching import GAP, Hit, clause_of, subject_span
+from fazhi_audit.text.matching import GAP, Hit, clause_of, exact_grams, necessary_grams, subject_span
+from fazhi_audit.text.phrase_index import SentenceGrams, grams_of, want
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
 ITEM_KEYS = {"name", "phrases", "weak", "subject", "not"}
@@ -138,19 +140,23 @@ def _show_min_found(value: int | None, vocab: SectionVocabulary, wording: Wordin
 # --- check -----------------------------------------------------------------------
 
 
-def _phrase_hits(item: Item, p: Params, sentence: Sentence, ctx: CheckContext):
-    """(hit, needs a subject in its clause) for every place a phrase of the item stands in the sentence."""
+def _phrase_hits(item: Item, p: Params, sentence: Sentence, ctx: CheckContext, possible: frozenset[str]):
+    """(hit, needs a subject in its clause) for every place a phrase of the item stands in the sentence.
+
+    `possible`: the phrases the index lets stand in this sentence; the others cannot hit."""
     for phrase in item.phrases:
-        for hit in ctx.matcher.find_all(phrase, sentence.text, p.threshold):
-            yield hit, False
-    if item.weak:
+        if phrase in possible:
+            for hit in ctx.matcher.find_all(phrase, sentence.text, p.threshold):
+                yield hit, False
+    if item.weak and not possible.isdisjoint(item.weak):
         # A near miss cannot supply the tie: 法律草案 is no decision's 草案.
         tie_text = _without(sentence.text, item.negatives)
         in_context = any(c in tie_text for c in p.context)
         if in_context or any(s in tie_text for s in item.subject):  # cheap gate before matching
             for phrase in item.weak:
-                for hit in ctx.matcher.find_all(phrase, sentence.text, p.threshold):
-                    yield hit, not in_context  # without the rule's context, its clause must name the subject
+                if phrase in possible:
+                    for hit in ctx.matcher.find_all(phrase, sentence.text, p.threshold):
+                        yield hit, not in_context  # without the rule's context, its clause must name the subject
 
 
 def _without(text: str, phrases: tuple[str, ...]) -> str:
@@ -179,11 +185,25 @@ def _evidence(sentence: Sentence, hit: Hit) -> Evidence:
     return sentence_evidence(sentence, hit.similarity, sentence.text[hit.start : hit.end])
 
 
-def find_item(rule: Rule, item: Item, ctx: CheckContext, sentences: list[Sentence]) -> ItemResult:
+def _possible(item: Item, sentences: list[Sentence], index: SentenceGrams) -> dict[int, frozenset[str]]:
+    """Sentence index -> the item's phrases that can stand in it (see text/phrase_index.py), in sentence order."""
+    where: dict[int, set[str]] = {}
+    for phrase in (*item.phrases, *item.weak):
+        for i in index.holding(*necessary_grams(phrase)):
+            where.setdefault(i, set()).add(phrase)
+    return {i: frozenset(where[i]) for i in sorted(where)}
+
+
+def find_item(rule: Rule, item: Item, ctx: CheckContext, sentences: list[Sentence], index: SentenceGrams | None = None) -> ItemResult:
+    """The first mention that counts, else the first one set aside with why, else not found."""
     p: Params = rule.params
+    index = index or SentenceGrams([s.text for s in sentences])
     aside: tuple[Evidence, str] | None = None
-    for sentence in sentences:
-        for hit, needs_subject in _phrase_hits(item, p, sentence, ctx):
+    for i, possible in _possible(item, sentences, index).items():
+        sentence = sentences[i]
+        if aside is not None and sentence.kind not in p.scope:
+            continue  # a mention there is never evidence, and the first aside is already kept
+        for hit, needs_subject in _phrase_hits(item, p, sentence, ctx, possible):
             why = _reason_not_counted(hit, needs_subject, item, p, sentence, ctx)
             if why is None:
                 return ItemResult(item.name, True, _evidence(sentence, hit))
@@ -192,16 +212,6 @@ def find_item(rule: Rule, item: Item, ctx: CheckContext, sentences: list[Sentenc
     if aside:
         return ItemResult(item.name, False, aside[0], aside[1])
     return ItemResult(item.name, False)
-
-
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
-
-
-def candidate_sentences(p: Params, doc: Document) -> list[Sentence]:
-    """Skip sentences that share no character pair with any phrase of the rule."""
-    bigrams = {bg for phrase in p.phrases() for part in phrase.split(GAP) for bg in _bigrams(part)}
-    return [s for s in doc.sentences if any(bg in s.text for bg in bigrams)]
 
 
 # Parts where a report speaks of its own year: not a problem list or next year's plans.
@@ -214,10 +224,18 @@ def not_applicable_statement(p: Params, doc: Document, ctx: CheckContext) -> tup
     Statements match exactly (a slip could turn 未作出 into 已作出), outside
     the plans and shortcomings, and not in a clause phrased as a problem or plan.
     """
-    for sentence in doc.sentences:
+    index = grams_of(doc)
+    possible: dict[int, set[str]] = {}
+    for statement in p.not_applicable:
+        for i in index.holding(exact_grams(statement)):
+            possible.setdefault(i, set()).add(statement)
+    for i in sorted(possible):
+        sentence = doc.sentences[i]
         if sentence.kind in _STATEMENT_PARTS_EXCLUDED:
             continue
         for statement in p.not_applicable:
+            if statement not in possible[i]:
+                continue  # the sentence lacks some of its characters
             hit = ctx.matcher.find_exact(statement, sentence.text)
             if hit is None or sentence.text.startswith("的", hit.end):
                 continue  # 对不具有行政执法职能的乡镇…: said of others, not of the report's body
@@ -235,10 +253,17 @@ def _not_applicable(rule: Rule, results: list[ItemResult], sentence: Sentence, h
     return finding(rule, "pass", message, items=[statement, *results], line=sentence.line, scored=False, not_applicable=True)
 
 
+@lru_cache(maxsize=256)
+def _rule_grams(p: Params) -> frozenset[str]:
+    return frozenset(g for phrase in p.phrases() for g in necessary_grams(phrase)[0]) | frozenset().union(*map(exact_grams, p.not_applicable))
+
+
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
-    sentences = candidate_sentences(p, doc)
-    results = [find_item(rule, item, ctx, sentences) for item in p.items]
+    want(_rule_grams(p))
+    index = grams_of(doc)  # shared by every rule of this document
+    index.index(_rule_grams(p))  # a no-op but for the first document of a process
+    results = [find_item(rule, item, ctx, doc.sentences, index) for item in p.items]
     found = [r for r in results if r.found]
     missing = [r.name for r in results if not r.found]
     needed = p.min_found or len(p.items)

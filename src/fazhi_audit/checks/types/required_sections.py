@@ -44,10 +44,18 @@ def _parse_sections(c: Checker, data: LinedDict, key: str, values: dict) -> tupl
     return kinds
 
 
-def _mention(rule: Rule, kind: str, doc: Document, ctx: CheckContext) -> tuple[Evidence | None, str | None]:
-    """Where a missing part's content shows up inside another part."""
+def _mention(rule: Rule, kind: str, doc: Document, ctx: CheckContext, kinds: dict[str, str | None]) -> tuple[Evidence | None, str | None]:
+    """Where a missing part's content shows up inside another part.
+
+    `kinds`: heading text -> its kind, filled as headings are classified, so that
+    each sub-heading is classified once however many parts are missing
+    (a headings-only file made this the slowest step)."""
     for h in doc.headings:
-        if h.level > 1 and classify_heading(h.text, ctx.vocab)[0] == kind:
+        if h.level <= 1:
+            continue
+        if h.text not in kinds:
+            kinds[h.text] = classify_heading(h.text, ctx.vocab)[0]
+        if kinds[h.text] == kind:
             return heading_evidence(h, doc.kind_at(h.index), 100.0, h.text), rule.say("as_sub_heading", heading=h.label)
     words = next((k.mentions for k in ctx.vocab.kinds if k.name == kind), [])
     for s in doc.sentences:
@@ -59,11 +67,12 @@ def _mention(rule: Rule, kind: str, doc: Document, ctx: CheckContext) -> tuple[E
 
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     items = []
+    kinds: dict[str, str | None] = {}
     for kind in rule.params.sections:
         section = next((s for s in doc.sections if s.kind == kind), None)
         label = ctx.vocab.label(kind)
         if section is None:
-            evidence, note = _mention(rule, kind, doc, ctx)
+            evidence, note = _mention(rule, kind, doc, ctx, kinds)
             items.append(ItemResult(label, False, evidence, note))
         elif section.heading is not None:
             items.append(ItemResult(label, True, heading_evidence(section.heading, kind, 100.0, section.title)))

@@ -7,19 +7,10 @@ The terminal/plain-text view lives in report/terminal.py.
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Callable
 
 from fazhi_audit.model.summary import build_summary
-from fazhi_audit.render.formatters import (
-    concise,
-    csv_format,
-    github,
-    json_format,
-    jsonl,
-    junit,
-    markdown,
-    sarif,
-)
 
 if TYPE_CHECKING:
     from fazhi_audit.model.run import Run
@@ -28,32 +19,31 @@ Renderer = Callable[["Run"], str]
 BinaryRenderer = Callable[["Run"], bytes]
 
 
-# Jinja2 and openpyxl load only when their format is asked for: every run lists the formats.
-def _html(run: Run) -> str:
-    from fazhi_audit.render.formatters import html
+def _lazy(module: str) -> Callable:
+    """render() of a formatter module, imported when first called: every run lists
+    the formats but writes one or two, and a single check's start-up counts
+    (Jinja2 and openpyxl, behind html and xlsx, most of all)."""
 
-    return html.render(run)
+    def render(run: Run):
+        return import_module(f"{__name__}.{module}").render(run)
 
-
-def _xlsx(run: Run) -> bytes:
-    from fazhi_audit.render.formatters import xlsx
-
-    return xlsx.render(run)
+    render.__name__ = f"{module}.render"
+    return render
 
 
 FORMATTERS: dict[str, Renderer] = {
-    "json": json_format.render,
-    "jsonl": jsonl.render,
-    "csv": csv_format.render,
-    "sarif": sarif.render,
-    "junit": junit.render,
-    "github": github.render,
-    "markdown": markdown.render,
-    "html": _html,
-    "concise": concise.render,
+    "json": _lazy("json_format"),
+    "jsonl": _lazy("jsonl"),
+    "csv": _lazy("csv_format"),
+    "sarif": _lazy("sarif"),
+    "junit": _lazy("junit"),
+    "github": _lazy("github"),
+    "markdown": _lazy("markdown"),
+    "html": _lazy("html"),
+    "concise": _lazy("concise"),
 }
 BINARY_FORMATTERS: dict[str, BinaryRenderer] = {
-    "xlsx": _xlsx,
+    "xlsx": _lazy("xlsx"),
 }
 NAMES: list[str] = list(FORMATTERS)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from fazhi_audit.text.dates import ARABIC_DATE, date_of
 from fazhi_audit.text.ingest.raw import LineOrigin
@@ -62,7 +63,7 @@ class Line:
 
     def raw_span(self, start: int, end: int) -> tuple[int, int] | None:
         """Where text[start:end] sits in the reader's line (None if it cannot be told)."""
-        columns = fold_map(self.raw)
+        columns = _columns(self.raw)
         if columns is None or not 0 <= start < end <= len(columns):
             return None
         return columns[start], columns[end - 1] + 1
@@ -105,6 +106,13 @@ def fold_map(raw: str) -> list[int] | None:
     text = text.strip()
     source = source[lead : lead + len(text)]
     return source if text == normalize_line(raw) else None
+
+
+@lru_cache(maxsize=256)  # lines of one document's evidence; a paragraph's map can be large
+def _columns(raw: str) -> tuple[int, ...] | None:
+    """fold_map, once per line: every finding's evidence in a paragraph asks again (a .docx profile showed it)."""
+    columns = fold_map(raw)
+    return tuple(columns) if columns is not None else None
 
 
 def is_boilerplate(text: str) -> bool:
