@@ -72,6 +72,8 @@ class RuleType:
     phrases: Callable[[Any], tuple[str, ...]] = no_phrases  # words the segmenter must keep whole
     placeholders: Callable[[Rule], dict[str, str]] = no_values  # fixed values of message/fix placeholders, in words
     fix_hint: Callable[[Rule, SectionVocabulary], str | None] = no_hint  # what {missing} in the fix may be
+    # phrases naming a task of the 纲要: a top-level heading that names one heads an achievements part
+    part_topics: Callable[[Any], tuple[str, ...]] = no_phrases
 
     def __post_init__(self):
         names = {f.name for f in fields(self.params)}

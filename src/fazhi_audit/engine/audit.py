@@ -148,6 +148,8 @@ def _text_lines(doc: Document) -> list[tuple[int, str, str]]:
     for s in doc.sections:
         for i in range(s.start, min(s.end, len(kinds))):
             kinds[i] = s.kind
+    for i in doc.meta.signature_lines:
+        kinds[i] = doc.kind_at(i)
     out = []
     for line, kind in zip(doc.lines, kinds):
         text = line.text

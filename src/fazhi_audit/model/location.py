@@ -18,6 +18,7 @@ PART_LABELS = {
     "extra": "其他部分",
     "preamble": "导语",
     "title": "标题",
+    "signature": "落款",
 }
 
 

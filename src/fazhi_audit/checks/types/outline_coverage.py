@@ -211,6 +211,12 @@ def segmenter_words(p: Params) -> tuple[str, ...]:
     return p.as_required_items().phrases()
 
 
+def part_topics(p: Params) -> tuple[str, ...]:
+    """Every phrase of the theme map: a part heading naming one reports work on that task."""
+    phrases = [ph for part in p.items for ph in (*part.item.phrases, *(t for theme in part.themes for t in theme.phrases))]
+    return tuple(dict.fromkeys(phrases))
+
+
 def fix_hint(rule: Rule, vocab: SectionVocabulary) -> str:
     return f"（〈缺少的项目〉指检查时未找到的部分，可能是：{'、'.join(item_names(rule.params))}）"
 
@@ -229,4 +235,5 @@ RULE_TYPE = RuleType(
     item_names=item_names,
     phrases=segmenter_words,
     fix_hint=fix_hint,
+    part_topics=part_topics,
 )

@@ -3,6 +3,13 @@
 Part headings are found by their number (一、 第一部分, or a broken marker
 in that place) and, for reports that head their parts without numbers, by
 wording, shape and position (parts.py).
+
+A part is classed by its heading's words (rules/vocab/sections.yaml), else
+by what it holds: many reports spread the work done over parts named after
+the tasks of the 纲要 (一、聚焦职能转变，持续优化法治化营商环境), so a heading
+naming a task of the theme map (outline.coverage) or a part that reports
+work done is an achievements part; a heading joining two kinds
+(存在的问题和下一步打算) is one part of the first kind that holds both.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from fazhi_audit.text.ingest.normalize import Line
 from fazhi_audit.text.structure.headings import Heading, find_headings
-from fazhi_audit.text.structure.parts import plain_part_headings, styled_subheadings
+from fazhi_audit.text.structure.parts import plain_part_headings, styled_subheadings, topic_lines
 from fazhi_audit.text.structure.vocabulary import (
     PREAMBLE,
     SECTION_KINDS,
@@ -22,6 +29,9 @@ from fazhi_audit.text.structure.vocabulary import (
     classify_heading,
     classify_part,
     clean_heading,
+    combined_kinds,
+    names_topic,
+    reports_work_done,
 )
 
 __all__ = [
@@ -44,11 +54,16 @@ class Section:
     heading: Heading | None
     start: int  # first line index of the part (its heading line)
     end: int  # one past the last line index
-    how: str = "heading"  # heading | content | default
+    how: str = "heading"  # heading | topic | content | default
+    combined: tuple[str, ...] = ()  # the kinds a part joining several holds, in order (存在的问题和下一步打算)
 
     @property
     def title(self) -> str:
-        return self.heading.label if self.heading else ""
+        """The heading as written in the original (full-width marks kept), for display."""
+        return self.heading.shown if self.heading else ""
+
+    def holds(self, kind: str) -> bool:
+        return self.kind == kind or kind in self.combined
 
 
 def _part_headings(lines: list[Line], body_start: int, headings: list[Heading], vocab: SectionVocabulary, year: int | None) -> list[Heading]:
@@ -58,14 +73,48 @@ def _part_headings(lines: list[Line], body_start: int, headings: list[Heading], 
     named = [h for h in numbered if classify_part(h.text, vocab, year)[0]]
     if len(plain) >= 2 and len(named) < 2:
         # Parts headed by plain lines; 一、二、 inside them number items, not parts.
-        return plain
+        return _with_topic_lines(lines, body_start, plain, headings, vocab, year)
     if numbered:
         # A Word "标题 1" paragraph, or a line reading like a part the numbers
         # do not give, is a part heading next to numbered ones.
         kinds = {classify_part(h.text, vocab, year)[0] for h in numbered}
         unnumbered = plain_part_headings(lines, body_start, headings, vocab, beside=kinds, year=year)
         return sorted(numbered + unnumbered, key=lambda h: h.index)
-    return plain
+    return _with_topic_lines(lines, body_start, plain, headings, vocab, year)
+
+
+def _with_topic_lines(lines: list[Line], body_start: int, plain: list[Heading], headings: list[Heading], vocab: SectionVocabulary, year: int | None) -> list[Heading]:
+    """Plain part headings that give no achievements part: the short standalone
+    lines above them (强化学法用法 提升依法履职能力) head the topics of the work done."""
+    if not plain or any(classify_part(h.text, vocab, year)[0] == "achievements" for h in plain):
+        return plain
+    topics = topic_lines(lines, body_start, plain[0].index, {h.index for h in headings})
+    return sorted(topics + plain, key=lambda h: h.index) if len(topics) >= 2 else plain
+
+
+def _nest_under_parts(headings: list[Heading]) -> list[Heading]:
+    """第一部分 … 第五部分 with 一、 beneath them: the 一、 headings are the second level."""
+    if sum(1 for h in headings if h.style == "part") < 2:
+        return headings
+    return [h if h.style == "part" else replace(h, level=h.level + 1) for h in headings]
+
+
+def classify_top(h: Heading, body: list[Line], vocab: SectionVocabulary, year: int | None) -> tuple[str, str, tuple[str, ...]]:
+    """Kind of a top-level part, how it was told (heading | topic | content | default), and the kinds a joint part holds."""
+    joined = combined_kinds(h.text, vocab)
+    if len(joined) >= 2:
+        return joined[0], "heading", joined
+    kind, _ = classify_part(h.text, vocab, year)
+    if kind:
+        return kind, "heading", ()
+    if names_topic(h.text, vocab):
+        return "achievements", "topic", ()
+    kind = classify_content(body, vocab)
+    if kind:
+        return kind, "content", ()
+    if reports_work_done(body, vocab):
+        return "achievements", "content", ()
+    return "extra", "default", ()
 
 
 def _broken_part_marker(h: Heading, vocab: SectionVocabulary, year: int | None) -> Heading:
@@ -78,9 +127,15 @@ def _broken_part_marker(h: Heading, vocab: SectionVocabulary, year: int | None) 
     return h
 
 
-def build_outline(lines: list[Line], body_start: int, vocab: SectionVocabulary, year: int | None = None) -> tuple[list[Section], list[Heading]]:
-    """Parts and headings; `year` is the report's, so a heading dated the year after reads as plans."""
-    headings = [_broken_part_marker(h, vocab, year) for h in find_headings(lines, body_start)]
+def build_outline(
+    lines: list[Line], body_start: int, vocab: SectionVocabulary, year: int | None = None, text_end: int | None = None
+) -> tuple[list[Section], list[Heading]]:
+    """Parts and headings; `year` is the report's, so a heading dated the year after reads as plans.
+
+    text_end: where the signature block (落款) starts; it belongs to no part.
+    """
+    lines = lines[:text_end] if text_end is not None else lines
+    headings = _nest_under_parts([_broken_part_marker(h, vocab, year) for h in find_headings(lines, body_start)])
     tops = _part_headings(lines, body_start, headings, vocab, year)
     # Unnumbered part and sub-headings join the list: they end the runs of
     # numbers beneath them and head the sentences that follow.
@@ -90,12 +145,8 @@ def build_outline(lines: list[Line], body_start: int, vocab: SectionVocabulary, 
         sections.append(Section(PREAMBLE, None, body_start, tops[0].index, "default"))
     for n, h in enumerate(tops):
         end = tops[n + 1].index if n + 1 < len(tops) else len(lines)
-        kind, _ = classify_part(h.text, vocab, year)
-        how = "heading"
-        if kind is None:
-            kind = classify_content(lines[h.index + 1 : end], vocab)
-            how = "content" if kind else "default"
-        sections.append(Section(kind or "extra", h, h.index, end, how))
+        kind, how, joined = classify_top(h, lines[h.index + 1 : end], vocab, year)
+        sections.append(Section(kind, h, h.index, end, how, joined))
     if not tops:
         # No recognisable parts: treat the body as one block of reported work,
         # so content is still credited while the structure rules fail.

@@ -11,6 +11,7 @@ from fazhi_audit.text.ingest.normalize import Line
 
 SECTION_KINDS = ("achievements", "shortcomings", "first_responsible", "plans", "other", "extra")
 PREAMBLE = "preamble"
+SIGNATURE = "signature"  # the 落款 block at the end: part of no section
 
 
 @dataclass
@@ -30,12 +31,15 @@ class SectionVocabulary:
     canonical_order: list[str]
     strip_prefixes: list[str]
     heading_threshold: float = 82.0
+    # phrases naming the tasks of the 纲要 (from the theme map of outline.coverage):
+    # a top-level heading that names one heads a part reporting work on it
+    topics: tuple[str, ...] = ()
 
     def label(self, kind: str) -> str:
         for k in self.kinds:
             if k.name == kind:
                 return k.label
-        return {"extra": "其他部分", PREAMBLE: "导语"}.get(kind, kind)
+        return {"extra": "其他部分", PREAMBLE: "导语", SIGNATURE: "落款"}.get(kind, kind)
 
 
 def clean_heading(text: str, vocab: SectionVocabulary) -> str:
@@ -81,6 +85,38 @@ def classify_part(text: str, vocab: SectionVocabulary, year: int | None = None) 
         if m and int(m.group(1)) == year + 1:
             return "plans", 100.0
     return kind, score
+
+
+_JOINED = re.compile(r"以及|和|及|与|暨")
+_JOINABLE = {"achievements", "shortcomings", "first_responsible", "plans", "other"}
+
+
+def combined_kinds(text: str, vocab: SectionVocabulary) -> tuple[str, ...]:
+    """The kinds a heading joins, in order: 存在的问题和下一步打算 -> shortcomings, plans."""
+    kinds: list[str] = []
+    for piece in _JOINED.split(clean_heading(text, vocab)):
+        kind, _ = classify_heading(piece, vocab) if piece else (None, 0)
+        if kind in _JOINABLE and kind not in kinds:
+            kinds.append(kind)
+    return tuple(kinds) if len(kinds) >= 2 else ()
+
+
+def names_topic(text: str, vocab: SectionVocabulary) -> bool:
+    """The heading names a task of the 纲要 (a phrase of the outline's theme map)."""
+    cleaned = clean_heading(text, vocab)
+    return any(t in cleaned for t in vocab.topics)
+
+
+# 办理…件, 开展…场, 培训…人次: a figure with its unit is work reported as done
+_QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:件|次|场|个|项|人|家|期|份|名|篇|条|户|起|批|万|余)")
+_MIN_QUANTITIES = 2
+
+
+def reports_work_done(lines: list[Line], vocab: SectionVocabulary) -> bool:
+    """A part that states what was done, with figures, more than what will be done."""
+    body = "".join(line.text for line in lines)
+    cues = {k.name: sum(body.count(c) for c in k.content_cues) for k in vocab.kinds}
+    return len(_QUANTITY.findall(body)) >= _MIN_QUANTITIES and cues.get("achievements", 0) > cues.get("plans", 0)
 
 
 def classify_content(lines: list[Line], vocab: SectionVocabulary) -> str | None:
