@@ -84,13 +84,17 @@ def subject_span(text: str, start: int, end: int) -> str:
 
 def _shared_prefix_only(phrase: str, text: str, start: int, end: int) -> bool:
     """Only the phrase's last character is missing or different, and the text
-    goes on there: a long shared prefix of another word (行政执法公信力 is not
-    行政执法公示), not a slip."""
+    goes on there with another character: a long shared prefix of another word
+    (行政执法公信力 is not 行政执法公示), not a slip."""
     candidate = text[start:end]
     shared = next((i for i, (a, b) in enumerate(zip(phrase, candidate)) if a != b), min(len(phrase), len(candidate)))
     if shared < len(phrase) - 1 or len(candidate) > len(phrase):
         return False
-    return end < len(text) and not _CLAUSE_SPLIT.match(text, end)
+    return end < len(text) and _is_han(text[end])  # 专家论正3次 is a slip; 公信力 goes on as a word
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 class PhraseMatcher:

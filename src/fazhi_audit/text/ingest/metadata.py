@@ -34,6 +34,7 @@ _SIGNED_NEXT_YEAR_UNTIL_MONTH = 6
 # The plans part names the year after the report's: "2025年工作打算", "2020年是……收官之年，我乡将".
 _PLANS_YEAR = re.compile(r"^(?:\S{1,4}[、.]\s*)?(20\d{2})\s*年(?:度)?(?:的)?(?:工作|重点|主要|努力|推进|法治)?\S{0,8}(?:打算|安排|计划|思路|方向|设想|重点工作|任务)")
 _PLANS_YEAR_SENTENCE = re.compile(r"^(20\d{2})\s*年(?:是|,)[^。]*?(?:将|要)")
+LAST_YEAR_OF_2015_OUTLINE = 2020  # 法治政府建设实施纲要（2015—2020年）; its successor runs 2021—2025
 _SINCE = re.compile(r"(20\d{2})\s*年以来")
 
 
@@ -47,6 +48,13 @@ class Metadata:
     signed_line: int | None = None  # its index into the normalised lines
     signature_lines: list[int] = field(default_factory=list)  # the 落款 block: the bodies' names and the date
     year_from: str = "title"  # what the year was read from: title | signature | plans | period | text
+
+    @property
+    def outline(self) -> str | None:
+        """The 纲要 in force for the report's year: 2015-2020 up to 2020, 2021-2025 from 2021."""
+        if self.year is None:
+            return None
+        return "2015-2020" if self.year <= LAST_YEAR_OF_2015_OUTLINE else "2021-2025"
 
     @property
     def signature_start(self) -> int | None:

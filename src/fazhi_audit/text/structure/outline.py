@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from fazhi_audit.text.ingest.normalize import Line
 from fazhi_audit.text.structure.headings import Heading, find_headings
-from fazhi_audit.text.structure.parts import plain_part_headings, styled_subheadings, topic_lines
+from fazhi_audit.text.structure.parts import TOPIC_STYLE, plain_part_headings, styled_subheadings, topic_lines
 from fazhi_audit.text.structure.vocabulary import (
     PREAMBLE,
     SECTION_KINDS,
@@ -107,7 +107,7 @@ def classify_top(h: Heading, body: list[Line], vocab: SectionVocabulary, year: i
     kind, _ = classify_part(h.text, vocab, year)
     if kind:
         return kind, "heading", ()
-    if names_topic(h.text, vocab):
+    if names_topic(h.text, vocab) or h.style == TOPIC_STYLE:
         return "achievements", "topic", ()
     kind = classify_content(body, vocab)
     if kind:

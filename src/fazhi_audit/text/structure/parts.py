@@ -110,6 +110,7 @@ def _new_listed_part(text: str, vocab: SectionVocabulary, beside: set[str]) -> b
     return kind is not None and kind == similar and kind not in beside and score >= vocab.heading_threshold
 
 
+TOPIC_STYLE = "topic"  # an unnumbered line heading a topic of the work done
 _TOPIC_MIN, _TOPIC_MAX = 6, 30  # characters of a topic line: two short phrases (强化学法用法 提升依法履职能力)
 _PARAGRAPH = 40  # a line this long, or ending a sentence, is text under a heading
 
@@ -129,7 +130,7 @@ def topic_lines(lines: list[Line], body_start: int, end: int, numbered: set[int]
             continue
         if has_inline_items(text) or (len(following) < _PARAGRAPH and not following.endswith("。")):
             continue
-        out.append(Heading(1, "none", None, "", text, i, lines[i].number, lines[i]))
+        out.append(Heading(1, TOPIC_STYLE, None, "", text, i, lines[i].number, lines[i]))
     return out
 
 

@@ -113,10 +113,14 @@ _MIN_QUANTITIES = 2
 
 
 def reports_work_done(lines: list[Line], vocab: SectionVocabulary) -> bool:
-    """A part that states what was done, with figures, more than what will be done."""
+    """A part that states what was done, with figures, more than what will be done:
+    two figures, or one on a task of the 纲要 (作出重大事项决策2项)."""
     body = "".join(line.text for line in lines)
     cues = {k.name: sum(body.count(c) for c in k.content_cues) for k in vocab.kinds}
-    return len(_QUANTITY.findall(body)) >= _MIN_QUANTITIES and cues.get("achievements", 0) > cues.get("plans", 0)
+    if cues.get("achievements", 0) <= cues.get("plans", 0):
+        return False
+    figures = len(_QUANTITY.findall(body))
+    return figures >= _MIN_QUANTITIES or (figures >= 1 and any(t in body for t in vocab.topics))
 
 
 def classify_content(lines: list[Line], vocab: SectionVocabulary) -> str | None:
