@@ -143,6 +143,19 @@ def test_a_part_joining_problems_and_plans_is_one_part_of_the_first_kind(vocab):
     last = doc.sections[-1]
     assert (last.kind, last.combined) == ("shortcomings", ("shortcomings", "plans"))
     assert last.holds("plans")
+    kinds = {s.text: s.kind for s in doc.sentences if s.section == len(doc.sections) - 1}
+    assert (kinds["执法力量不足。"], kinds["加强执法培训。"]) == ("shortcomings", "plans")
+
+
+def test_one_paragraph_listing_problems_then_plans(auditor, vocab):
+    text = _text(TITLE, OPENING, *TOPIC_PARTS, "五、存在的问题及下步打算",
+                 "一是执法力量不足；二是普法形式单一。下一步，我县将完善行政执法协调监督体系，6月底前完成执法人员轮训。", *SIGNATURE)
+    doc = parse_document(text, vocab)
+    kinds = [(s.text[:5], s.kind) for s in doc.sentences if s.section == len(doc.sections) - 1 and s.index != doc.sections[-1].start]
+    assert kinds == [("一是执法力", "shortcomings"), ("二是普法形", "shortcomings"), ("下一步,我", "plans")]
+    result = auditor.audit_text(text)
+    required = next(f for f in result.findings if f.rule == "structure.required-sections")
+    assert {i.name: i.found for i in required.items}["下一年度主要安排"] is True
 
 
 def test_full_width_dot_before_a_year_is_a_part_marker(vocab):
@@ -181,7 +194,7 @@ def test_same_verdict_with_and_without_the_title_line(auditor):
     without = auditor.audit_text(_topic_report(title=False))
     assert (without.body, without.year) == (with_title.body, with_title.year)
     assert without.profile.name == with_title.profile.name
-    verdicts = lambda r: {f.rule: (f.status, f.scored, tuple(i.found for i in f.items)) for f in r.findings}  # noqa: E731
+    verdicts = lambda r: {f.rule: (f.status, f.scored, tuple(i.found for i in f.items)) for f in r.findings}
     title_rules = {f.rule for f in with_title.findings if any(i.evidence and i.evidence.section == "title" for i in f.items)}
     assert {k: v for k, v in verdicts(without).items() if k not in title_rules} == {k: v for k, v in verdicts(with_title).items() if k not in title_rules}
     assert without.passed == with_title.passed
@@ -229,3 +242,29 @@ def test_the_baseline_key_does_not_depend_on_how_a_quote_is_shown():
         return problem_key(Finding("r", "t", "warning", "fail", "m", items=[ItemResult("x", False, Evidence(text, 1, "plans", 100.0, ""))]))
 
     assert key("（一）完善决策程序，全年3项。") == key("(一)完善决策程序,全年3项。")
+
+
+# --- class 7: the outline of the report's own year -------------------------------
+
+
+def test_an_untitled_2019_report_is_read_against_its_own_outline(auditor):
+    text = _text(
+        "2018年，我乡在全县法治建设考核中获得优秀等次。本年度，乡党委、乡政府深入实施“七五”普法规划，按照“十三五”规划要求推进依法行政。",
+        "一、依法全面履行政府职能，简政放权不断深化",
+        "全年清理乡级权力清单事项46项，便民服务中心办理事项5200件。",
+        "二、依法有效化解社会矛盾纠纷，基层平安稳定",
+        "全年调处矛盾纠纷180件，调解成功率98%。",
+        "三、存在的问题",
+        "执法力量不足。",
+        "四、2020年工作打算",
+        "做好“七五”普法总结验收。",
+        "青石乡人民政府",
+        "2020年1月8日",
+    )
+    result = auditor.audit_text(text)
+    assert (result.year, result.outline, result.body) == (2019, "2015-2020", "青石乡人民政府")
+    status = {f.rule: f.status for f in result.findings}
+    assert status["meta.outdated-reference"] == "pass"  # 七五普法 and 十三五 were current in 2019
+    assert status["meta.submission-deadline"] == "pass"  # signed in time for a 2019 report, not late for 2018
+    coverage = next(f for f in result.findings if f.rule == "outline.coverage")
+    assert "依法全面履行政府职能" in {i.name for i in coverage.items if i.found}

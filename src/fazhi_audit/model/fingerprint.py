@@ -8,8 +8,8 @@ the problem, never line numbers: editing text above a finding must not
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from fazhi_audit.model.result import Finding, ReportResult

@@ -91,7 +91,8 @@ def parse_document(raw: str | RawDocument, vocab: SectionVocabulary, path: str =
             if i != own:  # the part's own heading is named by the part already
                 nearest = heading_at.get(i, nearest)  # one pass: headings are met in order
             for start, s in sentence_spans(lines[i].text):
-                sentences.append(Sentence(s, i, lines[i].number, si, section.kind, start, lines[i], nearest))
+                kind = section.kind_at(i, start) if section.turns else section.kind  # a joint part turns to plans
+                sentences.append(Sentence(s, i, lines[i].number, si, kind, start, lines[i], nearest))
     numbering = find_numbering_defects(lines, headings, [s for s in sections if s.heading], body_start)
     return Document(
         path=path,

@@ -60,7 +60,7 @@ def _mention(kind: str, doc: Document, ctx: CheckContext) -> tuple[Evidence | No
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     items = []
     for kind in rule.params.sections:
-        section = next((s for s in doc.sections if s.kind == kind), None)
+        section = next((s for s in doc.sections if s.kind == kind), None) or next((s for s in doc.sections if s.holds(kind)), None)
         label = ctx.vocab.label(kind)
         if section is None:
             evidence, note = _mention(kind, doc, ctx)

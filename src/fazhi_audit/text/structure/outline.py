@@ -19,7 +19,12 @@ from dataclasses import dataclass, replace
 
 from fazhi_audit.text.ingest.normalize import Line
 from fazhi_audit.text.structure.headings import Heading, find_headings
-from fazhi_audit.text.structure.parts import TOPIC_STYLE, plain_part_headings, styled_subheadings, topic_lines
+from fazhi_audit.text.structure.parts import (
+    TOPIC_STYLE,
+    plain_part_headings,
+    styled_subheadings,
+    topic_lines,
+)
 from fazhi_audit.text.structure.vocabulary import (
     PREAMBLE,
     SECTION_KINDS,
@@ -56,6 +61,8 @@ class Section:
     end: int  # one past the last line index
     how: str = "heading"  # heading | topic | content | default
     combined: tuple[str, ...] = ()  # the kinds a part joining several holds, in order (存在的问题和下一步打算)
+    # where, inside a joint part, the next kind's text starts: (line index, offset in the line, kind)
+    turns: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def title(self) -> str:
@@ -64,6 +71,14 @@ class Section:
 
     def holds(self, kind: str) -> bool:
         return self.kind == kind or kind in self.combined
+
+    def kind_at(self, index: int, offset: int = 0) -> str:
+        """The kind of the text at a place in the part: a joint part turns from problems to plans."""
+        kind = self.kind
+        for at, start, turned in self.turns:
+            if (index, offset) >= (at, start):
+                kind = turned
+        return kind
 
 
 def _part_headings(lines: list[Line], body_start: int, headings: list[Heading], vocab: SectionVocabulary, year: int | None) -> list[Heading]:
@@ -127,6 +142,39 @@ def _broken_part_marker(h: Heading, vocab: SectionVocabulary, year: int | None) 
     return h
 
 
+_SENTENCE_START = re.compile(r"(?:^|(?<=[。;!?]))\s*")
+_ITEM_MARK = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.]?\s*")
+
+
+def _turns(lines: list[Line], start: int, end: int, kinds: tuple[str, ...], headings: list[Heading], vocab: SectionVocabulary) -> tuple[tuple[int, int, str], ...]:
+    """Where each later kind of a joint part begins: at a sub-heading of that kind
+    ((二)下一步打算), else at the first sentence that opens with its words
+    (下一步，我局将……) in a paragraph that lists the problems first."""
+    out: list[tuple[int, int, str]] = []
+    subs = {h.index: h for h in headings if start <= h.index < end and h.level > 1}
+    for kind in kinds[1:]:
+        words = next((k.keywords for k in vocab.kinds if k.name == kind), [])
+        after = out[-1][:2] if out else (start, 0)
+        found = None
+        for i in range(after[0], end):
+            h = subs.get(i)
+            if h is not None and classify_heading(h.text, vocab)[0] == kind:
+                found = (i, 0, kind)
+                break
+            for m in _SENTENCE_START.finditer(lines[i].text):
+                if (i, m.end()) <= after or m.end() >= len(lines[i].text):
+                    continue
+                opening = _ITEM_MARK.sub("", lines[i].text[m.end() : m.end() + 12])
+                if any(opening.startswith(w) for w in words):
+                    found = (i, m.end(), kind)
+                    break
+            if found:
+                break
+        if found:
+            out.append(found)
+    return tuple(out)
+
+
 def build_outline(
     lines: list[Line], body_start: int, vocab: SectionVocabulary, year: int | None = None, text_end: int | None = None
 ) -> tuple[list[Section], list[Heading]]:
@@ -146,7 +194,8 @@ def build_outline(
     for n, h in enumerate(tops):
         end = tops[n + 1].index if n + 1 < len(tops) else len(lines)
         kind, how, joined = classify_top(h, lines[h.index + 1 : end], vocab, year)
-        sections.append(Section(kind, h, h.index, end, how, joined))
+        turns = _turns(lines, h.index + 1, end, joined, headings, vocab) if joined else ()
+        sections.append(Section(kind, h, h.index, end, how, joined, turns))
     if not tops:
         # No recognisable parts: treat the body as one block of reported work,
         # so content is still credited while the structure rules fail.
