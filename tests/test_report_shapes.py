@@ -78,6 +78,12 @@ def test_a_heading_without_a_task_phrase_is_achievements_when_its_part_reports_w
     assert _kinds(parse_document(text, vocab))[0] == "achievements"
 
 
+def test_a_task_slogan_with_a_problem_word_over_work_done_is_achievements(vocab):
+    text = _text(TITLE, OPENING, "一、化解矛盾纠纷，解决群众急难愁盼问题",
+                 "全年调处矛盾纠纷1800件，办理群众来信来访420件，调解成功率97%。", *TAIL)
+    assert _kinds(parse_document(text, vocab)) == ["achievements", "shortcomings", "plans"]
+
+
 def test_suggestions_and_a_part_without_reported_work_stay_extra(vocab):
     text = _text(TITLE, OPENING, *TOPIC_PARTS, *TAIL, "七、有关意见建议", "建议上级加强对基层执法人员的培训指导。")
     assert _kinds(parse_document(text, vocab))[-1] == "extra"

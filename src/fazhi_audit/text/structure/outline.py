@@ -35,6 +35,7 @@ from fazhi_audit.text.structure.vocabulary import (
     classify_part,
     clean_heading,
     combined_kinds,
+    has_cues,
     names_topic,
     reports_work_done,
 )
@@ -114,12 +115,18 @@ def _nest_under_parts(headings: list[Heading]) -> list[Heading]:
     return [h if h.style == "part" else replace(h, level=h.level + 1) for h in headings]
 
 
+_SLOGAN_WORD_KINDS = ("shortcomings", "plans")
+
+
 def classify_top(h: Heading, body: list[Line], vocab: SectionVocabulary, year: int | None) -> tuple[str, str, tuple[str, ...]]:
     """Kind of a top-level part, how it was told (heading | topic | content | default), and the kinds a joint part holds."""
     joined = combined_kinds(h.text, vocab)
     if len(joined) >= 2:
         return joined[0], "heading", joined
     kind, _ = classify_part(h.text, vocab, year)
+    if kind in _SLOGAN_WORD_KINDS and names_topic(h.text, vocab) and reports_work_done(body, vocab) and not has_cues(body, kind, vocab):
+        # a task's slogan that happens to hold such a word (解决群众急难愁盼问题) over work done, no problem or plan in it
+        return "achievements", "topic", ()
     if kind:
         return kind, "heading", ()
     if names_topic(h.text, vocab) or h.style == TOPIC_STYLE:

@@ -123,6 +123,12 @@ def reports_work_done(lines: list[Line], vocab: SectionVocabulary) -> bool:
     return figures >= _MIN_QUANTITIES or (figures >= 1 and any(t in body for t in vocab.topics))
 
 
+def has_cues(lines: list[Line], kind: str, vocab: SectionVocabulary) -> bool:
+    """The body holds a content cue of this kind (有待, 不够 for problems; 下一步, 力争 for plans)."""
+    body = "".join(line.text for line in lines)
+    return any(c in body for k in vocab.kinds if k.name == kind for c in k.content_cues)
+
+
 def classify_content(lines: list[Line], vocab: SectionVocabulary) -> str | None:
     """Fallback for an unclear heading: which kind's cue words dominate the body."""
     body = "".join(line.text for line in lines)
