@@ -274,3 +274,25 @@ def test_an_untitled_2019_report_is_read_against_its_own_outline(auditor):
     assert status["meta.submission-deadline"] == "pass"  # signed in time for a 2019 report, not late for 2018
     coverage = next(f for f in result.findings if f.rule == "outline.coverage")
     assert "依法全面履行政府职能" in {i.name for i in coverage.items if i.found}
+
+
+# --- found after measuring the unseen reports ------------------------------------
+
+
+def test_a_firms_risk_assessment_is_no_decision_step_but_a_decisions_is(auditor):
+    firm = _text(TITLE, OPENING, "一、统筹环境监管，生态安全底线牢固", "督促辖区30家企业完成突发环境事件风险评估并修订应急预案，全年检查企业210家次。", *TAIL)
+    assert _items(auditor.audit_text(firm), "decision.five-step")["风险评估"] is False
+    matter = _text(TITLE, OPENING, "一、规范重大事项决策", "全年作出决策3项；对农贸市场迁建事项开展风险评估，评估其对周边秩序的影响。", *TAIL)
+    assert _items(auditor.audit_text(matter), "decision.five-step")["风险评估"] is True
+
+
+def test_a_document_named_a_plan_plans_nothing(vocab):
+    text = _text(TITLE, OPENING, "一、党建统领强根基，法治建设全面起势",
+                 "制定《白沙县2023年法治建设工作计划》，明确重点任务18项，全年召开专题会议3次。", *TAIL)
+    assert _kinds(parse_document(text, vocab))[0] == "achievements"
+
+
+def test_the_title_is_shown_as_written(auditor):
+    title = "中共白沙县委　白沙县人民政府关于2023年度法治政府建设情况的报告"
+    result = auditor.audit_text(_text(title, OPENING, *TOPIC_PARTS, *TAIL))
+    assert (result.title, result.body) == (title, "白沙县")

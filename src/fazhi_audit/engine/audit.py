@@ -99,7 +99,7 @@ class Auditor:
         sections = [SectionInfo(s.kind, s.title, s.heading.line if s.heading else None) for s in doc.sections if s.kind != "preamble"]
         result = ReportResult(
             path=doc.path,
-            title=doc.meta.title,
+            title=doc.meta.shown_title,
             body=doc.meta.body,
             year=doc.meta.year,
             outline=doc.meta.outline,

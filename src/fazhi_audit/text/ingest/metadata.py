@@ -49,6 +49,8 @@ class Metadata:
     signature_lines: list[int] = field(default_factory=list)  # the 落款 block: the bodies' names and the date
     year_from: str = "title"  # what the year was read from: title | signature | plans | period | text
 
+    shown_title: str | None = None  # the title as written (全角空格 kept), for display
+
     @property
     def outline(self) -> str | None:
         """The 纲要 in force for the report's year: 2015-2020 up to 2020, 2021-2025 from 2021."""
@@ -230,5 +232,11 @@ def extract_metadata(lines: list[Line]) -> Metadata:
     else:
         body = body_from_signature(signers(lines, block))
         year, year_from = untitled_year(lines, body_start, signed, block)
+    shown = "".join(_as_written(lines[i]) for i in title_lines) if title else None
     return Metadata(title=title, title_lines=title_lines, body=body, year=year, signed=signed, signed_line=signed_line,
-                    signature_lines=block, year_from=year_from)
+                    signature_lines=block, year_from=year_from, shown_title=shown)
+
+
+def _as_written(line: Line) -> str:
+    span = line.raw_span(0, len(line.text)) if line.text else None
+    return line.raw[span[0] : span[1]] if span else line.text

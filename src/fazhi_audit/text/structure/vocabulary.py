@@ -110,12 +110,13 @@ def names_topic(text: str, vocab: SectionVocabulary) -> bool:
 # 办理…件, 开展…场, 培训…人次: a figure with its unit is work reported as done
 _QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:件|次|场|个|项|人|家|期|份|名|篇|条|户|起|批|万|余)")
 _MIN_QUANTITIES = 2
+_DOCUMENT_NAME = re.compile(r"《[^《》]*》")
 
 
 def reports_work_done(lines: list[Line], vocab: SectionVocabulary) -> bool:
     """A part that states what was done, with figures, more than what will be done:
     two figures, or one on a task of the 纲要 (作出重大事项决策2项)."""
-    body = "".join(line.text for line in lines)
+    body = _DOCUMENT_NAME.sub("", "".join(line.text for line in lines))  # 《……工作计划》 names a document, plans nothing
     cues = {k.name: sum(body.count(c) for c in k.content_cues) for k in vocab.kinds}
     if cues.get("achievements", 0) <= cues.get("plans", 0):
         return False
