@@ -296,3 +296,8 @@ def test_the_title_is_shown_as_written(auditor):
     title = "中共白沙县委　白沙县人民政府关于2023年度法治政府建设情况的报告"
     result = auditor.audit_text(_text(title, OPENING, *TOPIC_PARTS, *TAIL))
     assert (result.title, result.body) == (title, "白沙县")
+
+
+def test_a_title_without_its_year_takes_the_year_from_the_signature(vocab):
+    doc = parse_document(_text(f"{BODY}法治政府建设情况报告", OPENING, *TOPIC_PARTS, *TAIL, *SIGNATURE), vocab)
+    assert (doc.meta.year, doc.meta.year_from, doc.meta.body) == (2023, "signature", BODY)

@@ -14,6 +14,7 @@ from fazhi_audit.text.numerals import CN_NUMERAL_CHARS
 _TITLE_CORE = re.compile(r"法治(政府)?建设")
 _TITLE_END = re.compile(r"(报告|总结|情况)\s*$")
 _YEAR = re.compile(r"(20\d{2})\s*年")
+_YEAR_IN_TITLE = re.compile(r"20\d{2}")
 _HEADING_START = re.compile(rf"^([{CN_NUMERAL_CHARS}]+[、.]|\([{CN_NUMERAL_CHARS}]+\)|第[{CN_NUMERAL_CHARS}]+部分)")
 _ADDRESSEE = re.compile(r"[:：]\s*$")
 _MAX_TITLE_SCAN = 6  # titles sit in the first lines after the wrapper
@@ -227,8 +228,11 @@ def extract_metadata(lines: list[Line]) -> Metadata:
     body_start = title_lines[-1] + 1 if title_lines else 0
     signed, signed_line = find_signed(lines, body_start)
     block = signature_block(lines, signed_line, body_start)
-    if title:
+    if title and _YEAR_IN_TITLE.search(title):
         body, year, year_from = find_body(title), find_year(title, lines), "title"
+    elif title:  # a title without its year: the text's own statements say which year it reports on
+        body = find_body(title)
+        year, year_from = untitled_year(lines, body_start, signed, block)
     else:
         body = body_from_signature(signers(lines, block))
         year, year_from = untitled_year(lines, body_start, signed, block)
