@@ -84,6 +84,12 @@ def test_a_task_slogan_with_a_problem_word_over_work_done_is_achievements(vocab)
     assert _kinds(parse_document(text, vocab)) == ["achievements", "shortcomings", "plans"]
 
 
+def test_a_task_slogan_with_a_plan_word_over_work_done_is_achievements(vocab):
+    text = _text(TITLE, OPENING, "一、聚焦重点任务，营商环境持续优化",
+                 "全年办理政务服务事项12万件，持续推进“一网通办”，新增市场主体2100户。", *TAIL)
+    assert _kinds(parse_document(text, vocab)) == ["achievements", "shortcomings", "plans"]
+
+
 def test_suggestions_and_a_part_without_reported_work_stay_extra(vocab):
     text = _text(TITLE, OPENING, *TOPIC_PARTS, *TAIL, "七、有关意见建议", "建议上级加强对基层执法人员的培训指导。")
     assert _kinds(parse_document(text, vocab))[-1] == "extra"

@@ -116,6 +116,15 @@ def _nest_under_parts(headings: list[Heading]) -> list[Heading]:
 
 
 _SLOGAN_WORD_KINDS = ("shortcomings", "plans")
+_NEXT_YEAR_WORDS = ("下一", "下步", "明年", "今后")
+
+
+def _says_so(kind: str, heading: str, body: list[Line], vocab: SectionVocabulary, year: int | None) -> bool:
+    """The part is what its heading's word says: problems put as problems (有待, 不够), or plans
+    for the next year by name (下一步, 2025年); a narrative of work done says 持续推进 as well."""
+    if kind == "shortcomings":
+        return has_cues(body, kind, vocab)
+    return any(w in heading for w in _NEXT_YEAR_WORDS) or (year is not None and str(year + 1) in heading)
 
 
 def classify_top(h: Heading, body: list[Line], vocab: SectionVocabulary, year: int | None) -> tuple[str, str, tuple[str, ...]]:
@@ -124,7 +133,7 @@ def classify_top(h: Heading, body: list[Line], vocab: SectionVocabulary, year: i
     if len(joined) >= 2:
         return joined[0], "heading", joined
     kind, _ = classify_part(h.text, vocab, year)
-    if kind in _SLOGAN_WORD_KINDS and names_topic(h.text, vocab) and reports_work_done(body, vocab) and not has_cues(body, kind, vocab):
+    if kind in _SLOGAN_WORD_KINDS and names_topic(h.text, vocab) and reports_work_done(body, vocab, tie=True) and not _says_so(kind, h.text, body, vocab, year):
         # a task's slogan that happens to hold such a word (解决群众急难愁盼问题) over work done, no problem or plan in it
         return "achievements", "topic", ()
     if kind:

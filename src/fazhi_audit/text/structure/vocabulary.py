@@ -113,12 +113,14 @@ _MIN_QUANTITIES = 2
 _DOCUMENT_NAME = re.compile(r"《[^《》]*》")
 
 
-def reports_work_done(lines: list[Line], vocab: SectionVocabulary) -> bool:
+def reports_work_done(lines: list[Line], vocab: SectionVocabulary, tie: bool = False) -> bool:
     """A part that states what was done, with figures, more than what will be done:
-    two figures, or one on a task of the 纲要 (作出重大事项决策2项)."""
+    two figures, or one on a task of the 纲要 (作出重大事项决策2项).  tie: as much
+    done as planned will do (a narrative of work done says 持续推进 too)."""
     body = _DOCUMENT_NAME.sub("", "".join(line.text for line in lines))  # 《……工作计划》 names a document, plans nothing
     cues = {k.name: sum(body.count(c) for c in k.content_cues) for k in vocab.kinds}
-    if cues.get("achievements", 0) <= cues.get("plans", 0):
+    done, planned = cues.get("achievements", 0), cues.get("plans", 0)
+    if done < planned or (done == planned and not tie):
         return False
     figures = len(_QUANTITY.findall(body))
     return figures >= _MIN_QUANTITIES or (figures >= 1 and any(t in body for t in vocab.topics))
