@@ -1,18 +1,25 @@
-"""Agreement between the checker and hand labels (seeds + invented corpus).
+"""Agreement between the checker and hand labels (seeds + invented corpora).
 
-    python benchmarks/agreement.py [--verbose] [--json] [--set seeds|old|new ...]
+    python benchmarks/agreement.py [--verbose] [--json] [--set seeds|old|new|shapes-dev|shapes-unseen ...]
 
 Counts every non-ambiguous label: section list, order, causes, numbering
 defect count (and the defect lines when the labels give them as "line N:"),
 title/body/year/published, each item of the three element rules, and the
 rules a report declares not applicable.  Prints per-field and overall
 agreement (per set, and for the corpus also per subset: old = 01-24,
-new = 25 on), then element recall and false-find rate per subset, and the
+new = 25 on; for the shapes corpus of issue 18: shapes-dev = 01-16, the
+reports the parser was developed on, and shapes-unseen = 17-24, opened only
+once the parser was final), then element recall and false-find rate per subset, and the
 disagreements.
 
 Element figures: recall = items labelled true and found / items labelled
 true; false-find rate = items labelled false but found / items labelled
 false.  A numbering finding of severity "info" is a hint, not a defect.
+The shapes corpus adds part_headings (each top-level part's heading line as
+written in the original: a heading shown to people must be findable with
+Ctrl-F) and outline (the 纲要 of the report's year), scored when the checker
+exposes them.
+
 A rule counts as not applicable when its finding is left out of the score
 (Finding.scored is False) or has status "not_applicable".
 """
@@ -30,19 +37,24 @@ ROOT = Path(__file__).resolve().parents[1]
 SETS = [
     ("seeds", ROOT / "seeds", ROOT / "tests" / "fixtures" / "seeds_gold.json"),
     ("corpus", ROOT / "tests" / "corpus" / "reports", ROOT / "tests" / "corpus" / "labels.json"),
+    ("shapes", ROOT / "tests" / "shapes_corpus" / "reports", ROOT / "tests" / "shapes_corpus" / "labels.json"),
 ]
 ELEMENTS = {"five_step": "decision.five-step", "three_systems": "enforcement.three-systems", "four_personally": "duty.four-personally"}
 NEW_CORPUS_FROM = 25  # corpus reports numbered from here on were written for issue 13
-SUBSETS = {"seeds": "seeds", "old": "corpus-old", "new": "corpus-new"}
+SHAPES_UNSEEN_FROM = 17  # shapes reports numbered from here on were kept unseen while the parser was developed
+SUBSETS = {"seeds": "seeds", "old": "corpus-old", "new": "corpus-new", "shapes-dev": "shapes-dev", "shapes-unseen": "shapes-unseen"}
+SUBSET_ORDER = ("seeds", "corpus-old", "corpus-new", "shapes-dev", "shapes-unseen")
 LINE_REF = re.compile(r"^line (\d+):")
 
 
 def subset_of(set_name: str, report: str) -> str:
-    """seeds, corpus-old (01-24) or corpus-new (25 on)."""
-    if set_name != "corpus":
-        return set_name
+    """seeds, corpus-old (01-24), corpus-new (25 on), shapes-dev (01-16) or shapes-unseen (17 on)."""
     number = re.match(r"(\d+)_", report)
-    return "corpus-new" if number and int(number.group(1)) >= NEW_CORPUS_FROM else "corpus-old"
+    if set_name == "corpus":
+        return "corpus-new" if number and int(number.group(1)) >= NEW_CORPUS_FROM else "corpus-old"
+    if set_name == "shapes":
+        return "shapes-unseen" if number and int(number.group(1)) >= SHAPES_UNSEEN_FROM else "shapes-dev"
+    return set_name
 
 
 def _not_applicable(finding) -> bool:
@@ -61,6 +73,8 @@ def predictions(result) -> dict:
         "year": data["year"],
         "published": data["published"],
         "sections": [s["kind"] for s in data["sections"]],
+        "part_headings": [s["heading"] for s in data["sections"]],
+        "outline": data.get("outline"),
         "order_ok": by_rule["structure.section-order"][0]["status"] == "pass",
         "causes_analysed": by_rule["structure.causes"][0]["status"] == "pass",
         "numbering_defects": len(defects),
@@ -78,6 +92,11 @@ def compare(label: dict, pred: dict):
     for key in ("title", "body", "year", "published", "sections", "order_ok", "causes_analysed"):
         if label[key] != "ambiguous":
             yield key, label[key] == pred[key], label[key], pred[key]
+    if "part_headings" in label:
+        got = pred["part_headings"]
+        yield "part_headings", len(got) == len(label["part_headings"]) and all(map(_same_heading, label["part_headings"], got)), label["part_headings"], got
+    if "outline" in label and pred["outline"] is not None:
+        yield "outline", label["outline"] == pred["outline"], label["outline"], pred["outline"]
     defects = label["numbering_defects"]
     yield "numbering_defects", len(defects) == pred["numbering_defects"], len(defects), pred["numbering_defects"]
     lines = [LINE_REF.match(d) for d in defects]
@@ -91,6 +110,12 @@ def compare(label: dict, pred: dict):
         for item, value in label[key].items():
             if value != "ambiguous":
                 yield f"{key}", value == pred[key].get(item, False), f"{item}={value}", pred[key].get(item, False)
+
+
+def _same_heading(line: str, shown: str) -> bool:
+    """The heading shown is the labelled line as written, or its title before the first sentence stop."""
+    line = line.strip()
+    return bool(shown) and (line == shown or (line.startswith(shown) and line[len(shown)] in "。；;！!？?：:"))
 
 
 def element_items(label: dict, pred: dict):
@@ -181,7 +206,7 @@ def print_text(tally: Tally, verbose: bool) -> None:
         ok, n = tally.agree[key]
         print(f"{key:34s} {ok:4d}/{n:<4d} {100 * ok / n:5.1f}%")
     print("\nelement items             recall (found / labelled true)   false finds (found / labelled false)")
-    order = [s for s in ("seeds", "corpus-old", "corpus-new") if s in tally.items] + ["ALL"]
+    order = [s for s in SUBSET_ORDER if s in tally.items] + ["ALL"]
     for subset in order:
         if subset not in tally.items:
             continue
@@ -209,7 +234,8 @@ def main() -> int:
     ap.add_argument("--verbose", action="store_true", help="list every disagreement and per-family element figures")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--set", action="append", choices=sorted(SUBSETS), dest="sets",
-                    help="restrict to a subset: seeds, old (corpus 01-24), new (corpus 25 on); repeatable")
+                    help="restrict to a subset: seeds, old (corpus 01-24), new (corpus 25 on), "
+                         "shapes-dev (shapes 01-16), shapes-unseen (shapes 17 on); repeatable")
     args = ap.parse_args()
     subsets = {SUBSETS[s] for s in args.sets} if args.sets else set(SUBSETS.values())
     tally = run(subsets)

@@ -120,7 +120,7 @@ def test_docx_evidence_offsets_index_the_paragraph_text(auditor, tmp_path):
     start, end = decision.offsets
     # NFKC folds （１） to (1) one for one: the range is the sentence as written
     assert paragraphs[3][start:end] == "（１）" + DECISION
-    assert normalize_line(paragraphs[3][start:end]) == decision.text
+    assert paragraphs[3][start:end] == decision.text  # shown as written: Ctrl-F finds it
     duty = _evidence(result, "亲自督办")
     assert (duty.paragraph, duty.offsets) == (9, (0, len(DUTY)))
     assert paragraphs[9][slice(*duty.offsets)] == duty.text == DUTY

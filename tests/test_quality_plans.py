@@ -122,7 +122,7 @@ def test_one_item_per_unanswered_problem_with_its_sentence(auditor):
         "（一）不断创新普法方式。\n（二）深入推进依法行政，不断提高依法决策水平。"))
     flagged = [i for i in f.items if not i.found]
     assert f.status == "partial" and len(flagged) == 2
-    assert [i.evidence.text for i in flagged] == ["一是执法装备和电子取证能力不足;", "三是部分村干部法治意识不强。"]
+    assert [i.evidence.text for i in flagged] == ["一是执法装备和电子取证能力不足；", "三是部分村干部法治意识不强。"]  # as written
     assert all(i.evidence.line == 5 and i.evidence.section == "shortcomings" for i in flagged)
     answered = next(i for i in f.items if i.found)
     assert answered.name == "普法形式较为单一" and "创新普法方式" in answered.note

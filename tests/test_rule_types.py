@@ -409,7 +409,7 @@ def test_signed_after_deadline_fails_with_evidence(auditor, submission_rule):
     assert "2024-03-15" in f.message and "2024年3月1日" in f.message
     assert f.line == 5
     ev = f.items[0].evidence
-    assert (ev.text, ev.line, ev.section) == ("2024年3月15日", 5, "achievements")
+    assert (ev.text, ev.line, ev.section) == ("2024年3月15日", 5, "signature")  # the 落款 is part of no section
 
 
 def test_deadline_day_itself_is_late(auditor, submission_rule):

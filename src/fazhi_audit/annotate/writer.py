@@ -189,9 +189,14 @@ def _title_line(parsed: ParsedDocument) -> int | None:
 
 
 def _span_in_line(line: Line, text: str) -> tuple[int, int] | None:
-    """Where `text` (as evidence shows it, normalised) sits in the reader's line."""
+    """Where `text` (as evidence shows it: as written, or normalised) sits in the reader's line."""
     if not text:
         return None
+    for written in (line.raw, line.origin.original):  # evidence is shown as the report writes it
+        if written is not None and len(written) == len(line.raw):
+            at = written.find(text)
+            if at >= 0:
+                return at, at + len(text)
     start = line.text.find(text)
     original = line.origin.original
     if start < 0 and original is not None:  # evidence of a Traditional report is shown as written

@@ -22,7 +22,7 @@ def evidence_at(
     start: int | None = None,
     heading: str = "",
 ) -> Evidence:
-    """Evidence for `text` standing at `start` in source.text.
+    """Evidence for `text` standing at `start` in source.text, shown as the original writes it.
 
     start=None looks the text up in the line (its first occurrence).  Text
     that is not in the line as given (a title joined from two lines, a
@@ -38,9 +38,28 @@ def evidence_at(
     located = _paragraph_range(source, start, start + len(text))
     if located is not None:
         evidence.paragraph, evidence.offsets = located
-    if origin.original is not None:
+    verbatim = _verbatim(source, start, text, match)
+    if verbatim is not None:
+        evidence.text, evidence.match = verbatim
+    elif origin.original is not None:
         evidence.text, evidence.match = _as_written(origin.original, source.text, start, text, match)
     return evidence
+
+
+def _verbatim(source: Line, start: int, text: str, match: str) -> tuple[str, str] | None:
+    """text and match as the original line writes them (（三）， stays full-width), so a
+    reader finds the quote with Ctrl-F; normalising is for matching only.  None when
+    the positions cannot be mapped back."""
+    written = source.origin.original if source.origin.original is not None else source.raw
+    if len(written) != len(source.raw):
+        return None  # script conversion changed lengths: positions no longer line up
+    span = source.raw_span(start, start + len(text))
+    if span is None:
+        return None
+    shown = written[span[0] : span[1]]
+    at = text.find(match) if match else -1
+    inner = source.raw_span(start + at, start + at + len(match)) if at >= 0 and match else None
+    return shown, (written[inner[0] : inner[1]] if inner else match)
 
 
 def _paragraph_range(source: Line, start: int, end: int) -> tuple[int, tuple[int, int]] | None:

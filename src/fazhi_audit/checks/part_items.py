@@ -55,11 +55,11 @@ def part_sentences(doc: Document, kind: str) -> list[Sentence]:
     """The body sentences of every part of this kind (the part's own heading left out)."""
     out = []
     for si, section in enumerate(doc.sections):
-        if section.kind != kind:
+        if not section.holds(kind):
             continue
         head = section.heading
         for s in doc.sentences:
-            if s.section != si:
+            if s.section != si or s.kind != kind:  # a joint part's problems and plans are told apart by sentence
                 continue
             if head is not None and s.index == head.index and s.start == 0 and s.text.startswith(head.marker + head.text[:4]):
                 continue  # the part's heading ("四、2025年工作安排")
@@ -71,8 +71,8 @@ def sub_headings(doc: Document, kind: str) -> list[Heading]:
     """The top level of numbered headings inside the parts of this kind."""
     inside = []
     for section in doc.sections:
-        if section.kind == kind:
-            inside.extend(h for h in doc.headings if section.start <= h.index < section.end and h.level > 1)
+        if section.holds(kind):
+            inside.extend(h for h in doc.headings if section.start <= h.index < section.end and h.level > 1 and section.kind_at(h.index) == kind)
     if not inside:
         return []
     top = min(h.level for h in inside)

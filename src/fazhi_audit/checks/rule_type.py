@@ -73,6 +73,8 @@ class RuleType:
     fix_hint: Callable[[Rule, SectionVocabulary], str | None] = no_hint  # what {missing} in the fix may be
     # the templates of vocab/messages.yaml it speaks with: name -> the placeholders it fills
     wording: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # phrases naming a task of the 纲要: a top-level heading that names one heads an achievements part
+    part_topics: Callable[[Any], tuple[str, ...]] = no_phrases
 
     def __post_init__(self):
         names = {f.name for f in fields(self.params)}

@@ -115,9 +115,10 @@ class Auditor:
         sections = [SectionInfo(s.kind, s.title, s.heading.line if s.heading else None) for s in doc.sections if s.kind != "preamble"]
         result = ReportResult(
             path=doc.path,
-            title=doc.meta.title,
+            title=doc.meta.shown_title,
             body=doc.meta.body,
             year=doc.meta.year,
+            outline=doc.meta.outline,
             published=doc.published,
             score=value,
             passed=not reasons,
@@ -165,15 +166,25 @@ def _text_lines(doc: Document) -> list[tuple[int, str, str]]:
     for s in doc.sections:
         for i in range(s.start, min(s.end, len(kinds))):
             kinds[i] = s.kind
+    for i in doc.meta.signature_lines:
+        kinds[i] = doc.kind_at(i)
     out = []
     for line, kind in zip(doc.lines, kinds):
-        text = line.text
-        original = line.origin.original
-        if original is not None:  # Traditional script: show it as written, as evidence is shown
-            written = normalize_line(original)
-            text = written if len(written) == len(text) else text
-        out.append((line.number, kind, text))
+        out.append((line.number, kind, _as_written(line)))
     return out
+
+
+def _as_written(line) -> str:
+    """The line as the report writes it (full-width marks, Traditional script), as evidence is shown."""
+    original = line.origin.original
+    written = original if original is not None and len(original) == len(line.raw) else line.raw
+    span = line.raw_span(0, len(line.text)) if line.text else None
+    if span is not None:
+        return written[span[0] : span[1]]
+    if original is not None:
+        converted = normalize_line(original)
+        return converted if len(converted) == len(line.text) else line.text
+    return line.text
 
 
 def _require_report(doc: Document) -> None:

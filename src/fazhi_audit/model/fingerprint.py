@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from fazhi_audit.model.result import Finding, ReportResult
 
 _SPACE = re.compile(r"\s+")
+# Evidence is shown as written (full-width marks kept); the key folds widths as the
+# matcher's normalising does, so a baseline does not depend on how a quote is shown.
+_FOLD = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "﹝": "[", "﹞": "]"})
+
+
+def _key_text(text: str) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_FOLD))
 
 
 def posix_path(path: str) -> str:
@@ -34,7 +42,7 @@ def problem_key(finding: Finding) -> tuple[str, str]:
     bad = [i for i in finding.items if not i.found]
     with_text = [i.evidence for i in bad if i.evidence] or [i.evidence for i in finding.items if i.evidence]
     section = with_text[0].section if with_text else ""
-    parts = [_SPACE.sub("", ev.text) for ev in with_text[:1]] if not bad else [_SPACE.sub("", i.evidence.text) if i.evidence else "缺:" + i.name for i in bad]
+    parts = [_key_text(ev.text) for ev in with_text[:1]] if not bad else [_key_text(i.evidence.text) if i.evidence else "缺:" + i.name for i in bad]
     return section, "\x1e".join(parts)
 
 

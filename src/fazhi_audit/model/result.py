@@ -135,6 +135,7 @@ class ReportResult:
     body: str | None = None
     year: int | None = None
     published: str | None = None
+    outline: str | None = None  # the 纲要 in force for the report's year: 2015-2020 or 2021-2025
     score: int = 0
     passed: bool = False
     sections: list[SectionInfo] = field(default_factory=list)
@@ -165,6 +166,7 @@ class ReportResult:
             "body": self.body,
             "year": self.year,
             "published": self.published,
+            "outline": self.outline,
             "score": self.score,
             "passed": self.passed,
             "sections": [s.to_json() for s in self.sections],

@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # rule types are handed in by the engine (checks/ sits above 
 VOCAB_DIR = "vocab"
 MESSAGES_FILE = "messages.yaml"
 PROFILE_DIR = "profiles"
-EVIDENCE_KINDS = SCOPE_KINDS | {"title"}  # where evidence may sit: a part, or the report's title
+EVIDENCE_KINDS = SCOPE_KINDS | {"title", "signature"}  # where evidence may sit: a part, the report's title or its 落款
 
 __all__ = ["Cues", "RuleSet", "load_rule", "load_ruleset", "load_vocabulary", "load_wording"]
 
@@ -248,6 +248,8 @@ def _load_ruleset(directory: Path, types: Mapping[str, RuleType], extra_dirs, sh
                 rules[by_id[rule.id]] = rule
             else:
                 rules.append(rule)
+    # The 纲要 theme map of the coverage rule tells the parser which headings name a task.
+    vocab.topics = tuple(dict.fromkeys(p for r in rules for p in getattr(r.rule_type, "part_topics", lambda _: ())(r.params)))
     profiles = load_profiles(directory / PROFILE_DIR, {r.id: r for r in rules})
     return RuleSet(directory, rules, vocab, cues, profiles, messages)
 

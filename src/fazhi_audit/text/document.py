@@ -11,6 +11,7 @@ from fazhi_audit.text.ingest.raw import RawDocument
 from fazhi_audit.text.structure.headings import Heading
 from fazhi_audit.text.structure.numbering import NumberingDefect, find_numbering_defects
 from fazhi_audit.text.structure.outline import Section, SectionVocabulary, build_outline
+from fazhi_audit.text.structure.vocabulary import SIGNATURE
 
 _SENTENCE_END = re.compile(r"(?<=[。!?;])")
 
@@ -40,11 +41,15 @@ class Document:
     body_start: int
 
     def kind_at(self, index: int) -> str:
-        """The kind of part a line (by index) sits in; the title block is preamble."""
+        """The kind of part a line (by index) sits in; the title block is preamble, the 落款 signature."""
+        if index in self.meta.signature_lines:
+            return SIGNATURE
         return next((s.kind for s in self.sections if s.start <= index < s.end), "preamble")
 
     def kind_at_line(self, number: int) -> str:
         """The same, for an original line number."""
+        if any(self.lines[i].number == number for i in self.meta.signature_lines):
+            return SIGNATURE
         return next((s.kind for s in self.sentences if s.line == number), "preamble")
 
     def line_numbered(self, number: int) -> Line | None:
@@ -75,7 +80,8 @@ def parse_document(raw: str | RawDocument, vocab: SectionVocabulary, path: str =
     lines = norm.lines
     meta = extract_metadata(lines)
     body_start = (meta.title_lines[-1] + 1) if meta.title_lines else 0
-    sections, headings = build_outline(lines, body_start, vocab, meta.year)
+    # the signature block (落款) belongs to no part: its name and date are no report text
+    sections, headings = build_outline(lines, body_start, vocab, meta.year, meta.signature_start)
     sentences = []
     heading_at = {h.index: h.label for h in headings}
     for si, section in enumerate(sections):
@@ -85,7 +91,8 @@ def parse_document(raw: str | RawDocument, vocab: SectionVocabulary, path: str =
             if i != own:  # the part's own heading is named by the part already
                 nearest = heading_at.get(i, nearest)  # one pass: headings are met in order
             for start, s in sentence_spans(lines[i].text):
-                sentences.append(Sentence(s, i, lines[i].number, si, section.kind, start, lines[i], nearest))
+                kind = section.kind_at(i, start) if section.turns else section.kind  # a joint part turns to plans
+                sentences.append(Sentence(s, i, lines[i].number, si, kind, start, lines[i], nearest))
     numbering = find_numbering_defects(lines, headings, [s for s in sections if s.heading], body_start)
     return Document(
         path=path,

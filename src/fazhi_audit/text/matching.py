@@ -95,6 +95,7 @@ def clause_of(text: str, start: int, end: int) -> str:
 
 
 _LEAD_CLAUSE_ENDS = ("的", "前", "时")  # 拟作出吊销许可证决定的，/ 作出决定前，/ 现场检查时，
+_LEAD_CLAUSE_OPENS = ("对",)  # 对拟作出的较大数额罚款等决定，作出前由法规股审核
 
 
 def subject_span(text: str, start: int, end: int) -> str:
@@ -105,9 +106,24 @@ def subject_span(text: str, start: int, end: int) -> str:
     if left >= 2 and text[left - 1] == ",":
         lead_left, _ = clause_bounds(text, left - 1, left - 1)
         lead = text[lead_left : left - 1]
-        if lead.endswith(_LEAD_CLAUSE_ENDS):
+        if lead.endswith(_LEAD_CLAUSE_ENDS) or lead.startswith(_LEAD_CLAUSE_OPENS):
             return text[lead_left:right]
     return text[left:right]
+
+
+def _shared_prefix_only(phrase: str, text: str, start: int, end: int) -> bool:
+    """Only the phrase's last character is missing or different, and the text
+    goes on there with another character: a long shared prefix of another word
+    (行政执法公信力 is not 行政执法公示), not a slip."""
+    candidate = text[start:end]
+    shared = next((i for i, (a, b) in enumerate(zip(phrase, candidate)) if a != b), min(len(phrase), len(candidate)))
+    if shared < len(phrase) - 1 or len(candidate) > len(phrase):
+        return False
+    return end < len(text) and _is_han(text[end])  # 专家论正3次 is a slip; 公信力 goes on as a word
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 class PhraseMatcher:
@@ -194,6 +210,8 @@ class PhraseMatcher:
         score, s2, e2 = best
         if _CLAUSE_SPLIT.search(text, s2, e2):
             return None  # a slip never spans two clauses (执法公示 is not in ",执法公信力")
+        if _shared_prefix_only(phrase, text, s2, e2):
+            return None  # 行政执法公信力 is not 行政执法公示: a long shared prefix, then another word
         if any(a <= s2 and e2 <= b and b - a > e2 - s2 for a, b, _ in spans):
             return None  # half of a longer word: 法性审核 inside 合法性审核 is not 法制审核
         if self.segmenter.lexicon and self._differs_by_real_word(phrase, text[s2:e2], s2, spans):

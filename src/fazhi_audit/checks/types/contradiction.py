@@ -179,11 +179,11 @@ def _parse_quantity_key(c: Checker, data: LinedDict, key: str, values: dict) -> 
                     scope_words, words("stock_cues"), words("noun_stops"), words("implied_nouns"))
 
 
-def _show_quantity_key(value: KeyWords | None, vocab: SectionVocabulary) -> str:
-    if value is None:
+def _show_quantity_key(value: KeyWords | None, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
+    if value is None or wording is None:
         return "—"
     families = "；".join("/".join(g) for g in (*value.verb_families, *value.noun_synonyms))
-    return f"视为同一事项的说法：{families}；不计的动词：{show_words(value.light_verbs, vocab)}；表示时点的词：{show_words(value.stock_cues, vocab)}"
+    return wording.say("show.key_words", families=families, light=show_words(value.light_verbs, vocab), stock=show_words(value.stock_cues, vocab))
 
 
 def _show_units(value: UnitTable, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
@@ -554,7 +554,7 @@ RULE_TYPE = RuleType(
         Key("qualifiers", parse_words, required=True, show=show_words),
         Key("min_subject", parse_positive_int),
         SCOPE,
-        Key("key_words", _parse_quantity_key, "措辞不同的同一事项（数量键）", show=_show_quantity_key),
+        Key("key_words", _parse_quantity_key, show=_show_quantity_key),
     ),
     check=check,
     explain=explain,
@@ -564,6 +564,7 @@ RULE_TYPE = RuleType(
         "item": ("line", "figure"),
         "item_note": ("line", "figure"),
         "explain": ("scope", "min_subject"),
+        "show.key_words": ("families", "light", "stock"),
         "errors.empty_unit": ("key",),
         "errors.duplicate_unit": ("key",),
         "errors.unknown_period": ("key", "name", "allowed"),

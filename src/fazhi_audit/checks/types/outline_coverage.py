@@ -7,6 +7,10 @@ the rule lists the 纲要's main task themes with their key phrases; a theme
 is found when one of its phrases stands, as done, in the scoped parts.
 Themes are information only: they change neither score nor verdict.
 
+A report of a year the 2015—2020 纲要 was in force for is judged against
+that 纲要 (`earlier_outline`: its seven main tasks and 组织保障), with the same
+share of parts needed to pass; a 2019 report cannot be asked for 习近平法治思想.
+
 Each theme carries `status`: V when its name is the 纲要's own wording as
 seen in a source, P or R when it is not verified (see /work/shared/outline.md).
 Only V names may be shown as quoted official headings; the others are theme
@@ -55,14 +59,32 @@ class Part:
 
 
 @dataclass(frozen=True)
+class EarlierOutline:
+    """The 纲要 in force before: reports of years up to `until_year` are judged against its parts."""
+
+    name: str
+    until_year: int
+    items: tuple[Part, ...]
+
+
+@dataclass(frozen=True)
 class Params:
     items: tuple[Part, ...]
     scope: tuple[str, ...]
     min_found: int | None = None
     threshold: float = DEFAULT_THRESHOLD
+    earlier_outline: EarlierOutline | None = None
 
     def as_required_items(self) -> required_items.Params:
         return required_items.Params(tuple(p.item for p in self.items), self.scope, min_found=self.min_found, threshold=self.threshold)
+
+    def for_year(self, year: int | None) -> Params:
+        """The parts of the 纲要 in force for the report's year; the share needed to pass stays the same."""
+        earlier = self.earlier_outline
+        if earlier is None or year is None or year > earlier.until_year:
+            return self
+        needed = None if self.min_found is None else max(1, round(self.min_found * len(earlier.items) / len(self.items)))
+        return replace(self, items=earlier.items, min_found=needed)
 
 
 # --- keys ------------------------------------------------------------------------
@@ -106,6 +128,21 @@ def _parse_parts(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[P
         )
         out.append(Part(item, _parse_themes(c, entry)))
     return tuple(out)
+
+
+def _parse_earlier(c: Checker, data: LinedDict, key: str, values: dict) -> EarlierOutline:
+    entry = c.mapping(data[key], key)
+    c.keys(entry, {"name", "until_year", "items"}, {"name", "until_year", "items"}, f"{key} ")
+    year = entry["until_year"]
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        c.fail(entry, "until_year", "until_year 必须是年份（如 2020）")
+    return EarlierOutline(c.text(entry, "name"), year, _parse_parts(c, entry, "items", values))
+
+
+def _show_earlier(earlier: EarlierOutline | None, vocab: SectionVocabulary) -> str:
+    if earlier is None:
+        return "无"
+    return f"{earlier.until_year} 年及以前的报告对照{earlier.name}：" + _show_parts(earlier.items, vocab)
 
 
 def _parse_min_found(c: Checker, data: LinedDict, key: str, values: dict) -> int:
@@ -176,7 +213,7 @@ def find_theme(theme: Theme, ctx: CheckContext, scoped: _Scoped) -> ThemeResult:
 
 
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
-    p: Params = rule.params
+    p: Params = rule.params.for_year(doc.meta.year)
     parts = p.as_required_items()
     findings = required_items.check(replace(rule, params=parts), doc, ctx)
     scoped = _Scoped.of([s for s in doc.sentences if s.kind in p.scope])
@@ -198,15 +235,32 @@ def explain(rule: Rule, vocab: SectionVocabulary) -> list[str]:
     lines = rule.lines("explain.head", scope=part_labels(p.scope, vocab), parts=len(p.items), needed=needed, themes=themes)
     for part in p.items:
         lines += rule.lines("explain.part", name=part.item.name, themes="、".join(theme_label(t, rule.wording) for t in part.themes))
+    if p.earlier_outline is not None:
+        earlier = p.earlier_outline
+        lines += rule.lines("explain.earlier", until=earlier.until_year, name=earlier.name, count=len(earlier.items))
+        lines += [rule.say("explain.earlier_part", name=part.item.name) for part in earlier.items]
     return lines
 
 
+def _all_parts(p: Params) -> tuple[Part, ...]:
+    return p.items + (p.earlier_outline.items if p.earlier_outline else ())
+
+
 def item_names(p: Params) -> tuple[str, ...]:
-    return tuple(part.item.name for part in p.items)
+    return tuple(part.item.name for part in _all_parts(p))
 
 
 def segmenter_words(p: Params) -> tuple[str, ...]:
-    return p.as_required_items().phrases()
+    words = p.as_required_items().phrases()
+    if p.earlier_outline is not None:
+        words += p.for_year(p.earlier_outline.until_year).as_required_items().phrases()
+    return tuple(dict.fromkeys(words))
+
+
+def part_topics(p: Params) -> tuple[str, ...]:
+    """Every phrase of the theme map: a part heading naming one reports work on that task."""
+    phrases = [ph for part in _all_parts(p) for ph in (*part.item.phrases, *(t for theme in part.themes for t in theme.phrases))]
+    return tuple(dict.fromkeys(phrases))
 
 
 def fix_hint(rule: Rule, vocab: SectionVocabulary) -> str:
@@ -221,6 +275,7 @@ RULE_TYPE = RuleType(
         Key("min_found", _parse_min_found, adjustable=True, show=_show_min_found),
         replace(SCOPE, required=True),
         THRESHOLD,
+        Key("earlier_outline", _parse_earlier, "此前的纲要（按报告年度适用）", show=_show_earlier),
     ),
     check=check,
     explain=explain,
@@ -232,9 +287,12 @@ RULE_TYPE = RuleType(
         "fix_hint": ("items",),
         "explain.head": ("scope", "parts", "needed", "themes"),
         "explain.part": ("name", "themes"),
+        "explain.earlier": ("until", "name", "count"),
+        "explain.earlier_part": ("name",),
         "show.all": (),
         "show.min_found": ("min_found",),
         "errors.min_found": ("key", "count"),
         **{f"errors.{name}": values for name, values in ERRORS.items()},
     },
+    part_topics=part_topics,
 )

@@ -98,11 +98,14 @@ def _parse_items(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[I
             c.fail(entry, "name", c.say("errors.duplicate", name=repr(name)))
         names.add(name)
         phrases = normalized(c.strings(entry, "phrases", entry.get("phrases", []), allow_empty=True))
+        weak = normalized(c.strings(entry, "weak", entry.get("weak", []), allow_empty=True))
+        # the name counts alone unless the rule lists it as weak (风险评估 of a firm's hazards is no decision step)
+        named = () if normalize_line(name) in weak else (normalize_line(name),)
         out.append(
             Item(
                 name=name,
-                phrases=tuple(dict.fromkeys((normalize_line(name), *phrases))),
-                weak=normalized(c.strings(entry, "weak", entry.get("weak", []), allow_empty=True)),
+                phrases=tuple(dict.fromkeys((*named, *phrases))),
+                weak=weak,
                 negatives=normalized(c.strings(entry, "not", entry.get("not", []), allow_empty=True)),
                 subject=normalized(c.strings(entry, "subject", entry.get("subject", []), allow_empty=True)),
             )

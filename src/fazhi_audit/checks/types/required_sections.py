@@ -69,7 +69,7 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     items = []
     kinds: dict[str, str | None] = {}
     for kind in rule.params.sections:
-        section = next((s for s in doc.sections if s.kind == kind), None)
+        section = next((s for s in doc.sections if s.kind == kind), None) or next((s for s in doc.sections if s.holds(kind)), None)
         label = ctx.vocab.label(kind)
         if section is None:
             evidence, note = _mention(rule, kind, doc, ctx, kinds)

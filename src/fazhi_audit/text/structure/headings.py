@@ -19,7 +19,8 @@ from fazhi_audit.text.structure.malformed import Fault, malformed_marker
 _CN = f"[{CN_NUMERAL_CHARS}]{{1,3}}"
 # (level, style name, pattern); the style tells runs of siblings apart.
 _MARKERS: list[tuple[int, str, re.Pattern[str]]] = [
-    (1, "cn", re.compile(rf"^(?P<num>{_CN})\s*(?:、|\.(?!\d))")),
+    # 一. before a digit is a decimal, unless a year follows (八．2019年工作打算)
+    (1, "cn", re.compile(rf"^(?P<num>{_CN})\s*(?:、|\.(?!\d)|\.(?=\s*20\d{{2}}\s*年))")),
     (1, "part", re.compile(rf"^第(?P<num>{_CN})部分\s*[、.:]?")),
     (2, "paren-cn", re.compile(rf"^\((?P<num>{_CN})\)\s*")),
     (3, "arabic", re.compile(r"^(?P<num>\d{1,2})\s*[.、](?![\d%])\s*")),
@@ -47,6 +48,15 @@ class Heading:
     @property
     def label(self) -> str:
         return f"{self.marker}{self.text}"
+
+    @property
+    def shown(self) -> str:
+        """The label as written in the original line (（三）， stays full-width): what a reader finds with Ctrl-F."""
+        line = self.source.text
+        at = line.find(self.text, len(self.marker)) if self.text else -1
+        end = at + len(self.text) if at >= 0 else len(self.marker)
+        span = self.source.raw_span(0, end) if end > 0 else None
+        return self.source.raw[span[0] : span[1]] if span else self.label
 
 
 @dataclass(frozen=True)

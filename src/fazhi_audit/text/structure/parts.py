@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from fazhi_audit.text.ingest.normalize import Line
-from fazhi_audit.text.structure.headings import Heading
+from fazhi_audit.text.structure.headings import Heading, has_inline_items
 from fazhi_audit.text.structure.vocabulary import (
     SectionVocabulary,
     classify_part,
@@ -108,6 +108,30 @@ def _new_listed_part(text: str, vocab: SectionVocabulary, beside: set[str]) -> b
     kind, _ = classify_part(text, vocab)
     similar, score = heading_similarity(text, vocab)
     return kind is not None and kind == similar and kind not in beside and score >= vocab.heading_threshold
+
+
+TOPIC_STYLE = "topic"  # an unnumbered line heading a topic of the work done
+_TOPIC_MIN, _TOPIC_MAX = 6, 30  # characters of a topic line: two short phrases (强化学法用法 提升依法履职能力)
+_PARAGRAPH = 40  # a line this long, or ending a sentence, is text under a heading
+
+
+def topic_lines(lines: list[Line], body_start: int, end: int, numbered: set[int]) -> list[Heading]:
+    """Unnumbered topic headings before the first part heading: short lines of
+    their own, no sentence marks, no list opening (一是), each over a paragraph.
+
+    A township report may head its topics so (压实领导责任 法治建设统筹有力)
+    and only the problems and plans with the listed part names.
+    """
+    out = []
+    for i in range(body_start + 1, end):  # the opening paragraph is no topic
+        text = lines[i].text
+        following = lines[i + 1].text if i + 1 < len(lines) else ""
+        if i in numbered or not _TOPIC_MIN <= len(text) <= _TOPIC_MAX or _SENTENCE_PUNCT.search(text) or text.endswith((":", "。")):
+            continue
+        if has_inline_items(text) or (len(following) < _PARAGRAPH and not following.endswith("。")):
+            continue
+        out.append(Heading(1, TOPIC_STYLE, None, "", text, i, lines[i].number, lines[i]))
+    return out
 
 
 def styled_subheadings(lines: list[Line], body_start: int, headings: list[Heading]) -> list[Heading]:

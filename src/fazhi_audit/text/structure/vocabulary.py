@@ -11,8 +11,9 @@ from fazhi_audit.text.ingest.normalize import Line
 
 SECTION_KINDS = ("achievements", "shortcomings", "first_responsible", "plans", "other", "extra")
 PREAMBLE = "preamble"
+SIGNATURE = "signature"  # the 落款 block at the end: part of no section
 TITLE = "title"  # evidence may sit in the report's title
-LABELLED = (*SECTION_KINDS, PREAMBLE, TITLE)  # what the vocabulary's `labels` table names
+LABELLED = (*SECTION_KINDS, PREAMBLE, TITLE, SIGNATURE)  # what the vocabulary's `labels` table names
 
 
 @dataclass
@@ -33,6 +34,9 @@ class SectionVocabulary:
     heading_threshold: float = 82.0
     labels: dict[str, str] = field(default_factory=dict)  # kind -> its name in explanations and messages
     short_labels: dict[str, str] = field(default_factory=dict)  # kind -> its name where evidence is located
+    # phrases naming the tasks of the 纲要 (from the theme map of outline.coverage):
+    # a top-level heading that names one heads a part reporting work on it
+    topics: tuple[str, ...] = ()
 
     def label(self, kind: str) -> str:
         return self.labels.get(kind, kind)
@@ -84,6 +88,51 @@ def classify_part(text: str, vocab: SectionVocabulary, year: int | None = None) 
         if m and int(m.group(1)) == year + 1:
             return "plans", 100.0
     return kind, score
+
+
+_JOINED = re.compile(r"以及|和|及|与|暨")
+_JOINABLE = {"achievements", "shortcomings", "first_responsible", "plans", "other"}
+
+
+def combined_kinds(text: str, vocab: SectionVocabulary) -> tuple[str, ...]:
+    """The kinds a heading joins, in order: 存在的问题和下一步打算 -> shortcomings, plans."""
+    kinds: list[str] = []
+    for piece in _JOINED.split(clean_heading(text, vocab)):
+        kind, _ = classify_heading(piece, vocab) if piece else (None, 0)
+        if kind in _JOINABLE and kind not in kinds:
+            kinds.append(kind)
+    return tuple(kinds) if len(kinds) >= 2 else ()
+
+
+def names_topic(text: str, vocab: SectionVocabulary) -> bool:
+    """The heading names a task of the 纲要 (a phrase of the outline's theme map)."""
+    cleaned = clean_heading(text, vocab)
+    return any(t in cleaned for t in vocab.topics)
+
+
+# 办理…件, 开展…场, 培训…人次: a figure with its unit is work reported as done
+_QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:件|次|场|个|项|人|家|期|份|名|篇|条|户|起|批|万|余)")
+_MIN_QUANTITIES = 2
+_DOCUMENT_NAME = re.compile(r"《[^《》]*》")
+
+
+def reports_work_done(lines: list[Line], vocab: SectionVocabulary, tie: bool = False) -> bool:
+    """A part that states what was done, with figures, more than what will be done:
+    two figures, or one on a task of the 纲要 (作出重大事项决策2项).  tie: as much
+    done as planned will do (a narrative of work done says 持续推进 too)."""
+    body = _DOCUMENT_NAME.sub("", "".join(line.text for line in lines))  # 《……工作计划》 names a document, plans nothing
+    cues = {k.name: sum(body.count(c) for c in k.content_cues) for k in vocab.kinds}
+    done, planned = cues.get("achievements", 0), cues.get("plans", 0)
+    if done < planned or (done == planned and not tie):
+        return False
+    figures = len(_QUANTITY.findall(body))
+    return figures >= _MIN_QUANTITIES or (figures >= 1 and any(t in body for t in vocab.topics))
+
+
+def has_cues(lines: list[Line], kind: str, vocab: SectionVocabulary) -> bool:
+    """The body holds a content cue of this kind (有待, 不够 for problems; 下一步, 力争 for plans)."""
+    body = "".join(line.text for line in lines)
+    return any(c in body for k in vocab.kinds if k.name == kind for c in k.content_cues)
 
 
 def classify_content(lines: list[Line], vocab: SectionVocabulary) -> str | None:
