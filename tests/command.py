@@ -17,6 +17,8 @@ a fresh interpreter (model loading and its warnings), memory or time limits.
 The environment of either mode is this one without GITHUB_ACTIONS and
 NO_COLOR (which change the output format and style), with COLUMNS=80 unless
 given; `env` overrides on top of that, a None value removes a variable.
+Every call asserts that the command did not crash (a traceback, or in this
+process the "内部错误" line main() prints instead): no test expects a crash.
 """
 
 from __future__ import annotations
@@ -62,9 +64,10 @@ def fazhi_audit(
 ) -> Done:
     argv = [os.fspath(a) for a in args]
     overrides = BASE_ENV | (env or {})
-    if process:
-        return _in_subprocess(argv, cwd, overrides, stdin, timeout)
-    return _in_process(argv, cwd, overrides, stdin)
+    run = _in_subprocess(argv, cwd, overrides, stdin, timeout) if process else _in_process(argv, cwd, overrides, stdin)
+    err = run.stderr_bytes.decode("utf-8", "replace")
+    assert "Traceback" not in err and "内部错误" not in err, err
+    return run
 
 
 def _in_subprocess(argv: list[str], cwd, overrides: dict, stdin, timeout: float) -> Done:
