@@ -53,6 +53,10 @@ class Done:
     def stderr(self) -> str:
         return self.stderr_bytes.decode("utf-8")
 
+    def __iter__(self):
+        """code, out, err = fazhi_audit(...)"""
+        return iter((self.returncode, self.stdout, self.stderr))
+
 
 def fazhi_audit(
     *args: str | os.PathLike,
@@ -60,21 +64,24 @@ def fazhi_audit(
     env: dict[str, str | None] | None = None,
     stdin: str | bytes | None = None,
     process: bool = False,
+    prefix: tuple[str, ...] = (),
     timeout: float = 600,
 ) -> Done:
+    """`prefix` (with process=True): a program that starts the command, such as setpriv."""
     argv = [os.fspath(a) for a in args]
     overrides = BASE_ENV | (env or {})
-    run = _in_subprocess(argv, cwd, overrides, stdin, timeout) if process else _in_process(argv, cwd, overrides, stdin)
+    assert process or not prefix, "a prefix needs process=True"
+    run = _in_subprocess([*prefix, sys.executable, "-m", "fazhi_audit", *argv], cwd, overrides, stdin, timeout) if process else _in_process(argv, cwd, overrides, stdin)
     err = run.stderr_bytes.decode("utf-8", "replace")
     assert "Traceback" not in err and "内部错误" not in err, err
     return run
 
 
-def _in_subprocess(argv: list[str], cwd, overrides: dict, stdin, timeout: float) -> Done:
+def _in_subprocess(cmd: list[str], cwd, overrides: dict, stdin, timeout: float) -> Done:
     full = {k: v for k, v in (dict(os.environ) | overrides).items() if v is not None}
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
     proc = subprocess.run(
-        [sys.executable, "-m", "fazhi_audit", *argv],
+        cmd,
         cwd=cwd,
         env=full,
         input=data,
