@@ -9,8 +9,6 @@ run the real CLI in a wrapper that measures its wall time and peak memory.
 
 import io
 import json
-import os
-import subprocess
 import sys
 import time
 import zipfile
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from command import fazhi_audit
 from conftest import SEEDS
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import parse_xml
@@ -175,14 +174,11 @@ sys.exit(proc.returncode)
 
 def run_cli(cwd: Path, *args: str, timeout: float = 300):
     """(exit code, parsed JSON, stderr, wall seconds, peak MB of the fazhi-audit process)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    cmd = [sys.executable, "-c", MEASURE, sys.executable, "-m", "fazhi_audit", "check", *args, "--format", "json"]
-    proc = subprocess.run(cmd, capture_output=True, cwd=cwd, timeout=timeout, env=env)
-    stderr = proc.stderr.decode("utf-8")
-    body, _, measured = stderr.rpartition("MEASURED ")
+    # a process of its own, started through MEASURE: its time and memory are what is measured
+    done = fazhi_audit("check", *args, "--format", "json", cwd=cwd, timeout=timeout, process=True, prefix=(sys.executable, "-c", MEASURE))
+    body, _, measured = done.stderr.rpartition("MEASURED ")
     wall, peak_kb = measured.split()
-    assert "Traceback" not in body and "内部错误" not in body, body
-    return proc.returncode, json.loads(proc.stdout.decode("utf-8")), body, float(wall), int(peak_kb) / 1024
+    return done.returncode, json.loads(done.stdout), body, float(wall), int(peak_kb) / 1024
 
 
 def rows(outcome) -> dict[str, dict]:
@@ -274,7 +270,7 @@ def test_max_bytes_in_a_config_file(tmp_path):
     code, data, *_ = run_cli(tmp_path, "r.txt")
     assert code == 3 and "文件过大" in data["reports"][0]["error"]
     (tmp_path / "fazhi-audit.toml").write_text('max-bytes = "lots"\n', encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", "r.txt"], capture_output=True, cwd=tmp_path, text=True)
+    proc = fazhi_audit("check", "r.txt", cwd=tmp_path)
     assert proc.returncode == 2 and "max-bytes" in proc.stderr and proc.stderr.strip().count("\n") == 0
 
 
@@ -305,7 +301,7 @@ def test_a_hollow_report_fails_with_its_reason(name, what, hollow_batch):
 def test_title_only_file_is_checked_not_an_internal_error(tmp_path):
     # the pre-stop hook's own check, as a user types it
     (tmp_path / "t.txt").write_text(TITLE + "\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", "t.txt"], capture_output=True, cwd=tmp_path, text=True, timeout=120)
+    proc = fazhi_audit("check", "t.txt", cwd=tmp_path)
     assert proc.returncode == 1
     assert "内部错误" not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
     assert "正文为空" in proc.stdout
