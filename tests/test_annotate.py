@@ -343,7 +343,7 @@ def test_a_range_inside_a_field_or_link_is_refused():
 
 
 def test_text_input_becomes_a_new_word_file(tmp_path, auditor):
-    from test_exit_codes import MISSING_PARTS
+    from reports import MISSING_PARTS
 
     source = tmp_path / "报告.txt"
     source.write_text(MISSING_PARTS + "全年开展普法活动XX次。\n", encoding="utf-8")
@@ -363,7 +363,7 @@ def test_text_input_becomes_a_new_word_file(tmp_path, auditor):
 
 
 def test_text_to_docx_refuses_to_overwrite_its_input(tmp_path, auditor):
-    from test_exit_codes import GOOD
+    from reports import FIVE_PARTS as GOOD
 
     from fazhi_audit.base.errors import UsageError
 
@@ -389,7 +389,7 @@ def test_cli_annotate_writes_next_to_the_report(tmp_path):
 
 
 def test_cli_check_annotate_folder(tmp_path):
-    from test_exit_codes import GOOD
+    from reports import FIVE_PARTS as GOOD
 
     inputs = tmp_path / "收件"
     inputs.mkdir()

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_output_html import BAD  # the small failing report of the HTML tests
+from reports import TOWNSHIP as BAD  # the small failing report of the HTML tests
 
 from fazhi_audit.model.result import ReportResult
 from fazhi_audit.model.run import Run

@@ -5,7 +5,8 @@ import json
 
 import pytest
 from command import fazhi_audit
-from test_exit_codes import GOOD, MISSING_PARTS
+from reports import FIVE_PARTS as GOOD
+from reports import MISSING_PARTS
 
 
 @pytest.fixture

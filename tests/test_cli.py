@@ -3,8 +3,8 @@
 import pytest
 from command import fazhi_audit
 from conftest import ROOT, SEEDS
-from test_exit_codes import GOOD as GOOD_TEXT
-from test_exit_codes import MISSING_PARTS as MISSING_PARTS_TEXT
+from reports import FIVE_PARTS as GOOD_TEXT
+from reports import MISSING_PARTS as MISSING_PARTS_TEXT
 
 from fazhi_audit.base.exit_codes import ExitCode
 

@@ -7,26 +7,8 @@ import pytest
 from batch_build import slow_report
 from command import fazhi_audit
 from conftest import ROOT
-
-GOOD = """某县司法局2024年度法治政府建设工作报告
-一、2024年推进法治政府建设的主要举措和成效
-全年审查合同12件，聘请法律顾问1名。
-二、存在的不足和原因
-执法力量薄弱，究其原因在于编制不足。
-三、党政主要负责人履行推进法治建设第一责任人职责情况
-主要负责人召开专题会议3次。
-四、2025年主要安排
-加强执法队伍建设。
-五、其他需要报告的情况
-无。
-"""
-
-MISSING_PARTS = """某镇2024年度法治政府建设工作报告
-一、工作开展情况
-全年审查合同12件。
-二、下一步工作计划
-加强执法队伍建设。
-"""
+from reports import FIVE_PARTS as GOOD
+from reports import MISSING_PARTS
 
 
 def _readme_rows() -> dict[str, int]:

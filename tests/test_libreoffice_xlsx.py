@@ -9,7 +9,8 @@ import csv
 import subprocess
 from dataclasses import replace
 
-from test_output_html import BAD, GOOD  # the same two small reports
+from reports import TOWN as GOOD  # the same two small reports as the HTML tests
+from reports import TOWNSHIP as BAD
 
 from fazhi_audit.model.result import ReportResult
 from fazhi_audit.model.run import Run

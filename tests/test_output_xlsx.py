@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from command import fazhi_audit
-from test_output_html import BAD, GOOD  # the same two small reports
+from reports import TOWN as GOOD  # the same two small reports as the HTML tests
+from reports import TOWNSHIP as BAD
 
 from fazhi_audit.base.errors import UsageError
 from fazhi_audit.cli.app import _outputs
