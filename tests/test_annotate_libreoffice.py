@@ -23,6 +23,8 @@ from pypdf import PdfReader
 
 from fazhi_audit.annotate import annotate_path
 
+pytestmark = pytest.mark.slow  # LibreOffice
+
 PDF_WITH_NOTES = 'pdf:writer_pdf_Export:{"ExportNotes":{"type":"boolean","value":"true"}}'
 SCREENSHOT = ROOT / "docs" / "screenshots" / "annotate-page1.png"
 

@@ -19,6 +19,8 @@ from fazhi_audit.model.result import ReportResult
 from fazhi_audit.model.run import Run
 from fazhi_audit.render.formatters import FORMATTERS
 
+pytestmark = pytest.mark.slow  # a real browser (chromium)
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 ROOT = Path(__file__).resolve().parents[1]

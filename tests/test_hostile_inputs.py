@@ -224,6 +224,7 @@ def limit_batch(tmp_path_factory):
     return run_cli(folder, ".", "--jobs", "1", "--max-bytes", "1MB")
 
 
+@pytest.mark.slow  # a measured process
 @pytest.mark.parametrize("name", LIMIT_ATTACKS)
 def test_an_input_over_a_limit_is_an_error_row(name, limit_batch):
     code, _, _, wall, peak = limit_batch
@@ -237,7 +238,8 @@ def test_an_input_over_a_limit_is_an_error_row(name, limit_batch):
 def test_a_bigger_limit_lets_the_large_file_through(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text("\n".join(HOLLOW) + "\n" + "Rule of law. " * 46_000, encoding="utf-8")
-    code, data, *_ = run_cli(tmp_path, "big.txt", "--max-bytes", "5MB")
+    code, out, _ = fazhi_audit("check", "big.txt", "--max-bytes", "5MB", "--format", "json", cwd=tmp_path)
+    data = json.loads(out)
     assert data["reports"][0].get("error") is None and code in (0, 1)
 
 
@@ -267,7 +269,8 @@ def test_standard_input_is_read_no_further_than_the_limit():
 def test_max_bytes_in_a_config_file(tmp_path):
     (tmp_path / "fazhi-audit.toml").write_text('max-bytes = "1KB"\n', encoding="utf-8")
     (tmp_path / "r.txt").write_bytes(GOOD.read_bytes())
-    code, data, *_ = run_cli(tmp_path, "r.txt")
+    code, out, _ = fazhi_audit("check", "r.txt", "--format", "json", cwd=tmp_path)
+    data = json.loads(out)
     assert code == 3 and "文件过大" in data["reports"][0]["error"]
     (tmp_path / "fazhi-audit.toml").write_text('max-bytes = "lots"\n', encoding="utf-8")
     proc = fazhi_audit("check", "r.txt", cwd=tmp_path)
@@ -286,6 +289,7 @@ def hollow_batch(tmp_path_factory):
     return run_cli(folder, ".", "--jobs", "1")
 
 
+@pytest.mark.slow  # a measured process
 @pytest.mark.parametrize("name, what", [("title-only.txt", "只有标题，没有内容"), ("headings-only.txt", "只有各级标题")])
 def test_a_hollow_report_fails_with_its_reason(name, what, hollow_batch):
     code, _, _, wall, peak = hollow_batch
@@ -352,6 +356,7 @@ def shapes_batch(tmp_path_factory):
     return (*outcome, time.perf_counter() - started)
 
 
+@pytest.mark.slow  # a measured process
 @pytest.mark.parametrize("name", SHAPES)
 def test_pathological_shape_finishes_in_bounded_time(name, shapes_batch):
     code, _, _, wall, peak, _ = shapes_batch

@@ -9,6 +9,7 @@ import csv
 import subprocess
 from dataclasses import replace
 
+import pytest
 from reports import TOWN as GOOD  # the same two small reports as the HTML tests
 from reports import TOWNSHIP as BAD
 
@@ -16,6 +17,8 @@ from fazhi_audit.model.result import ReportResult
 from fazhi_audit.model.run import Run
 from fazhi_audit.render.formatters import BINARY_FORMATTERS
 from fazhi_audit.render.formatters.xlsx import SHEETS
+
+pytestmark = pytest.mark.slow  # LibreOffice
 
 FORMULA_BODY = "=cmd|' /C calc'!A0"
 # CSV filter: comma, double quote, UTF-8 (76), from row 1, …, -1 = every sheet to its own file (LibreOffice ≥ 7.2).

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from command import fazhi_audit
 
+pytestmark = pytest.mark.slow  # npm and Microsoft's validator
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "@microsoft/sarif-multitool@5.7.0"
 CACHE = Path(os.environ.get("FAZHI_AUDIT_TEST_CACHE", Path.home() / ".cache" / "fazhi-audit-tests")) / "sarif-multitool"
