@@ -11,8 +11,8 @@ SEEDS = ROOT / "seeds"
 GOLD = json.loads((ROOT / "tests" / "fixtures" / "seeds_gold.json").read_text(encoding="utf-8"))
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+def in_ci(environ=os.environ) -> bool:
+    return environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
 # Property tests: derandomized in CI, so a run passes or fails by the code, not
@@ -21,7 +21,13 @@ def in_ci() -> bool:
 # one explicitly (HYPOTHESIS_PROFILE=ci reproduces CI's run).
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("dev", derandomize=False)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if in_ci() else "dev"))
+
+
+def hypothesis_profile(environ=os.environ) -> str:
+    return environ.get("HYPOTHESIS_PROFILE") or ("ci" if in_ci(environ) else "dev")
+
+
+settings.load_profile(hypothesis_profile())
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 import json
 import shutil
 
+import pytest
 from command import fazhi_audit
 from conftest import ROOT, SEEDS
 
@@ -34,6 +35,7 @@ def test_parallel_and_serial_identical(tmp_path):
     assert "跳过 1 个" in err
 
 
+@pytest.mark.slow  # a slow report and two parallel runs of two workers
 def test_output_in_path_order_whatever_the_order_given_or_finished(tmp_path):
     """The first path is the slowest to audit and the files are named in reverse:
     the output still follows the paths, and two runs are byte-identical."""

@@ -64,8 +64,8 @@ SCENARIOS = {
     "有文件超过上限（`--max-bytes`；.docx 压缩包的文件数、解压后大小或压缩比；提取出的字数；PDF 页数）": lambda r: ["good.txt", "bad.txt", "--max-bytes", "100"],
 }
 
-# One row per exit code runs as a real process: the code a shell sees is the
-# one main() passes to sys.exit. The other rows run in this process.
+# One row per exit code also runs as a real process (a slow test): the code a
+# shell sees is the one main() passes to sys.exit.
 SEPARATE_PROCESS = {"全部报告通过", "至少一份报告不通过（有“错误”级规则未满足）", "路径不存在", "输入无法读取或不是报告（空文件、二进制、无法解码、不支持的格式）"}
 
 # Rows whose scenario is a signal sent to a running batch: tests/test_robust_batch.py
@@ -79,10 +79,16 @@ def test_every_readme_row_has_a_scenario():
     assert set(_readme_rows().values()) == {0, 1, 2, 3, 130, 143}
 
 
-@pytest.mark.parametrize("row", list(SCENARIOS))
-def test_exit_code_matches_readme(repo, row):
+# Every row in this process; the SEPARATE_PROCESS rows once more as a process of their own.
+RUNS = [pytest.param(row, False, id=row) for row in SCENARIOS] + [
+    pytest.param(row, True, id=f"{row}-process", marks=pytest.mark.slow) for row in SCENARIOS if row in SEPARATE_PROCESS
+]
+
+
+@pytest.mark.parametrize("row,process", RUNS)
+def test_exit_code_matches_readme(repo, row, process):
     expected = _readme_rows()[row]
-    proc = fazhi_audit("check", *SCENARIOS[row](repo), "--jobs", "1", cwd=repo, process=row in SEPARATE_PROCESS)
+    proc = fazhi_audit("check", *SCENARIOS[row](repo), "--jobs", "1", cwd=repo, process=process)
     out = proc.stdout + proc.stderr
     assert proc.returncode == expected, out
     assert "Traceback" not in out

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from command import fazhi_audit
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # a process of its own, loading the model afresh
 def test_unusable_model_cache_is_one_warning_on_stderr(tmp_path):
     # a fresh interpreter: this one has loaded the model already
     proc = fazhi_audit("check", str(ROOT / "seeds"), "-f", "concise", env={"FAZHI_AUDIT_CACHE": "/proc/fazhi-audit-cannot-write-here"}, process=True)

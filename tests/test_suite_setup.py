@@ -1,24 +1,24 @@
 """The test suite's own settings: what CI runs is repeatable, what a developer
 runs locally still explores."""
 
-import os
-import subprocess
-import sys
-
 import pytest
-from conftest import ROOT
-
-PROFILE = "import conftest; from hypothesis import settings as s; print(s.default.derandomize, s.default.database)"
+from conftest import hypothesis_profile
+from hypothesis import settings
 
 
 @pytest.mark.parametrize(
-    "env,derandomized",
-    [({"CI": "true"}, True), ({"CI": ""}, False), ({"CI": "", "HYPOTHESIS_PROFILE": "ci"}, True)],
+    "environ,profile",
+    [({"CI": "true"}, "ci"), ({"CI": "1"}, "ci"), ({}, "dev"), ({"CI": "false"}, "dev"), ({"HYPOTHESIS_PROFILE": "ci"}, "ci"), ({"CI": "true", "HYPOTHESIS_PROFILE": "dev"}, "dev")],
 )
-def test_hypothesis_is_derandomized_in_ci_only(env, derandomized):
-    # a fresh interpreter: the profile is chosen once, when conftest is imported
-    full = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_PROFILE"} | env
-    out = subprocess.run([sys.executable, "-c", PROFILE], cwd=ROOT / "tests", env=full, capture_output=True, text=True, check=True).stdout.split()
-    assert out[0] == str(derandomized)
-    if derandomized:
-        assert out[1] == "None"  # nor an example database carried between runs
+def test_ci_chooses_the_derandomized_profile(environ, profile):
+    assert hypothesis_profile(environ) == profile
+
+
+def test_the_ci_profile_draws_the_same_examples_every_run():
+    ci, dev = settings.get_profile("ci"), settings.get_profile("dev")
+    assert ci.derandomize and ci.database is None  # no example database carried between runs
+    assert not dev.derandomize
+
+
+def test_this_run_uses_the_profile_its_environment_chooses():
+    assert settings.default.derandomize == settings.get_profile(hypothesis_profile()).derandomize
