@@ -10,6 +10,7 @@ That is the code path of a real run (exit code from sys.exit, messages on
 stderr) without starting Python and loading the language model again, which
 made ~70 subprocess calls the bulk of the suite's time.
 
+`timeout` holds in both modes (here an alarm signal ends a call that hangs).
 `process=True` starts `python -m fazhi_audit` instead. Use it only where a
 separate process is what is tested: exit codes seen by a shell, signals,
 a fresh interpreter (model loading and its warnings), memory or time limits.
@@ -71,7 +72,7 @@ def fazhi_audit(
     argv = [os.fspath(a) for a in args]
     overrides = BASE_ENV | (env or {})
     assert process or not prefix, "a prefix needs process=True"
-    run = _in_subprocess([*prefix, sys.executable, "-m", "fazhi_audit", *argv], cwd, overrides, stdin, timeout) if process else _in_process(argv, cwd, overrides, stdin)
+    run = _in_subprocess([*prefix, sys.executable, "-m", "fazhi_audit", *argv], cwd, overrides, stdin, timeout) if process else _in_process(argv, cwd, overrides, stdin, timeout)
     err = run.stderr_bytes.decode("utf-8", "replace")
     assert "Traceback" not in err and "内部错误" not in err, err
     return run
@@ -92,11 +93,16 @@ def _in_subprocess(cmd: list[str], cwd, overrides: dict, stdin, timeout: float) 
     return Done(proc.returncode, proc.stdout, proc.stderr)
 
 
-def _in_process(argv: list[str], cwd, overrides: dict, stdin) -> Done:
+class TimedOut(BaseException):
+    """Raised by the alarm in this process: a BaseException, so main()'s
+    `except Exception` does not turn it into an ordinary exit code."""
+
+
+def _in_process(argv: list[str], cwd, overrides: dict, stdin, timeout: float) -> Done:
     from fazhi_audit.cli.app import main
 
     runner = CliRunner()
-    with _as_the_command(argv, cwd), runner.isolation(input=stdin, env=overrides) as (out, err, _):
+    with _deadline(timeout, argv), _as_the_command(argv, cwd), runner.isolation(input=stdin, env=overrides) as (out, err, _):
         try:
             main()
             code = 0
@@ -106,6 +112,24 @@ def _in_process(argv: list[str], cwd, overrides: dict, stdin) -> Done:
             sys.stdout.flush()
             sys.stderr.flush()
         return Done(code, out.getvalue(), err.getvalue())
+
+
+@contextmanager
+def _deadline(seconds: float, argv: list[str]):
+    """Fail a call that hangs (a FIFO opened, a loop that never ends) after
+    `seconds`, as a subprocess's timeout would, instead of hanging the suite.
+    SIGALRM interrupts even a blocking open(); forked workers do not inherit it."""
+
+    def expire(_signum, _frame):
+        raise TimedOut(f"fazhi-audit {' '.join(argv)}: no result after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager
@@ -130,4 +154,4 @@ def _as_the_command(argv: list[str], cwd):
             signal.signal(signum, handler)
 
 
-__all__ = ["Done", "fazhi_audit"]
+__all__ = ["Done", "TimedOut", "fazhi_audit"]

@@ -22,3 +22,17 @@ def test_the_ci_profile_draws_the_same_examples_every_run():
 
 def test_this_run_uses_the_profile_its_environment_chooses():
     assert settings.default.derandomize == settings.get_profile(hypothesis_profile()).derandomize
+
+
+def test_a_hanging_command_fails_after_its_timeout(monkeypatch):
+    import importlib
+    import time
+
+    from command import TimedOut, fazhi_audit
+
+    cli_app = importlib.import_module("fazhi_audit.cli.app")  # the module: fazhi_audit.cli.app is also the Typer object
+    monkeypatch.setattr(cli_app, "app", lambda **_: time.sleep(30))  # a command that never finishes
+    started = time.monotonic()
+    with pytest.raises(TimedOut):
+        fazhi_audit("check", "x.txt", timeout=0.5)
+    assert time.monotonic() - started < 5
