@@ -22,6 +22,7 @@ from annotate_build import (
     TITLE,
     rich_report,
 )
+from command import fazhi_audit
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
@@ -417,7 +418,7 @@ def test_a_range_inside_a_field_or_link_is_refused():
 
 
 def test_text_input_becomes_a_new_word_file(tmp_path, auditor):
-    from test_exit_codes import MISSING_PARTS
+    from reports import MISSING_PARTS
 
     source = tmp_path / "报告.txt"
     source.write_text(MISSING_PARTS + "全年开展普法活动XX次。\n", encoding="utf-8")
@@ -438,7 +439,7 @@ def test_text_input_becomes_a_new_word_file(tmp_path, auditor):
 
 
 def test_text_to_docx_refuses_to_overwrite_its_input(tmp_path, auditor):
-    from test_exit_codes import GOOD
+    from reports import FIVE_PARTS as GOOD
 
     from fazhi_audit.base.errors import UsageError
 
@@ -453,30 +454,25 @@ def test_text_to_docx_refuses_to_overwrite_its_input(tmp_path, auditor):
 # ---------------------------------------------------------------- command line
 
 
-def _cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    return subprocess.run([sys.executable, "-m", "fazhi_audit", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=600)
-
-
 def test_cli_annotate_writes_next_to_the_report(tmp_path):
     rich_report(tmp_path / "报告.docx", tmp_path / "图.png")
-    done = _cli(["annotate", "报告.docx"], tmp_path)
+    done = fazhi_audit("annotate", "报告.docx", cwd=tmp_path)
     assert done.returncode == 1, done.stderr  # the report fails, as `check` would say
     assert (tmp_path / "报告-审查意见.docx").exists()
     assert done.stdout.strip().startswith("已写入批注文件 报告-审查意见.docx")
-    refused = _cli(["annotate", "报告.docx", "-o", "报告.docx"], tmp_path)
+    refused = fazhi_audit("annotate", "报告.docx", "-o", "报告.docx", cwd=tmp_path)
     assert refused.returncode == 2 and "覆盖" in refused.stderr and "Traceback" not in refused.stderr
 
 
 def test_cli_check_annotate_folder(tmp_path):
-    from test_exit_codes import GOOD
+    from reports import FIVE_PARTS as GOOD
 
     inputs = tmp_path / "收件"
     inputs.mkdir()
     rich_report(inputs / "甲镇.docx", tmp_path / "图.png")
     (inputs / "乙局.txt").write_text(GOOD, encoding="utf-8")
     (inputs / "空.txt").write_text("", encoding="utf-8")
-    done = _cli(["check", "收件", "--annotate", "意见", "--format", "json"], tmp_path)
+    done = fazhi_audit("check", "收件", "--annotate", "意见", "--format", "json", cwd=tmp_path)
     assert done.returncode == 3, done.stderr  # one input unreadable
     json.loads(done.stdout)  # the lines about written files stay off a machine format's stdout
     written = sorted(p.name for p in (tmp_path / "意见").iterdir())

@@ -26,6 +26,8 @@ from fazhi_audit.engine.settings import AuditSettings
 
 KEEP = AuditSettings(keep_document=True)  # comments are placed by the parsed document's line origins
 
+pytestmark = pytest.mark.slow  # LibreOffice
+
 PDF_WITH_NOTES = 'pdf:writer_pdf_Export:{"ExportNotes":{"type":"boolean","value":"true"}}'
 SCREENSHOT = ROOT / "docs" / "screenshots" / "annotate-page1.png"
 

@@ -2,17 +2,17 @@
 
 import json
 import shutil
-import subprocess
-import sys
 
+import pytest
+from command import fazhi_audit
 from conftest import ROOT, SEEDS
 
 from fazhi_audit.base.exit_codes import ExitCode
 
 
 def run_json(*args):
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", *args, "--format", "json"], capture_output=True, text=True, cwd=ROOT, timeout=900)
-    return proc.returncode, json.loads(proc.stdout), proc.stderr
+    code, out, err = fazhi_audit("check", *args, "--format", "json", cwd=ROOT)
+    return code, json.loads(out), err
 
 
 def test_parallel_and_serial_identical(tmp_path):
@@ -35,6 +35,7 @@ def test_parallel_and_serial_identical(tmp_path):
     assert "跳过 1 个" in err
 
 
+@pytest.mark.slow  # a slow report and two parallel runs of two workers
 def test_output_in_path_order_whatever_the_order_given_or_finished(tmp_path):
     """The first path is the slowest to audit and the files are named in reverse:
     the output still follows the paths, and two runs are byte-identical."""
@@ -44,8 +45,7 @@ def test_output_in_path_order_whatever_the_order_given_or_finished(tmp_path):
     slow_report(tmp_path / "a_slow.txt", lines=3000)  # about a second, the others far less
     names = ["a_slow.txt", *(p.name for p in good_reports(tmp_path, 3)), "sub/z.txt"]
     shutil.copy(tmp_path / "good0.txt", tmp_path / "sub" / "z.txt")
-    args = [sys.executable, "-m", "fazhi_audit", "check", *reversed(names), "--jobs", "2", "--format", "json"]
-    runs = [subprocess.run(args, capture_output=True, cwd=tmp_path, timeout=600) for _ in range(2)]
+    runs = [fazhi_audit("check", *reversed(names), "--jobs", "2", "--format", "json", cwd=tmp_path) for _ in range(2)]
     assert runs[0].stdout == runs[1].stdout and runs[0].returncode == runs[1].returncode
     paths = [r["path"] for r in json.loads(runs[0].stdout)["reports"]]
     assert paths == names  # sorted by path: a_slow.txt, good0–2.txt, sub/z.txt

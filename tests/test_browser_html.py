@@ -13,11 +13,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_output_html import BAD  # the small failing report of the HTML tests
+from reports import TOWNSHIP as BAD  # the small failing report of the HTML tests
 
 from fazhi_audit.model.result import ReportResult
 from fazhi_audit.model.run import Run
 from fazhi_audit.render.formatters import FORMATTERS
+
+pytestmark = pytest.mark.slow  # a real browser (chromium)
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]

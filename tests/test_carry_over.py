@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import unicodedata
 
 import pytest
+from command import fazhi_audit
 from conftest import ROOT
 
 from fazhi_audit.base.errors import UsageError
@@ -20,6 +19,7 @@ from fazhi_audit.engine.settings import AuditSettings
 
 RULE = "quality.carry-over"
 CORPUS = ROOT / "tests" / "quality_corpus"
+PLAIN = {"NO_COLOR": "1", "COLUMNS": "200"}  # no boxes, no wrapping: lines as asserted
 
 # 60 characters each, no whitespace: a paragraph that stays, one that is new each year
 KEPT = "坚持和发展新时代枫桥经验，健全镇村组三级调解网络，全镇十八个村社区均设立人民调解委员会，矛盾纠纷就地化解率持续提高。"
@@ -190,14 +190,9 @@ def test_a_previous_file_with_several_reports_is_a_usage_error(tmp_path, last_ye
 # --- the command line ---------------------------------------------------------------------
 
 
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, cwd=ROOT, timeout=600, env={"NO_COLOR": "1", "COLUMNS": "200", "PATH": ""})
-
-
 def test_cli_previous_file_gives_value_and_items_in_json():
-    done = cli("check", str(CORPUS / "reports" / "02_weitang-town-2024.txt"), "--previous", str(CORPUS / "previous" / "weitang-town-2023.txt"),
-               "--format", "json", "--no-config", "--exit-zero")
-    assert done.returncode == ExitCode.OK, done.stderr.decode()
+    done = fazhi_audit("check", str(CORPUS / "reports" / "02_weitang-town-2024.txt"), "--previous", str(CORPUS / "previous" / "weitang-town-2023.txt"), "--format", "json", "--no-config", "--exit-zero", env=PLAIN)
+    assert done.returncode == ExitCode.OK, done.stderr
     data = json.loads(done.stdout)
     f = next(f for f in data["reports"][0]["findings"] if f["rule"] == RULE)
     labelled = json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))["reports"]["02_weitang-town-2024.txt"]["checks"][RULE]
@@ -209,9 +204,9 @@ def test_cli_previous_file_gives_value_and_items_in_json():
 def test_cli_previous_folder_prints_which_reports_had_one(tmp_path, last_year):
     (tmp_path / "weitang.txt").write_text(report("苇塘镇人民政府", 2024, KEPT, NEW_2024), encoding="utf-8")
     (tmp_path / "puwan.txt").write_text(report("蒲湾镇人民政府", 2024, NEW_2024), encoding="utf-8")
-    done = cli("check", str(tmp_path / "weitang.txt"), str(tmp_path / "puwan.txt"), "--previous", str(last_year), "--no-config", "--exit-zero")
-    out = done.stdout.decode()
-    assert done.returncode == ExitCode.OK, done.stderr.decode()
+    done = fazhi_audit("check", str(tmp_path / "weitang.txt"), str(tmp_path / "puwan.txt"), "--previous", str(last_year), "--no-config", "--exit-zero", env=PLAIN)
+    out = done.stdout
+    assert done.returncode == ExitCode.OK, done.stderr
     line = next(x for x in out.splitlines() if x.startswith("上一年度报告对比："))
     assert "1 份找到上一年度报告" in line and f"weitang.txt ← {last_year / 'a.txt'}" in line
     assert "1 份未找到" in line and "puwan.txt" in line.split("未找到")[1]
@@ -219,4 +214,4 @@ def test_cli_previous_folder_prints_which_reports_had_one(tmp_path, last_year):
 
 
 def test_cli_help_names_the_option():
-    assert "--previous" in cli("check", "--help").stdout.decode()
+    assert "--previous" in fazhi_audit("check", "--help", env=PLAIN).stdout

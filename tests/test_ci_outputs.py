@@ -2,19 +2,11 @@
 --statistics and --exit-zero."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from test_exit_codes import GOOD, MISSING_PARTS
-
-
-def _cli(cwd, *args, env=None):
-    full_env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"} | {"COLUMNS": "200"} | (env or {})
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, text=True, cwd=cwd, timeout=600, env=full_env)
-    assert "Traceback" not in proc.stderr
-    return proc
+from command import fazhi_audit
+from reports import FIVE_PARTS as GOOD
+from reports import MISSING_PARTS
 
 
 @pytest.fixture
@@ -25,7 +17,7 @@ def repo(tmp_path):
 
 
 def test_one_run_writes_several_formats(repo):
-    proc = _cli(repo, "check", "good.txt", "bad.txt", "-j", "1", "-o", "sarif=out/r.sarif", "--output", "junit=r.xml", "-o", "markdown=r.md", "-o", "json=r.json")
+    proc = fazhi_audit("check", "good.txt", "bad.txt", "-j", "1", "-o", "sarif=out/r.sarif", "--output", "junit=r.xml", "-o", "markdown=r.md", "-o", "json=r.json", cwd=repo)
     assert proc.returncode == 1
     assert "不通过" in proc.stdout  # the text report still goes to stdout
     sarif = json.loads((repo / "out" / "r.sarif").read_text(encoding="utf-8"))
@@ -37,7 +29,7 @@ def test_one_run_writes_several_formats(repo):
 
 
 def test_plain_output_path_takes_the_main_format(repo):
-    proc = _cli(repo, "check", "bad.txt", "-j", "1", "-f", "json", "-o", "main.json", "-o", "csv=r.csv")
+    proc = fazhi_audit("check", "bad.txt", "-j", "1", "-f", "json", "-o", "main.json", "-o", "csv=r.csv", cwd=repo)
     assert [line.split("（")[0] for line in proc.stdout.splitlines()] == ["已写出 main.json", "已写出 r.csv"]  # one line per file
     assert json.loads((repo / "main.json").read_text(encoding="utf-8"))["reports"][0]["passed"] is False
     assert (repo / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel needs the BOM
@@ -52,36 +44,36 @@ def test_plain_output_path_takes_the_main_format(repo):
     ],
 )
 def test_bad_output_options(repo, args, needle):
-    proc = _cli(repo, "check", "good.txt", *args)
+    proc = fazhi_audit("check", "good.txt", *args, cwd=repo)
     assert proc.returncode == 2 and needle in proc.stderr
 
 
 def test_github_format_is_automatic_on_github_actions(repo):
-    proc = _cli(repo, "check", "bad.txt", "-j", "1", env={"GITHUB_ACTIONS": "true"})
+    proc = fazhi_audit("check", "bad.txt", "-j", "1", env={"GITHUB_ACTIONS": "true"}, cwd=repo)
     assert proc.returncode == 1
     lines = [line for line in proc.stdout.splitlines() if line]
     assert lines and all(line.startswith("::") for line in lines)
     assert any(line.startswith("::error file=bad.txt") for line in lines)
-    explicit = _cli(repo, "check", "bad.txt", "-j", "1", "-f", "text", env={"GITHUB_ACTIONS": "true"})
+    explicit = fazhi_audit("check", "bad.txt", "-j", "1", "-f", "text", env={"GITHUB_ACTIONS": "true"}, cwd=repo)
     assert not explicit.stdout.startswith("::")
 
 
 def test_statistics_counts_per_rule(repo):
-    data = json.loads(_cli(repo, "check", "good.txt", "bad.txt", "-j", "1", "-f", "json").stdout)
+    data = json.loads(fazhi_audit("check", "good.txt", "bad.txt", "-j", "1", "-f", "json", cwd=repo).stdout)
     failing = {}
     for rep in data["reports"]:
         for f in rep["findings"]:
             if f["status"] != "pass":
                 failing[f["rule"]] = failing.get(f["rule"], 0) + 1
-    proc = _cli(repo, "check", "good.txt", "bad.txt", "-j", "1", "-f", "json", "--statistics")
+    proc = fazhi_audit("check", "good.txt", "bad.txt", "-j", "1", "-f", "json", "--statistics", cwd=repo)
     json.loads(proc.stdout)  # statistics never corrupt machine output: they go to stderr
     for rule in failing:
         assert rule in proc.stderr
-    text = _cli(repo, "check", "good.txt", "bad.txt", "-j", "1", "--statistics")
+    text = fazhi_audit("check", "good.txt", "bad.txt", "-j", "1", "--statistics", cwd=repo)
     assert "structure.required-sections" in text.stdout
 
 
 def test_exit_zero_reports_but_passes(repo):
-    proc = _cli(repo, "check", "bad.txt", "-j", "1", "--exit-zero", "-f", "json")
+    proc = fazhi_audit("check", "bad.txt", "-j", "1", "--exit-zero", "-f", "json", cwd=repo)
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["reports"][0]["passed"] is False

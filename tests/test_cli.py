@@ -1,18 +1,12 @@
 """Exit codes and one-line messages, mirroring the README's table."""
 
-import subprocess
-import sys
-
 import pytest
+from command import fazhi_audit
 from conftest import ROOT, SEEDS
-from test_exit_codes import GOOD as GOOD_TEXT
-from test_exit_codes import MISSING_PARTS as MISSING_PARTS_TEXT
+from reports import FIVE_PARTS as GOOD_TEXT
+from reports import MISSING_PARTS as MISSING_PARTS_TEXT
 
 from fazhi_audit.base.exit_codes import ExitCode
-
-
-def run(*args, stdin=None, env=None):
-    return subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, input=stdin, cwd=ROOT, timeout=600, env=env)
 
 
 GOOD = GOOD_TEXT.encode()
@@ -47,18 +41,18 @@ def files(tmp_path):
 )
 def test_exit_codes(files, args, code, needle):
     resolved = [str(files / a) if a.endswith((".txt", ".doc")) else a for a in args]
-    proc = run("check", *resolved, "--jobs", "1")
-    assert proc.returncode == code, proc.stderr.decode()
-    out = proc.stdout.decode() + proc.stderr.decode()
+    proc = fazhi_audit("check", *resolved, "--jobs", "1")
+    assert proc.returncode == code, proc.stderr
+    out = proc.stdout + proc.stderr
     assert "Traceback" not in out
     if needle:
         assert needle in out
     if code == ExitCode.USAGE:
-        assert len(proc.stderr.decode().strip().splitlines()) == 1
+        assert len(proc.stderr.strip().splitlines()) == 1
 
 
 def test_fail_under_turns_pass_into_fail(files):
-    assert run("check", str(files / "good.txt"), "--fail-under", "99", "--jobs", "1").returncode == ExitCode.FAILED
+    assert fazhi_audit("check", str(files / "good.txt"), "--fail-under", "99", "--jobs", "1").returncode == ExitCode.FAILED
 
 
 def test_malformed_rules_dir_exit_2(tmp_path, files):
@@ -66,16 +60,16 @@ def test_malformed_rules_dir_exit_2(tmp_path, files):
     (rules / "vocab").mkdir(parents=True)
     (rules / "vocab" / "sections.yaml").write_text((ROOT / "rules" / "vocab" / "sections.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     (rules / "x.bad.yaml").write_text("id: x.bad\ntitle: t\ntype: nonsense\n", encoding="utf-8")
-    proc = run("check", str(files / "good.txt"), "--rules", str(rules))
+    proc = fazhi_audit("check", str(files / "good.txt"), "--rules", str(rules))
     assert proc.returncode == ExitCode.USAGE
-    err = proc.stderr.decode()
+    err = proc.stderr
     assert "x.bad.yaml:3" in err and "Traceback" not in err
 
 
 def test_stdin_and_plain_text_output(files):
-    proc = run("check", "-", stdin=MISSING_PARTS)
+    proc = fazhi_audit("check", "-", stdin=MISSING_PARTS)
     assert proc.returncode == ExitCode.FAILED
-    out = proc.stdout.decode()
+    out = proc.stdout
     assert "\x1b[" not in out  # not a terminal: no colour codes
     assert "缺少必备部分" in out and "依据" in out
     # plain text is never hard-wrapped or padded: grep and editors wrap for themselves
@@ -84,22 +78,22 @@ def test_stdin_and_plain_text_output(files):
 
 
 def test_text_report_on_seeds_mentions_plans_only():
-    proc = run("check", str(SEEDS), "--jobs", "1")
+    proc = fazhi_audit("check", str(SEEDS), "--jobs", "1")
     assert proc.returncode == ExitCode.FAILED
-    out = proc.stdout.decode()
+    out = proc.stdout
     assert "仅见于下一年度安排" in out
     assert out.count("/100") == 5  # one header per report
     assert "最常缺失的要求" in out
 
 
 def test_rules_commands():
-    listing = run("rules", "list")
-    assert listing.returncode == 0 and b"decision.five-step" in listing.stdout
-    shown = run("rules", "show", "decision.five-step")
-    assert shown.returncode == 0 and "重大行政决策程序暂行条例".encode() in shown.stdout
-    assert run("rules", "show", "no.such-rule").returncode == ExitCode.USAGE
-    tested = run("rules", "test")
-    assert tested.returncode == 0 and b"0 failed" in tested.stdout
+    listing = fazhi_audit("rules", "list")
+    assert listing.returncode == 0 and "decision.five-step" in listing.stdout
+    shown = fazhi_audit("rules", "show", "decision.five-step")
+    assert shown.returncode == 0 and "重大行政决策程序暂行条例" in shown.stdout
+    assert fazhi_audit("rules", "show", "no.such-rule").returncode == ExitCode.USAGE
+    tested = fazhi_audit("rules", "test")
+    assert tested.returncode == 0 and "0 failed" in tested.stdout
 
 
 def test_rules_test_fails_on_broken_example(tmp_path):
@@ -109,6 +103,6 @@ def test_rules_test_fails_on_broken_example(tmp_path):
     shutil.copytree(ROOT / "rules", rules)
     path = rules / "legal.adviser.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("开展法律咨询活动6场。", "聘请法律顾问1名。"), encoding="utf-8")
-    proc = run("rules", "test", "--rules", str(rules))
+    proc = fazhi_audit("rules", "test", "--rules", str(rules))
     assert proc.returncode == 1
-    assert "legal.adviser" in proc.stdout.decode()
+    assert "legal.adviser" in proc.stdout

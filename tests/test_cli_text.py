@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
+from command import fazhi_audit
 from rich.cells import cell_len
 
 from fazhi_audit.cli.app import app
@@ -26,15 +24,9 @@ def _commands():
             stack.append(((*path, name), sub))
 
 
-def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, text=True, timeout=300, env=env)
-
-
 @pytest.mark.parametrize("path", list(_commands()), ids=lambda p: " ".join(p) or "fazhi-audit")
 def test_every_help_page_is_chinese_whole_and_fits_80_columns(path):
-    import os
-
-    proc = _cli(*path, "--help", env={**os.environ, "COLUMNS": "80"})
+    proc = fazhi_audit(*path, "--help", env={"COLUMNS": "80"})
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert out.startswith("用法：")
@@ -45,7 +37,7 @@ def test_every_help_page_is_chinese_whole_and_fits_80_columns(path):
 
 
 def test_no_arguments_shows_usage_and_a_reason():
-    proc = _cli()
+    proc = fazhi_audit()
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert lines[0].startswith("用法：") and lines[1].startswith("用法错误：没有给出子命令（可用：") and "check" in lines[1]
@@ -62,7 +54,7 @@ def test_no_arguments_shows_usage_and_a_reason():
     ],
 )
 def test_usage_errors_are_one_chinese_reason(args, reason):
-    proc = _cli(*args)
+    proc = fazhi_audit(*args)
     assert proc.returncode == 2
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("用法错误：") and reason in last, proc.stderr
@@ -79,9 +71,7 @@ def test_translation_and_wrapping_units():
 
 @pytest.mark.parametrize("command", [["rules", "list"], ["config", "show"]])
 def test_listings_are_readable_at_80_columns(command):
-    import os
-
-    proc = _cli(*command, env={**os.environ, "COLUMNS": "80"})
+    proc = fazhi_audit(*command, env={"COLUMNS": "80"})
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert max(cell_len(line) for line in lines) <= 80

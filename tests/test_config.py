@@ -7,12 +7,10 @@ or CI job in that repository would. Configs inside the folders being checked
 are covered in test_untrusted_inputs.py."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from command import fazhi_audit
 
 from fazhi_audit.base.errors import UsageError
 from fazhi_audit.engine.config import (
@@ -151,11 +149,7 @@ def test_exclude_matches_relative_to_the_config(tmp_path, monkeypatch):
     assert not resolver.excluded(str(write(tmp_path / "正式" / "a.txt", "x")))
 
 
-def _cli(cwd, *args):
-    env = {**os.environ, "COLUMNS": "250"}  # tables must not wrap paths in the assertions
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, text=True, cwd=cwd, timeout=600, env=env)
-    assert "Traceback" not in proc.stderr
-    return proc
+WIDE = {"COLUMNS": "250"}  # tables must not wrap paths in the assertions
 
 
 REPORT = """{body}2024年度法治政府建设情况报告
@@ -183,7 +177,7 @@ profile = "department"
 """)
     write(tmp_path / "部门" / "a.txt", REPORT.format(body="青山县人民政府"))  # the name says county; the path says department
     write(tmp_path / "b.txt", REPORT.format(body="青山县红旗镇"))
-    proc = _cli(tmp_path, "check", ".", "--format", "json", "--jobs", "1")
+    proc = fazhi_audit("check", ".", "--format", "json", "--jobs", "1", cwd=tmp_path, env=WIDE)
     reports = {Path(r["path"]).name: r for r in json.loads(proc.stdout)["reports"]}
     a, b = reports["a.txt"], reports["b.txt"]
     assert a["profile"]["name"] == "department" and "[[overrides]]" in a["profile"]["source"]
@@ -195,7 +189,7 @@ profile = "department"
     assert "dispute.resolution" not in {f["rule"] for f in a["findings"]}  # the department profile drops it
     assert "dispute.resolution" in {f["rule"] for f in b["findings"]}
     # the flag beats both the override and detection
-    proc = _cli(tmp_path, "check", ".", "--format", "json", "--jobs", "1", "--profile", "county", "--select", "structure")
+    proc = fazhi_audit("check", ".", "--format", "json", "--jobs", "1", "--profile", "county", "--select", "structure", cwd=tmp_path, env=WIDE)
     for r in json.loads(proc.stdout)["reports"]:
         assert r["profile"] == {"name": "county", "label": "县级政府", "source": "命令行 --profile"}
         assert {f["rule"].split(".")[0] for f in r["findings"]} == {"structure"}
@@ -207,20 +201,20 @@ def test_extend_rules_adds_and_overrides(tmp_path):
     write(extra / "legal.adviser.yaml", bundled.read_text(encoding="utf-8").replace("severity: warning", "severity: error", 1))
     write(tmp_path / "fazhi-audit.toml", 'extend-rules = ["city-rules"]\nprofile = "county"\n')
     write(tmp_path / "a.txt", REPORT.format(body="青山县人民政府").replace("聘请法律顾问1名，", ""))
-    proc = _cli(tmp_path, "check", "a.txt", "--format", "json", "--jobs", "1")
+    proc = fazhi_audit("check", "a.txt", "--format", "json", "--jobs", "1", cwd=tmp_path, env=WIDE)
     report = json.loads(proc.stdout)["reports"][0]
     legal = next(f for f in report["findings"] if f["rule"] == "legal.adviser")
     assert legal["status"] == "fail" and legal["severity"] == "error"
     assert proc.returncode == 1
-    listed = _cli(tmp_path, "rules", "show", "legal.adviser")
+    listed = fazhi_audit("rules", "show", "legal.adviser", cwd=tmp_path, env=WIDE)
     assert "city-rules" in listed.stdout
 
 
 def test_config_show_reports_values_and_sources(tree):
-    proc = _cli(tree, "config", "show", "乡镇/特殊/c.txt", "--jobs", "3")
+    proc = fazhi_audit("config", "show", "乡镇/特殊/c.txt", "--jobs", "3", cwd=tree, env=WIDE)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "fazhi-audit.toml" in out and "township" in out and "[[overrides]]" in out
     assert "命令行 --jobs" in out and "legal.adviser" in out
-    bad = _cli(tree, "config", "show", ".", "--profile", "town")
+    bad = fazhi_audit("config", "show", ".", "--profile", "town", cwd=tree, env=WIDE)
     assert bad.returncode == 2 and "town" in bad.stderr and "township" in bad.stderr

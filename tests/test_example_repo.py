@@ -6,15 +6,13 @@ pre-commit hook. These tests run the gate the way CI does, on a copy.
 """
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 import yaml
+from command import fazhi_audit
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "report-repo"
@@ -37,19 +35,6 @@ def repo(tmp_path):
     return dest
 
 
-def run(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    return subprocess.run(
-        [sys.executable, "-m", "fazhi_audit", *args],
-        check=False,
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
-    )
-
-
 def start_line(result: dict) -> int:
     return result["locations"][0]["physicalLocation"]["region"]["startLine"]
 
@@ -65,7 +50,7 @@ def sarif_results(path: Path) -> dict[str, list[dict]]:
 
 
 def test_gate_passes_with_baseline_and_assigns_profiles(repo):
-    proc = run(repo, *GATE, "--output", "sarif=out.sarif", "--format", "json")
+    proc = fazhi_audit(*GATE, "--output", "sarif=out.sarif", "--format", "json", cwd=repo)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
 
     results = sarif_results(repo / "out.sarif")
@@ -112,7 +97,7 @@ def test_new_problems_fail_the_gate(repo):
         encoding="utf-8",
     )
 
-    proc = run(repo, *GATE, "--output", "sarif=out.sarif")
+    proc = fazhi_audit(*GATE, "--output", "sarif=out.sarif", cwd=repo)
     assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr
 
     results = sarif_results(repo / "out.sarif")
@@ -133,7 +118,7 @@ def test_baseline_survives_unrelated_edit(repo):
     note = "\n（此件公开发布）\n"
     legacy.write_text(title + "\n" + note + rest, encoding="utf-8")
 
-    proc = run(repo, *GATE, "--output", "sarif=out.sarif")
+    proc = fazhi_audit(*GATE, "--output", "sarif=out.sarif", cwd=repo)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     after = {r["ruleId"]: r for r in sarif_results(repo / "out.sarif")[LEGACY]}
     assert set(after) == PLANTED
@@ -145,7 +130,7 @@ def test_baseline_survives_unrelated_edit(repo):
 
 def _legacy_results(repo: Path) -> list[dict]:
     """SARIF results of the legacy report as the repository stands."""
-    proc = run(repo, *GATE, "--output", "sarif=before.sarif")
+    proc = fazhi_audit(*GATE, "--output", "sarif=before.sarif", cwd=repo)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     return sarif_results(repo / "before.sarif")[LEGACY]
 

@@ -2,32 +2,13 @@
 every scenario is a row there, so the documentation cannot drift."""
 
 import re
-import subprocess
-import sys
 
 import pytest
 from batch_build import slow_report
+from command import fazhi_audit
 from conftest import ROOT
-
-GOOD = """某县司法局2024年度法治政府建设工作报告
-一、2024年推进法治政府建设的主要举措和成效
-全年审查合同12件，聘请法律顾问1名。
-二、存在的不足和原因
-执法力量薄弱，究其原因在于编制不足。
-三、党政主要负责人履行推进法治建设第一责任人职责情况
-主要负责人召开专题会议3次。
-四、2025年主要安排
-加强执法队伍建设。
-五、其他需要报告的情况
-无。
-"""
-
-MISSING_PARTS = """某镇2024年度法治政府建设工作报告
-一、工作开展情况
-全年审查合同12件。
-二、下一步工作计划
-加强执法队伍建设。
-"""
+from reports import FIVE_PARTS as GOOD
+from reports import MISSING_PARTS
 
 
 def _readme_rows() -> dict[str, int]:
@@ -50,12 +31,8 @@ def repo(tmp_path):
     return tmp_path
 
 
-def _cli(repo, *args):
-    return subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, text=True, cwd=repo, timeout=600)
-
-
 def _baseline_then(repo, extra_file=None):
-    assert _cli(repo, "baseline", "create", "bad.txt", "--output", "base.json").returncode == 0
+    assert fazhi_audit("baseline", "create", "bad.txt", "--output", "base.json", cwd=repo).returncode == 0
     if extra_file:
         (repo / "bad.txt").write_text(MISSING_PARTS + "今年共办理XX件。\n", encoding="utf-8")
     return ["bad.txt", "--baseline", "base.json"]
@@ -87,6 +64,10 @@ SCENARIOS = {
     "有文件超过上限（`--max-bytes`；.docx 压缩包的文件数、解压后大小或压缩比；提取出的字数；PDF 页数）": lambda r: ["good.txt", "bad.txt", "--max-bytes", "100"],
 }
 
+# One row per exit code also runs as a real process (a slow test): the code a
+# shell sees is the one main() passes to sys.exit.
+SEPARATE_PROCESS = {"全部报告通过", "至少一份报告不通过（有“错误”级规则未满足）", "路径不存在", "输入无法读取或不是报告（空文件、二进制、无法解码、不支持的格式）"}
+
 # Rows whose scenario is a signal sent to a running batch: tests/test_robust_batch.py
 # (test_signal_stops_the_batch) runs them, taking the expected code from this table.
 SIGNAL_ROWS = {"检查过程中按 Ctrl-C（SIGINT）": "SIGINT", "检查过程中收到 SIGTERM（如 `kill`、停止容器）": "SIGTERM"}
@@ -94,13 +75,20 @@ SIGNAL_ROWS = {"检查过程中按 Ctrl-C（SIGINT）": "SIGINT", "检查过程�
 
 def test_every_readme_row_has_a_scenario():
     assert set(_readme_rows()) == set(SCENARIOS) | set(SIGNAL_ROWS)
+    assert {_readme_rows()[row] for row in SEPARATE_PROCESS} == {0, 1, 2, 3}
     assert set(_readme_rows().values()) == {0, 1, 2, 3, 130, 143}
 
 
-@pytest.mark.parametrize("row", list(SCENARIOS))
-def test_exit_code_matches_readme(repo, row):
+# Every row in this process; the SEPARATE_PROCESS rows once more as a process of their own.
+RUNS = [pytest.param(row, False, id=row) for row in SCENARIOS] + [
+    pytest.param(row, True, id=f"{row}-process", marks=pytest.mark.slow) for row in SCENARIOS if row in SEPARATE_PROCESS
+]
+
+
+@pytest.mark.parametrize("row,process", RUNS)
+def test_exit_code_matches_readme(repo, row, process):
     expected = _readme_rows()[row]
-    proc = _cli(repo, "check", *SCENARIOS[row](repo), "--jobs", "1")
+    proc = fazhi_audit("check", *SCENARIOS[row](repo), "--jobs", "1", cwd=repo, process=process)
     out = proc.stdout + proc.stderr
     assert proc.returncode == expected, out
     assert "Traceback" not in out

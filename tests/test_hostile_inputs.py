@@ -9,8 +9,6 @@ run the real CLI in a wrapper that measures its wall time and peak memory.
 
 import io
 import json
-import os
-import subprocess
 import sys
 import time
 import zipfile
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from command import fazhi_audit
 from conftest import SEEDS
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import parse_xml
@@ -175,14 +174,11 @@ sys.exit(proc.returncode)
 
 def run_cli(cwd: Path, *args: str, timeout: float = 300):
     """(exit code, parsed JSON, stderr, wall seconds, peak MB of the fazhi-audit process)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    cmd = [sys.executable, "-c", MEASURE, sys.executable, "-m", "fazhi_audit", "check", *args, "--format", "json"]
-    proc = subprocess.run(cmd, capture_output=True, cwd=cwd, timeout=timeout, env=env)
-    stderr = proc.stderr.decode("utf-8")
-    body, _, measured = stderr.rpartition("MEASURED ")
+    # a process of its own, started through MEASURE: its time and memory are what is measured
+    done = fazhi_audit("check", *args, "--format", "json", cwd=cwd, timeout=timeout, process=True, prefix=(sys.executable, "-c", MEASURE))
+    body, _, measured = done.stderr.rpartition("MEASURED ")
     wall, peak_kb = measured.split()
-    assert "Traceback" not in body and "内部错误" not in body, body
-    return proc.returncode, json.loads(proc.stdout.decode("utf-8")), body, float(wall), int(peak_kb) / 1024
+    return done.returncode, json.loads(done.stdout), body, float(wall), int(peak_kb) / 1024
 
 
 def rows(outcome) -> dict[str, dict]:
@@ -228,6 +224,7 @@ def limit_batch(tmp_path_factory):
     return run_cli(folder, ".", "--jobs", "1", "--max-bytes", "1MB")
 
 
+@pytest.mark.slow  # a measured process
 @pytest.mark.parametrize("name", LIMIT_ATTACKS)
 def test_an_input_over_a_limit_is_an_error_row(name, limit_batch):
     code, _, _, wall, peak = limit_batch
@@ -241,7 +238,8 @@ def test_an_input_over_a_limit_is_an_error_row(name, limit_batch):
 def test_a_bigger_limit_lets_the_large_file_through(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text("\n".join(HOLLOW) + "\n" + "Rule of law. " * 46_000, encoding="utf-8")
-    code, data, *_ = run_cli(tmp_path, "big.txt", "--max-bytes", "5MB")
+    code, out, _ = fazhi_audit("check", "big.txt", "--max-bytes", "5MB", "--format", "json", cwd=tmp_path)
+    data = json.loads(out)
     assert data["reports"][0].get("error") is None and code in (0, 1)
 
 
@@ -271,10 +269,11 @@ def test_standard_input_is_read_no_further_than_the_limit():
 def test_max_bytes_in_a_config_file(tmp_path):
     (tmp_path / "fazhi-audit.toml").write_text('max-bytes = "1KB"\n', encoding="utf-8")
     (tmp_path / "r.txt").write_bytes(GOOD.read_bytes())
-    code, data, *_ = run_cli(tmp_path, "r.txt")
+    code, out, _ = fazhi_audit("check", "r.txt", "--format", "json", cwd=tmp_path)
+    data = json.loads(out)
     assert code == 3 and "文件过大" in data["reports"][0]["error"]
     (tmp_path / "fazhi-audit.toml").write_text('max-bytes = "lots"\n', encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", "r.txt"], capture_output=True, cwd=tmp_path, text=True)
+    proc = fazhi_audit("check", "r.txt", cwd=tmp_path)
     assert proc.returncode == 2 and "max-bytes" in proc.stderr and proc.stderr.strip().count("\n") == 0
 
 
@@ -290,6 +289,7 @@ def hollow_batch(tmp_path_factory):
     return run_cli(folder, ".", "--jobs", "1")
 
 
+@pytest.mark.slow  # a measured process
 @pytest.mark.parametrize("name, what", [("title-only.txt", "只有标题，没有内容"), ("headings-only.txt", "只有各级标题")])
 def test_a_hollow_report_fails_with_its_reason(name, what, hollow_batch):
     code, _, _, wall, peak = hollow_batch
@@ -305,7 +305,7 @@ def test_a_hollow_report_fails_with_its_reason(name, what, hollow_batch):
 def test_title_only_file_is_checked_not_an_internal_error(tmp_path):
     # the pre-stop hook's own check, as a user types it
     (tmp_path / "t.txt").write_text(TITLE + "\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", "t.txt"], capture_output=True, cwd=tmp_path, text=True, timeout=120)
+    proc = fazhi_audit("check", "t.txt", cwd=tmp_path)
     assert proc.returncode == 1
     assert "内部错误" not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
     assert "正文为空" in proc.stdout
@@ -356,6 +356,7 @@ def shapes_batch(tmp_path_factory):
     return (*outcome, time.perf_counter() - started)
 
 
+@pytest.mark.slow  # a measured process
 @pytest.mark.parametrize("name", SHAPES)
 def test_pathological_shape_finishes_in_bounded_time(name, shapes_batch):
     code, _, _, wall, peak, _ = shapes_batch

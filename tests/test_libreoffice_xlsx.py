@@ -9,12 +9,16 @@ import csv
 import subprocess
 from dataclasses import replace
 
-from test_output_html import BAD, GOOD  # the same two small reports
+import pytest
+from reports import TOWN as GOOD  # the same two small reports as the HTML tests
+from reports import TOWNSHIP as BAD
 
 from fazhi_audit.model.result import ReportResult
 from fazhi_audit.model.run import Run
 from fazhi_audit.render.formatters import BINARY_FORMATTERS
 from fazhi_audit.render.formatters.xlsx import SHEETS
+
+pytestmark = pytest.mark.slow  # LibreOffice
 
 FORMULA_BODY = "=cmd|' /C calc'!A0"
 # CSV filter: comma, double quote, UTF-8 (76), from row 1, …, -1 = every sheet to its own file (LibreOffice ≥ 7.2).

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 import srsly
 from conftest import ROOT
 
@@ -94,6 +95,7 @@ def _peak_mb(cmd, cache):
     return usage.ru_maxrss / 1024, stderr
 
 
+@pytest.mark.slow  # a first run in a process of its own, measured
 def test_first_run_peak_memory_is_at_most_half_again_the_steady_state(tmp_path):
     """Issue 11: the first run (model preparation) peaked at 1.16 GB against ~370 MB afterwards."""
     seed = min((ROOT / "seeds").glob("*.txt"))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
 import sys
 import zipfile
 from dataclasses import replace
@@ -12,7 +10,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_output_html import BAD, GOOD  # the same two small reports
+from command import fazhi_audit
+from reports import TOWN as GOOD  # the same two small reports as the HTML tests
+from reports import TOWNSHIP as BAD
 
 from fazhi_audit.base.errors import UsageError
 from fazhi_audit.cli.app import _outputs
@@ -191,23 +191,18 @@ def test_binary_format_is_refused_on_a_terminal(monkeypatch):
     assert "xlsx" in output.format_names() and "html" in output.format_names()
 
 
-def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    return subprocess.run([sys.executable, "-m", "fazhi_audit", *args], cwd=cwd, capture_output=True, timeout=300, env=env)
-
-
 def test_cli_writes_the_format_the_file_name_asks_for(tmp_path):
     (tmp_path / "bad.txt").write_text(BAD, encoding="utf-8")
-    proc = _cli(tmp_path, "check", "bad.txt", "-j", "1", "-o", "汇总.xlsx", "-o", "html=页面.html", "-o", "csv=表.csv")
-    assert proc.returncode == 1, proc.stderr.decode()
+    proc = fazhi_audit("check", "bad.txt", "-j", "1", "-o", "汇总.xlsx", "-o", "html=页面.html", "-o", "csv=表.csv", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
     # everything went to files: one line for each says what was written where
-    written = proc.stdout.decode().splitlines()
+    written = proc.stdout.splitlines()
     assert [line.split()[1].split("（")[0] for line in written] == ["汇总.xlsx", "页面.html", "表.csv"] and all(line.startswith("已写出 ") for line in written)
     wb = openpyxl.load_workbook(tmp_path / "汇总.xlsx")
     assert rows(wb["汇总"])[0]["文件"] == "bad.txt"
     assert (tmp_path / "页面.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert (tmp_path / "表.csv").read_text(encoding="utf-8-sig").startswith("path,")
-    proc = _cli(tmp_path, "check", "bad.txt", "-j", "1", "--format", "text", "-o", "x.csv")
+    proc = fazhi_audit("check", "bad.txt", "-j", "1", "--format", "text", "-o", "x.csv", cwd=tmp_path)
     assert proc.returncode == 2 and not (tmp_path / "x.csv").exists()
-    err = proc.stderr.decode()
+    err = proc.stderr
     assert err.count("\n") == 1 and "扩展名不符" in err and "Traceback" not in err

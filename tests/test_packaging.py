@@ -81,6 +81,7 @@ def wheel(snapshot, tmp_path_factory) -> Path:
     return built
 
 
+@pytest.mark.slow  # builds a wheel / installs with pre-commit
 def test_wheel_carries_rules_pack_and_templates(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     rules = {f"fazhi_audit/rules_data/{p.relative_to(ROOT / 'rules').as_posix()}" for p in (ROOT / "rules").rglob("*.yaml")}
@@ -115,6 +116,7 @@ def wheel_env(wheel, tmp_path_factory) -> Path:
     return env_dir
 
 
+@pytest.mark.slow  # builds a wheel / installs with pre-commit
 def test_installed_wheel_audits_a_sample_from_any_directory(wheel_env, tmp_path, auditor):
     where = _run([wheel_env / "bin" / "python", "-c", "import fazhi_audit.engine.audit as a; print(a.__file__); print(a.default_rules_dir())"], cwd=tmp_path)
     module, rules_dir = where.stdout.split()
@@ -130,6 +132,7 @@ def test_installed_wheel_audits_a_sample_from_any_directory(wheel_env, tmp_path,
 
 
 @slow
+@pytest.mark.slow  # builds a wheel / installs with pre-commit
 def test_pre_commit_try_repo_installs_and_runs_the_hook(snapshot, tmp_path, auditor):
     reports = tmp_path / "reports-repo"
     (reports / "reports").mkdir(parents=True)

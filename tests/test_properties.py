@@ -27,7 +27,7 @@ import zipfile
 
 import pytest
 from docx_build import docx_bytes
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pdf_build import cjk_pdf
 
@@ -160,8 +160,14 @@ def audit_bytes(auditor, data: bytes, suffix: str, record: bool = True):
 # --- text --------------------------------------------------------------------------
 
 
+# Regression: a heading's label joins marker and title ("三、E"); the evidence
+# must quote the line as written, with its space ("三、 E").
+SPACED_HEADINGS = ["一、 A", "三、 E"]
+
+
 @budget(150)
 @given(text=TEXT)
+@example(text="\n".join([TITLES[0], *SPACED_HEADINGS]))
 def test_any_text_file(auditor, text):
     out = audit_bytes(auditor, text.encode("utf-8"), ".txt")
     if out is None:
@@ -215,6 +221,7 @@ def test_any_docx(auditor, lines, title):
 
 @budget(50)
 @given(lines=st.lists(st.one_of(st.sampled_from([h for h in HEADINGS + PHRASES[:14] if h.isprintable()]), BMP_CJK_TEXT), min_size=1, max_size=20))
+@example(lines=SPACED_HEADINGS)
 def test_any_pdf(auditor, lines):
     data = cjk_pdf([(760 - 18 * i, text) for i, text in enumerate([TITLES[0], *lines]) if text])
     out = audit_bytes(auditor, data, ".pdf")

@@ -28,7 +28,10 @@ from fazhi_audit.base import interrupt
 from fazhi_audit.engine.pool import DIED_MESSAGE, timeout_message
 from fazhi_audit.text.nlp import FIRST_RUN_MESSAGE
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="watches the process tree through /proc")
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="watches the process tree through /proc"),
+    pytest.mark.slow,  # real processes killed, interrupted and raced: many of them
+]
 
 # The CLI plus two workers, each holding the ~370 MB segmentation model
 # (resident sizes summed, so pages shared after fork count twice).

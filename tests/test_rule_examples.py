@@ -1,11 +1,10 @@
 """Every rule's own examples, the harness that runs them, and the rule-file invariants."""
 
 import shutil
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
+from command import fazhi_audit
 
 from fazhi_audit.engine.audit import default_rules_dir
 from fazhi_audit.engine.rule_examples import check_example
@@ -99,7 +98,7 @@ def test_rules_test_names_the_failing_example(tmp_path):
     assert "    findings: 2\n" in text
     path.write_text(text.replace("    findings: 2\n", "    findings: 3\n"), encoding="utf-8")
     line = next(i for i, ln in enumerate(text.splitlines(), start=1) if ln.strip() == "- name: 每处缺陷各一条")
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "rules", "test", "--rules", str(rules)], capture_output=True, text=True)
+    proc = fazhi_audit("rules", "test", "--rules", str(rules))
     assert proc.returncode == 1
     assert f"✗ structure.numbering 例子“每处缺陷各一条”（第{line}行）：期望 3 条结果，实为 2 条" in proc.stdout.splitlines()
     assert f"{len(CASES) - 1} passed, 1 failed" in proc.stdout

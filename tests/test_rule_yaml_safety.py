@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from command import fazhi_audit
 from conftest import ROOT, SEEDS
 
 from fazhi_audit.base.errors import RuleFileError
@@ -61,10 +62,7 @@ def good(tmp_path):
 
 def _check(cwd, *args, timeout=60):
     start = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "fazhi_audit", "check", *args, "--jobs", "1"],
-        capture_output=True, text=True, cwd=cwd, timeout=timeout,
-    )
+    proc = fazhi_audit("check", *args, "--jobs", "1", cwd=cwd, timeout=timeout)
     return proc, time.monotonic() - start
 
 

@@ -69,6 +69,7 @@ def _verdict(result) -> dict:
     }
 
 
+@pytest.mark.slow  # LibreOffice lays the Word file out as a PDF
 @pytest.mark.parametrize("report", REPORTS, ids=lambda r: Path(r).stem[:12])
 def test_txt_docx_pdf_html_give_one_verdict(auditor, report, tmp_path):
     soffice = require_tool(("soffice", "libreoffice"), "LibreOffice 把 Word 文件排版成 PDF：apt-get install libreoffice-writer-nogui fonts-noto-cjk")

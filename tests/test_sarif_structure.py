@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from command import fazhi_audit
 
 from fazhi_audit.model.run import Run
 from fazhi_audit.render.formatters import sarif
@@ -150,9 +148,7 @@ def cli_sarif(tmp_path_factory):
     """SARIF from the CLI for one relative and one absolute input path."""
     base = tmp_path_factory.mktemp("sarif")
     town, bureau = _write_inputs(base)
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    cmd = [sys.executable, "-m", "fazhi_audit", "check", str(town.relative_to(base)), str(bureau), "--format", "sarif"]
-    proc = subprocess.run(cmd, cwd=base, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300, check=False)
+    proc = fazhi_audit("check", str(town.relative_to(base)), str(bureau), "--format", "sarif", cwd=base)
     assert proc.returncode in (0, 1), proc.stderr
     return json.loads(proc.stdout), base, (town, bureau)
 

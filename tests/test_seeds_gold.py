@@ -1,10 +1,9 @@
 """Run the CLI on seeds/ and check every non-ambiguous hand label."""
 
 import json
-import subprocess
-import sys
 
 import pytest
+from command import fazhi_audit
 from conftest import GOLD, ROOT, SEEDS
 
 ELEMENT_RULES = {
@@ -16,13 +15,7 @@ ELEMENT_RULES = {
 
 @pytest.fixture(scope="module")
 def cli_reports():
-    proc = subprocess.run(
-        [sys.executable, "-m", "fazhi_audit", "check", str(SEEDS), "--format", "json", "--jobs", "1"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
+    proc = fazhi_audit("check", str(SEEDS), "--format", "json", "--jobs", "1", cwd=ROOT)
     assert proc.returncode in (0, 1), proc.stderr
     data = json.loads(proc.stdout)
     assert data["schema_version"] == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from reports import TOWNSHIP
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -104,14 +105,7 @@ def test_rich_table_without_problems():
 
 
 def test_rows_agree_with_a_real_audit(auditor):
-    text = """某某乡2023年法治政府建设情况报告
-一、主要工作
-（一）依法决策。重大事项经集体讨论决定。下一年度将开展专家论证、风险评估。
-（三）普法宣传。开展普法宣传活动3次。
-二、存在的问题
-一是宣传不够深入。
-"""
-    results = [auditor.audit_text(text, "a.txt"), auditor.audit_text(text, "b.txt")]
+    results = [auditor.audit_text(TOWNSHIP, "a.txt"), auditor.audit_text(TOWNSHIP, "b.txt")]
     rows = statistics_rows(results)
     problems = [f for r in results for f in r.findings if f.status != "pass"]
     assert sum(r.count for r in rows) == len(problems)

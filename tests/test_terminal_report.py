@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from command import fazhi_audit
 
 from fazhi_audit.model.result import Finding, ItemResult, ReportResult
 from fazhi_audit.model.run import Run
@@ -136,7 +135,7 @@ def test_output_that_names_an_input_is_refused(tmp_path):
     report = tmp_path / "r.txt"
     report.write_text(SEEDS[0].read_text(encoding="utf-8"), encoding="utf-8")
     before = report.read_bytes()
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", str(report), "-o", f"json={report}"], capture_output=True, text=True, timeout=300)
+    proc = fazhi_audit("check", str(report), "-o", f"json={report}")
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "也是被检查的报告" in proc.stderr
     assert report.read_bytes() == before
@@ -144,7 +143,7 @@ def test_output_that_names_an_input_is_refused(tmp_path):
 
 @pytest.mark.parametrize("flag", ["--quiet", "--summary-only"])
 def test_cli_view_flags(flag):
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", *map(str, SEEDS), flag], capture_output=True, text=True, timeout=300)
+    proc = fazhi_audit("check", *map(str, SEEDS), flag)
     assert proc.returncode == 1
     assert "==== 汇总 ====" in proc.stdout
     before_summary = proc.stdout[: proc.stdout.index("==== 汇总 ====")].splitlines()
@@ -159,9 +158,9 @@ def test_control_sequences_from_a_sender_never_reach_an_output(tmp_path):
     name = tmp_path / "esc\x1b[31m.txt"
     name.write_text("某县2024年法治政府建设年度报告\x1b]0;pwned\x07\n一、主要举措和成效\n我县坚持法治\x1b[2J政府建设。\n", encoding="utf-8")
     for fmt in ("text", "json", "csv", "markdown", "concise", "github"):
-        proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", str(name), "-f", fmt], capture_output=True, timeout=300)
+        proc = fazhi_audit("check", str(name), "-f", fmt)
         assert proc.returncode in (0, 1, 3), (fmt, proc.stderr)
-        assert b"\x1b" not in proc.stdout and b"\x07" not in proc.stdout, fmt
+        assert b"\x1b" not in proc.stdout_bytes and b"\x07" not in proc.stdout_bytes, fmt
 
 
 def test_docx_locations_name_part_heading_and_paragraph(auditor, tmp_path):

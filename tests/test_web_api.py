@@ -14,13 +14,12 @@ import io
 import json
 import logging
 import re
-import subprocess
-import sys
 import time
 import zipfile
 from html.parser import HTMLParser
 
 import pytest
+from command import fazhi_audit
 from conftest import SEEDS
 from docx_build import docx_bytes
 from pdf_build import cjk_pdf
@@ -238,10 +237,7 @@ def test_api_returns_exactly_the_json_of_the_command(server, tmp_path):
     ]
     for name, data in files:
         (tmp_path / name).write_bytes(data)
-    cli = subprocess.run(
-        [sys.executable, "-m", "fazhi_audit", "check", "--no-config", "--format", "json", *[n for n, _ in files]],
-        cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", check=False,
-    )
+    cli = fazhi_audit("check", "--no-config", "--format", "json", *[n for n, _ in files], cwd=tmp_path)
     response = api(server.client, files)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
@@ -499,7 +495,7 @@ def test_port_in_use_is_one_chinese_line_and_exit_2():
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        proc = subprocess.run([sys.executable, "-m", "fazhi_audit", "serve", "--port", str(port)], capture_output=True, text=True, timeout=60, check=False)
+        proc = fazhi_audit("serve", "--port", str(port), process=True, timeout=60)  # were the port free, it would serve on: a process can time out
     assert proc.returncode == 2
     assert f"端口 {port} 已被占用" in proc.stderr and "Traceback" not in proc.stderr
 

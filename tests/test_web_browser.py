@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
+pytestmark = pytest.mark.slow  # a real browser (chromium) and a server process
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 ROOT = Path(__file__).resolve().parents[1]

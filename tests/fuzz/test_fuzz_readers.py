@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a fuzzing run of up to 30 s
+
 pytest.importorskip("atheris", reason="atheris has wheels for Linux x86_64 only")
 
 FUZZER = Path(__file__).with_name("fuzz_readers.py")

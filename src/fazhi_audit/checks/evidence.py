@@ -9,6 +9,8 @@ character range inside it.
 
 from __future__ import annotations
 
+import re
+
 from fazhi_audit.model.result import Evidence
 from fazhi_audit.text.ingest.normalize import Line, normalize_line
 
@@ -33,6 +35,9 @@ def evidence_at(
     evidence = Evidence(text, origin.line, section, similarity, match, page=origin.page, heading=heading or None)
     if start is None:
         start = source.text.find(text)
+        if start < 0:
+            text, match, start = _as_spaced(source.text, text, match)
+            evidence.text, evidence.match = text, match
     if not text or start < 0 or source.text[start : start + len(text)] != text:
         return evidence
     located = _paragraph_range(source, start, start + len(text))
@@ -60,6 +65,31 @@ def _verbatim(source: Line, start: int, text: str, match: str) -> tuple[str, str
     at = text.find(match) if match else -1
     inner = source.raw_span(start + at, start + at + len(match)) if at >= 0 and match else None
     return shown, (written[inner[0] : inner[1]] if inner else match)
+
+
+def _as_spaced(line: str, text: str, match: str) -> tuple[str, str, int]:
+    """text quoted from the line with the spaces the writer put in it.
+
+    A heading's label joins its marker and title without the space between
+    them ("三、 E" is labelled "三、E"): quote the line itself, so evidence is
+    always words the report contains.  (text, match, -1) when not in the line.
+    """
+    found = _spaced_search(line, text)
+    if found is None:
+        return text, match, -1
+    quoted = line[found[0] : found[1]]
+    if match and match not in quoted:
+        inner = _spaced_search(quoted, match)
+        match = quoted[inner[0] : inner[1]] if inner else match
+    return quoted, match, found[0]
+
+
+def _spaced_search(line: str, text: str) -> tuple[int, int] | None:
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return None
+    m = re.search(r"\s*".join(map(re.escape, chars)), line)
+    return (m.start(), m.end()) if m else None
 
 
 def _paragraph_range(source: Line, start: int, end: int) -> tuple[int, tuple[int, int]] | None:
