@@ -24,6 +24,8 @@ from conftest import SEEDS, require_tool
 from pypdf import PdfReader
 from test_web_browser import ARGS, CHROMIUM, VIEWPORT, _free_port, _shots
 
+pytestmark = pytest.mark.slow  # a real browser and LibreOffice
+
 THREE = sorted(SEEDS.glob("*.txt"))[:3]
 
 

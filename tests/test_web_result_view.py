@@ -8,12 +8,14 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 from conftest import SEEDS
 from test_web_browser import _word_report, browser, page, server  # noqa: F401  (fixtures)
 
 SEED = sorted(SEEDS.glob("*.txt"))[1]  # a passing report with a partly met error-level rule
 
 
+@pytest.mark.slow
 def test_report_frame_takes_the_report_height(page, server, tmp_path):  # noqa: F811
     lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
     report = _word_report(tmp_path / "报告.docx", lines)

@@ -46,6 +46,7 @@ def test_summary_prints_one_page_wide_with_header_repeated(book):
     assert ws.row_dimensions[2].height and ws.row_dimensions[2].height > 15  # the wrapped reasons get their lines
 
 
+@pytest.mark.slow
 def test_libreoffice_prints_the_summary_one_page_wide(book, tmp_path):
     from conftest import require_tool
 
