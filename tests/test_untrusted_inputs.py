@@ -290,11 +290,6 @@ def _without_root_powers() -> tuple[str, ...]:
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="folder permissions are POSIX")
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug, first seen when this test ran as root: engine/config.py _config_in calls Path.is_file() "
-    "on in/locked/fazhi-audit.toml, which raises PermissionError (exit 2, 内部错误); remove this mark with the fix",
-)
 def test_unreadable_subfolder_for_real(tmp_path):
     report(tmp_path / "in" / "good.txt")
     locked = tmp_path / "in" / "locked"

@@ -289,12 +289,20 @@ def _has_tool_table(pyproject: Path) -> bool:
 def _config_in(folder: Path) -> Path | None:
     """fazhi-audit.toml, or pyproject.toml with a [tool.fazhi-audit] table, in `folder` itself."""
     candidate = folder / CONFIG_FILE
-    if candidate.is_file():
+    if _is_file(candidate):
         return candidate
     candidate = folder / PYPROJECT
-    if candidate.is_file() and _has_tool_table(candidate):
+    if _is_file(candidate) and _has_tool_table(candidate):
         return candidate
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """A folder one may not list (another office's, or locked) holds no config we can read."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def find_config_path(start: Path) -> Path | None:
