@@ -394,3 +394,23 @@ def test_simplified_text_is_returned_unchanged():
     doc = RawDocument(text=SIMPLIFIED)
     assert convert_if_traditional(doc) is doc
     assert doc.origins is None and doc.notes == []
+
+
+def test_a_damaged_deflate_stream_in_a_docx_is_an_input_error_not_a_crash():
+    # found by the fuzz target: zlib.error escaped the streamed XML count of a .docx
+    import io
+    import zipfile
+
+    from fazhi_audit.base.errors import InputError
+    from fazhi_audit.text.ingest.readers import read_bytes
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document>" + "<w:p><w:t>法治政府建设</w:t></w:p>" * 2000 + "</w:document>")
+    data = bytearray(buffer.getvalue())
+    header = data.index(b"word/document.xml") + len("word/document.xml")
+    for i in range(header + 40, header + 200, 7):  # scramble the compressed bytes, keep the zip directory
+        data[i] ^= 0x5A
+    with pytest.raises(InputError):
+        read_bytes(bytes(data), ".docx")

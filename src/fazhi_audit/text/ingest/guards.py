@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from xml.parsers import expat
 
 from fazhi_audit.base.errors import InputError
@@ -88,8 +89,8 @@ def check_package_xml(data: bytes, limits: Limits) -> None:
                 _stream_part(package, info, counts, limits)
             except _Over as over:
                 raise InputError(str(over)) from None
-            except (expat.ExpatError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
-                return  # malformed: the reader says so in its own words
+            except (expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+                return  # malformed (a damaged deflate stream, an unknown compression): the reader says so in its own words
 
 
 def _stream_part(package: zipfile.ZipFile, info: zipfile.ZipInfo, counts: dict, limits: Limits) -> None:
