@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fazhi_audit.checks.quality_keys import WordList
+from fazhi_audit.checks.word_lists import WordList
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from fazhi_audit.checks.context import CheckContext
 from fazhi_audit.checks.findings import fill, finding, part_labels, sentence_evidence
 from fazhi_audit.checks.keys import SCOPE
-from fazhi_audit.checks.quality_keys import (
+from fazhi_audit.checks.word_lists import (
     WordList,
     parse_positive_int,
     parse_words,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fazhi_audit.checks.context import CheckContext
 from fazhi_audit.checks.findings import fill, finding, part_labels, sentence_evidence
 from fazhi_audit.checks.keys import SCOPE
-from fazhi_audit.checks.quality_keys import WordList, parse_words, show_words
+from fazhi_audit.checks.word_lists import WordList, parse_words, show_words
 from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker

@@ -1,4 +1,4 @@
-"""YAML keys the content-quality types share: word lists compiled once, shown as written.
+"""Cue-word lists of rule data (period markers, comparison words, history cues …), each compiled once, shown as written.
 
 quality.contradiction, meta.stale-year and meta.outdated-reference keep their
 cue words (period markers, comparison words, history cues …) as rule data;
