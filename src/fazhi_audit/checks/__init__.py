@@ -3,7 +3,8 @@
 rule_type.py (RuleType, Key), context.py (CheckContext: what a run shares),
 registry.py (the types by name), findings.py (building findings and their
 wording), evidence.py (evidence at its origin), keys.py (keys several types
-use), deadlines.py and part_items.py (helpers of a few types).
+use), word_lists.py (cue-word lists of rule data), quantity_key.py (what a
+figure counts), deadlines.py and part_items.py (helpers of a few types).
 """
 
 from __future__ import annotations
