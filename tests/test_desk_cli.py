@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+
+import pytest
 import shutil
 import subprocess
 import sys
@@ -12,6 +14,8 @@ from conftest import ROOT, SEEDS
 
 from fazhi_audit.desk.services import rounds, submissions, users
 from fazhi_audit.desk.store import open_store
+
+pytestmark = pytest.mark.slow  # each test starts the command in its own process (the store is opened per process)
 
 
 def cli(*args: str, stdin: bytes | None = None, cwd=ROOT) -> subprocess.CompletedProcess:

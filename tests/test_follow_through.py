@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+from command import fazhi_audit
 
 CORPUS = Path(__file__).resolve().parent / "followthrough_corpus"
 RULE = "quality.follow-through"
 
 
 def _check(*args: str) -> dict:
-    env = dict(os.environ, NO_COLOR="1")
-    done = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", *args, "--format", "json", "--exit-zero", "--no-config"],
-                          capture_output=True, text=True, encoding="utf-8", env=env)
+    done = fazhi_audit("check", *args, "--format", "json", "--exit-zero", "--no-config", env={"NO_COLOR": "1"})
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)["reports"][0]
 

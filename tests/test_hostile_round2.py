@@ -20,7 +20,6 @@ import re
 import signal
 import socket
 import stat
-import subprocess
 import sys
 import threading
 import time
@@ -52,18 +51,17 @@ from fazhi_audit.base.paths import line_path
 from fazhi_audit.engine.discovery import MAX_DEPTH, discover
 from fazhi_audit.rules.regex_safety import safe_compile
 from fazhi_audit.text.ingest.readers import read_bytes, read_path, read_stream
+from command import fazhi_audit
 
 GOOD = sorted(SEEDS.glob("*.txt"))
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def cli(cwd, *args, timeout=180):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
-    env["COLUMNS"] = "250"
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, cwd=cwd, timeout=timeout, env=env)
-    stdout, stderr = proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
-    assert "Traceback" not in stderr and "内部错误" not in stderr and "Exception ignored" not in stderr, stderr
-    return proc.returncode, stdout, stderr
+    """The command in this process (tests/command.py): the same arguments, exit code and streams."""
+    done = fazhi_audit(*args, cwd=cwd, env={"COLUMNS": "250"}, timeout=timeout)
+    assert "Exception ignored" not in done.stderr, done.stderr
+    return done.returncode, done.stdout, done.stderr
 
 
 def copy_report(path: Path, source: Path = GOOD[0]) -> Path:

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 import docx
-from conftest import ROOT, SEEDS
+from conftest import SEEDS
 
 from fazhi_audit.annotate import text_to_docx
 from fazhi_audit.base.exit_codes import ExitCode
 from fazhi_audit.base.own_output import written_by_this_tool
 from fazhi_audit.engine.settings import AuditSettings
+from command import fazhi_audit
 
 SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))[:2]
 
 
 def run(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, cwd=cwd, timeout=600, text=True)
+    return fazhi_audit(*args, cwd=cwd)
 
 
 def test_outputs_are_announced_and_skipped_on_the_next_run(tmp_path):
