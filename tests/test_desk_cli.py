@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 import shutil
-import subprocess
-import sys
 
 from conftest import ROOT, SEEDS
 
 from fazhi_audit.desk.services import rounds, submissions, users
 from fazhi_audit.desk.store import open_store
+from command import fazhi_audit
 
 pytestmark = pytest.mark.slow  # each test starts the command in its own process (the store is opened per process)
 
 
-def cli(*args: str, stdin: bytes | None = None, cwd=ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run([sys.executable, "-m", "fazhi_audit", *args], capture_output=True, input=stdin, cwd=cwd, timeout=600, env=env)
+def cli(*args: str, stdin: bytes | None = None, cwd=ROOT):
+    """A process of its own for each run (tests/command.py): the store is opened and closed per process."""
+    return fazhi_audit(*args, stdin=stdin, cwd=cwd, process=True)
 
 
 def test_check_with_a_store_records_the_batch_with_the_same_verdicts(tmp_path):
@@ -34,7 +32,7 @@ def test_check_with_a_store_records_the_batch_with_the_same_verdicts(tmp_path):
     assert stored.returncode == plain.returncode and plain.returncode in (0, 1)
     verdicts = lambda out: [(r["path"], r["score"], r["passed"], r["reasons"] if "reasons" in r else None) for r in json.loads(out)["reports"]]  # noqa: E731
     assert verdicts(stored.stdout) == verdicts(plain.stdout)
-    assert "已记入审查库" in stored.stderr.decode() and "3 份报告" in stored.stderr.decode()
+    assert "已记入审查库" in stored.stderr and "3 份报告" in stored.stderr
 
     opened = open_store(str(store))
     listed = rounds.list_rounds(opened)
@@ -52,7 +50,7 @@ def test_check_with_a_store_records_the_batch_with_the_same_verdicts(tmp_path):
     name = sorted(by_name)[0]
     alone = cli("check", name, "--format", "json", "--no-config", "-j", "1", cwd=reports)
     opened = open_store(str(store))
-    assert submissions.check_json(opened, by_name[name]["id"]) == (name, alone.stdout.decode())
+    assert submissions.check_json(opened, by_name[name]["id"]) == (name, alone.stdout)
     opened.close()
 
     again = cli("check", str(reports / name), "--no-config", "-q", "--store", str(store), "--round", "2024")
@@ -73,7 +71,7 @@ def test_store_options_are_checked_before_the_audit(tmp_path):
     ]:
         done = cli("check", seed, "--no-config", *args)
         assert done.returncode == 2, args
-        err = done.stderr.decode()
+        err = done.stderr
         assert needle in err and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
 
 
@@ -85,26 +83,26 @@ def test_a_store_from_a_newer_version_is_refused_by_the_command(tmp_path):
     with sqlite3.connect(path) as raw:
         raw.execute("UPDATE alembic_version SET version_num = 'zz99'")
     done = cli("check", str(min(SEEDS.glob("*.txt"))), "--no-config", "--store", str(path), "--round", "2024")
-    assert done.returncode == 2 and "更新版本" in done.stderr.decode()
+    assert done.returncode == 2 and "更新版本" in done.stderr
 
 
 def test_users_add_reads_the_password_from_stdin(tmp_path):
     path = str(tmp_path / "r.db")
     done = cli("users", "add", "张三", "--store", path, "--password-stdin", stdin="一个足够长的密码\n".encode())
-    assert done.returncode == 0, done.stderr.decode()
-    assert "已添加用户 张三" in done.stdout.decode()
+    assert done.returncode == 0, done.stderr
+    assert "已添加用户 张三" in done.stdout
     opened = open_store(path)
     assert users.verify(opened, "张三", "一个足够长的密码") and not users.verify(opened, "张三", "一个足够长的密码\n")
     opened.close()
     again = cli("users", "add", "张三", "--store", path, "--password-stdin", stdin=b"another long one\n")
-    assert again.returncode == 2 and "已存在" in again.stderr.decode()
+    assert again.returncode == 2 and "已存在" in again.stderr
     short = cli("users", "add", "李四", "--store", path, "--password-stdin", stdin=b"short\n")
-    assert short.returncode == 2 and "至少 8" in short.stderr.decode()
+    assert short.returncode == 2 and "至少 8" in short.stderr
     missing = cli("users", "add", "李四", "--password-stdin", stdin=b"long enough pw\n")
-    assert missing.returncode == 2 and "--store" in missing.stderr.decode()
+    assert missing.returncode == 2 and "--store" in missing.stderr
 
 
 def test_serve_beyond_loopback_without_users_refuses_to_start(tmp_path):
     done = cli("serve", "--store", str(tmp_path / "r.db"), "--host", "0.0.0.0", "--port", "1")
-    err = done.stderr.decode()
+    err = done.stderr
     assert done.returncode == 2 and "fazhi-audit users add" in err and "Traceback" not in err

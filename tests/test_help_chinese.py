@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 import logging
 import re
-import subprocess
-import sys
 
 import pytest
 from conftest import ROOT
 
 from fazhi_audit.render.output import format_names
+from command import fazhi_audit
 
 COMMANDS = [[], ["check"], ["annotate"], ["serve"], ["baseline"], ["baseline", "create"], ["config"], ["config", "show"],
             ["rules"], ["rules", "list"], ["rules", "explain"], ["rules", "show"], ["rules", "test"]]
@@ -45,7 +44,7 @@ def test_format_help_lists_every_format():
 
 @pytest.mark.parametrize("typed,meant", [(["chek", "x.txt"], "check"), (["rules", "explian", "x"], "explain")])
 def test_a_mistyped_command_gets_a_suggestion(typed, meant):
-    proc = subprocess.run([sys.executable, "-m", "fazhi_audit", *typed], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = fazhi_audit(*typed, cwd=ROOT, timeout=120)
     assert proc.returncode == 2
     assert f"是否要用：{meant}" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 

@@ -4,13 +4,12 @@ nothing mentions command-line options, and the page gives every rule the status 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import httpx
 import pytest
 from conftest import SEEDS
 from test_web_browser import _word_report, browser, page, server  # noqa: F401  (fixtures)
+from command import fazhi_audit
 
 SEED = sorted(SEEDS.glob("*.txt"))[1]  # a passing report with a partly met error-level rule
 
@@ -40,7 +39,7 @@ def test_web_and_cli_give_every_rule_the_same_status_and_level(server):  # noqa:
         response = httpx.post(server + "/api/check", files={"files": (SEED.name, fh, "text/plain")}, timeout=120)
     assert response.status_code == 200, response.text
     web = response.json()["reports"][0]
-    cli = subprocess.run([sys.executable, "-m", "fazhi_audit", "check", str(SEED), "--format", "json", "--no-config"], capture_output=True, text=True, timeout=300)
+    cli = fazhi_audit("check", str(SEED), "--format", "json", "--no-config", timeout=300)
     assert cli.returncode in (0, 1), cli.stderr
     terminal = json.loads(cli.stdout)["reports"][0]
 
