@@ -24,11 +24,12 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from fazhi_audit import __version__
+from fazhi_audit.base.errors import UsageError
+from fazhi_audit.base.files import write_atomic
 from fazhi_audit.rules.tree_cache import DISABLE_ENV, prune
 from fazhi_audit.rules.yaml_lines import MAX_BYTES
 from fazhi_audit.text.nlp import cache_root
@@ -131,15 +132,7 @@ def _store(entry: Path, ruleset, types: Mapping) -> None:
     except (pickle.PicklingError, TypeError, AttributeError):
         return  # e.g. a test's rule type built inside a function: not storable, just not cached
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".ruleset.", suffix=".tmp", dir=entry.parent)
-        try:
-            with open(fd, "wb") as fh:
-                fh.write(buf.getvalue())
-            os.replace(tmp, entry)  # readers see the whole entry or none
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_atomic(entry, lambda fh: fh.write(buf.getvalue()), binary=True)  # readers see the whole entry or none
         prune(entry.parent, KEEP)
-    except OSError:
-        pass
+    except (OSError, UsageError):
+        pass  # an unwritable cache only costs the next run a parse

@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
 from fazhi_audit import __version__
+from fazhi_audit.base.errors import UsageError
+from fazhi_audit.base.files import write_atomic
 from fazhi_audit.text.nlp import cache_root
 
 FORMAT = "1"  # bump when LinedDict or the tree's shape changes
@@ -52,18 +53,10 @@ def put(text: str, tree) -> None:
         return
     target = _entry(text)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".rule.", suffix=".tmp", dir=target.parent)
-        try:
-            with open(fd, "wb") as fh:
-                pickle.dump(tree, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)  # readers see the whole entry or none
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_atomic(target, lambda fh: pickle.dump(tree, fh, protocol=pickle.HIGHEST_PROTOCOL), binary=True)  # whole entry or none
         prune(target.parent, KEEP)
-    except OSError:
-        pass
+    except (OSError, UsageError):
+        pass  # an unwritable cache only costs the next run a parse
 
 
 def prune(folder: Path, keep: int) -> None:
