@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
+import pytest
 from command import fazhi_audit
 
 CORPUS = Path(__file__).resolve().parent / "followthrough_corpus"
@@ -50,3 +52,17 @@ def test_relisted_plan_is_unaccounted(tmp_path):
     assert f["status"] == "fail"
     assert "法治文化广场" in by_status["unaccounted"]
     assert "法律顾问" in by_status["done"]
+
+
+def test_a_malformed_key_of_the_rule_file_names_file_and_line(tmp_path):
+    # the type shares its synonym and overlap keys (checks/keys.py) and their wording with unanswered-shortcomings
+    from fazhi_audit.base.errors import RuleFileError
+    from fazhi_audit.engine.rulesets import default_rules_dir, load_rule
+
+    text = (default_rules_dir() / f"{RULE}.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / f"{RULE}.yaml"
+    broken.write_text(text.replace("min_overlap: 0.5", "min_overlap: 7"), encoding="utf-8")
+    line = next(n for n, row in enumerate(broken.read_text(encoding="utf-8").splitlines(), 1) if row.startswith("min_overlap"))
+    with pytest.raises(RuleFileError) as caught:
+        load_rule(broken)
+    assert f":{line}" in str(caught.value) and "0–1" in str(caught.value)

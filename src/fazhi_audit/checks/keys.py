@@ -59,7 +59,43 @@ def show_parts(kinds, vocab: SectionVocabulary, wording: Wording | None = None) 
     return "、".join(vocab.label(k) for k in kinds) or "全文"
 
 
+def parse_synonyms(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[tuple[str, ...], ...]:
+    """Groups of words a report may use for the same thing ([执法记录仪, 音像记录设备])."""
+    raw = data[key]
+    if not isinstance(raw, list):
+        c.fail(data, key, c.say("errors.synonyms", key=key))
+    groups = []
+    for group in raw:
+        words = c.strings(data, key, group)
+        if len(words) < 2:
+            c.fail(data, key, c.say("errors.synonym_group", key=key))
+        groups.append(tuple(words))
+    return tuple(groups)
+
+
+def show_synonyms(groups, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
+    return "；".join("、".join(g) for g in groups) or "—"
+
+
+def parse_share(c: Checker, data: LinedDict, key: str, values: dict) -> float:
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        c.fail(data, key, c.say("errors.overlap", key=key))
+    return float(value)
+
+
+def word_forms(word: str, synonyms: tuple[tuple[str, ...], ...], generic: tuple[str, ...]) -> tuple[str, ...]:
+    """What counts as `word` in a text: itself, its synonyms, and for long words its first or
+    last two characters (unless those are stock words)."""
+    forms = {word, *next((g for g in synonyms if word in g), ())}
+    if len(word) >= 3:
+        forms |= {piece for piece in (word[:2], word[-2:]) if piece not in generic}
+    return tuple(forms)
+
+
 # labels: keys.scope, keys.threshold and keys.deadline of vocab/messages.yaml (shared)
 SCOPE = Key("scope", parse_scope, show=show_parts)
 THRESHOLD = Key("threshold", parse_threshold)
 DEADLINE = Key("deadline", parse_deadline, adjustable=True, show=show_deadline)
+SYNONYMS = Key("synonyms", parse_synonyms, show=show_synonyms)
+MIN_OVERLAP = Key("min_overlap", parse_share, adjustable=True)

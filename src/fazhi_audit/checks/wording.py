@@ -14,6 +14,9 @@ SHARED: dict[str, tuple[str, ...]] = {
     "errors.threshold": ("key",),
     "errors.deadline": ("key",),
     "errors.positive_int": ("key",),
+    "errors.synonyms": ("key",),
+    "errors.synonym_group": ("key",),
+    "errors.overlap": ("key",),
     # required-items and outline-coverage (which checks its parts as required items)
     "items.pass": ("title", "found", "total"),
     "items.not_applicable": ("statement",),

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 from fazhi_audit.checks.context import CheckContext
 from fazhi_audit.checks.findings import fill, finding, part_labels, phrase_list, sentence_evidence
-from fazhi_audit.checks.keys import SCOPE, parse_phrases
+from fazhi_audit.checks.keys import MIN_OVERLAP, SCOPE, SYNONYMS, parse_phrases, word_forms
 from fazhi_audit.checks.part_items import INLINE_START, PartItem, split_items
 from fazhi_audit.checks.rule_type import Key, RuleType
-from fazhi_audit.checks.types.unanswered_shortcomings import _parse_overlap, _parse_synonyms, _show_synonyms, key_words
+from fazhi_audit.checks.types.unanswered_shortcomings import key_words
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.schema import Rule
 from fazhi_audit.text.document import Document, Sentence
@@ -50,12 +50,6 @@ class Params:
     min_overlap: float = 0.5
     min_words: int = 2  # key words one sentence must hold besides the share
     scope: tuple[str, ...] = DEFAULT_SCOPE
-
-    def canon(self, word: str) -> str:
-        for group in self.synonyms:
-            if word in group:
-                return group[0]
-        return word
 
 
 @dataclass(frozen=True)
@@ -117,10 +111,7 @@ def work_sentences(doc: Document, p: Params) -> list[Sentence]:
 
 def _forms(word: str, p: Params) -> tuple[str, ...]:
     """What counts as the word in a sentence, as unanswered-shortcomings' _holds decides it, worked out once per word."""
-    forms = {word, *next((g for g in p.synonyms if word in g), ())}
-    if len(word) >= 3:
-        forms |= {piece for piece in (word[:2], word[-2:]) if piece not in p.generic}
-    return tuple(forms)
+    return word_forms(word, p.synonyms, p.generic)
 
 
 def best_sentence(words: list[str], sentences: list[Sentence], p: Params, hits: dict[str, frozenset] | None = None) -> tuple[float, Sentence | None, list[str]]:
@@ -266,8 +257,8 @@ RULE_TYPE = RuleType(
         Key("reason_cues", parse_phrases, required=True),
         Key("partly_cues", parse_phrases, required=True),
         Key("causes", parse_phrases, required=True),
-        Key("synonyms", _parse_synonyms, show=_show_synonyms),
-        Key("min_overlap", _parse_overlap, adjustable=True),
+        SYNONYMS,
+        MIN_OVERLAP,
         Key("min_words", _parse_min_words),
         SCOPE,
     ),

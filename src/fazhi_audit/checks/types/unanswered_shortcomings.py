@@ -23,14 +23,11 @@ from fazhi_audit.checks.findings import (
     phrase_list,
     sentence_evidence,
 )
-from fazhi_audit.checks.keys import parse_phrases
+from fazhi_audit.checks.keys import MIN_OVERLAP, SYNONYMS, parse_phrases, word_forms
 from fazhi_audit.checks.part_items import INLINE_START, PartItem, split_items
 from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
-from fazhi_audit.rules.common import Checker
 from fazhi_audit.rules.schema import Rule
-from fazhi_audit.rules.wording import Wording
-from fazhi_audit.rules.yaml_lines import LinedDict
 from fazhi_audit.text import enumeration
 from fazhi_audit.text.document import Document, Sentence
 from fazhi_audit.text.structure.outline import SectionVocabulary
@@ -50,36 +47,6 @@ class Params:
     synonyms: tuple[tuple[str, ...], ...] = ()  # words a plan may use for the same thing
     min_overlap: float = 0.5  # share of a problem's key words one plan item must hold
     answer_cues: tuple[str, ...] = ()  # 下一步将…: a measure named in the shortcomings paragraph itself
-
-    def canon(self, word: str) -> str:
-        for group in self.synonyms:
-            if word in group:
-                return group[0]
-        return word
-
-
-def _parse_synonyms(c: Checker, data: LinedDict, key: str, values: dict) -> tuple[tuple[str, ...], ...]:
-    raw = data[key]
-    if not isinstance(raw, list):
-        c.fail(data, key, c.say("errors.synonyms", key=key))
-    groups = []
-    for group in raw:
-        words = c.strings(data, key, group)
-        if len(words) < 2:
-            c.fail(data, key, c.say("errors.synonym_group", key=key))
-        groups.append(tuple(words))
-    return tuple(groups)
-
-
-def _parse_overlap(c: Checker, data: LinedDict, key: str, values: dict) -> float:
-    value = data[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        c.fail(data, key, c.say("errors.overlap", key=key))
-    return float(value)
-
-
-def _show_synonyms(groups, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
-    return "；".join("、".join(g) for g in groups) or "—"
 
 
 # --- problems --------------------------------------------------------------------
@@ -155,12 +122,7 @@ def key_words(text: str, p: Params, ctx: CheckContext) -> list[str]:
 
 def _holds(word: str, text: str, p: Params) -> bool:
     """The plan text uses this word, a synonym of it, or (for long words) its first or last two characters."""
-    forms = {word, *next((g for g in p.synonyms if word in g), ())}
-    if any(f in text for f in forms):
-        return True
-    if len(word) >= 3:
-        return any(piece in text and piece not in p.generic for piece in (word[:2], word[-2:]))
-    return False
+    return any(form in text for form in word_forms(word, p.synonyms, p.generic))
 
 
 def best_answer(words: list[str], plans: list[PartItem], p: Params) -> tuple[float, PartItem | None, list[str]]:
@@ -250,8 +212,8 @@ RULE_TYPE = RuleType(
         Key("problem_cues", parse_phrases, required=True),
         Key("intro_cues", parse_phrases, required=True),
         Key("generic", parse_phrases, required=True),
-        Key("synonyms", _parse_synonyms, show=_show_synonyms),
-        Key("min_overlap", _parse_overlap, adjustable=True),
+        SYNONYMS,
+        MIN_OVERLAP,
         Key("answer_cues", parse_phrases),
     ),
     check=check,
@@ -268,8 +230,5 @@ RULE_TYPE = RuleType(
         "placeholders.count": (),
         "placeholders.total": (),
         "placeholders.problems": (),
-        "errors.synonyms": ("key",),
-        "errors.synonym_group": ("key",),
-        "errors.overlap": ("key",),
     },
 )

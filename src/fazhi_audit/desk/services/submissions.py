@@ -115,7 +115,7 @@ def original(store, submission_id: int) -> tuple[str, bytes]:
     return row[0], row[1]
 
 
-def write_previous_year(store, year: int, folder: Path, exclude_round: int | None = None) -> int:
+def write_previous_year(store, year: int, folder: Path) -> int:
     """Write the stored reports of `year - 1` (the newest per body) into folder/上一年度, for the engine to pair
     each report with its body's by title; returns how many were written."""
     target = Path(folder) / PREVIOUS_FOLDER
