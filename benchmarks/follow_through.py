@@ -59,14 +59,14 @@ def pair_up(labels: list[str], names: list[str], floor: float = 60) -> dict[int,
     return out
 
 
-def audit_pairs(labels: dict) -> dict[str, dict]:
+def audit_pairs(labels: dict, corpus: Path = CORPUS) -> dict[str, dict]:
     from fazhi_audit.engine.audit import Auditor
     from fazhi_audit.engine.settings import AuditSettings
 
     auditor = Auditor()
     out = {}
     for name, lab in labels.items():
-        res = auditor.audit_path(CORPUS / "reports" / name, settings=AuditSettings(previous=str(CORPUS / lab["previous"])))
+        res = auditor.audit_path(corpus / "reports" / name, settings=AuditSettings(previous=str(corpus / lab["previous"])))
         out[name] = next((f.to_json() for f in res.findings if f.rule == RULE), None)
     return out
 
@@ -95,7 +95,9 @@ def evaluate(labels: dict, found: dict[str, dict | None]) -> dict:
             t["flagged"] += got_open
             t["false_alarms"] += got_open and not want_open
             if got != want:
-                t["mismatches"].append(f"{name} 安排“{plan['name'][:30]}”：标注 {want}，检查器 {got}")
+                evidence = ((plan_items[pairs[li]].get("evidence") or {}).get("text") or "")[:60] if li in pairs else ""
+                t["mismatches"].append(f"{name} 安排“{plan['name'][:30]}”：标注 {want}，检查器 {got}"
+                                       + (f"（检查器依据：{evidence}）" if evidence else ""))
         paired_items = set(pairs.values())
         for ii, item in enumerate(plan_items):
             if ii not in paired_items and item["status"] == "unaccounted":
@@ -122,19 +124,20 @@ def pct(a: int, b: int) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description="上年安排落实情况（quality.follow-through）与人工标注的一致程度")
     ap.add_argument("--pairs", metavar="NN-NN", help="只检查编号在此范围内的报告对（如 01-06）")
+    ap.add_argument("--corpus", type=Path, default=CORPUS, help="标注语料目录（含 labels.json、reports/、previous/），默认 tests/followthrough_corpus")
     ap.add_argument("--verbose", action="store_true", help="列出每一处不一致")
     ap.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
     args = ap.parse_args()
     try:
-        labels = {n: lab for n, lab in json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))["pairs"].items() if in_range(n, args.pairs)}
+        labels = {n: lab for n, lab in json.loads((args.corpus / "labels.json").read_text(encoding="utf-8"))["pairs"].items() if in_range(n, args.pairs)}
     except (OSError, ValueError, KeyError) as exc:
         print(f"无法读取标注文件：{exc}", file=sys.stderr)
         return 2
-    t = evaluate(labels, audit_pairs(labels))
+    t = evaluate(labels, audit_pairs(labels, args.corpus))
     if args.json:
         print(json.dumps(t, ensure_ascii=False, indent=2))
         return 0
-    print(f"上年安排落实情况（{len(labels)} 对报告，tests/followthrough_corpus/）\n")
+    print(f"上年安排落实情况（{len(labels)} 对报告，{args.corpus}）\n")
     print(f"四类状态一致：{pct(t['status_agree'], t['plans'])}")
     print(f"已交代/未交代判断正确：{pct(t['binary_agree'], t['plans'])}")
     print(f"未交代安排的召回率：{pct(t['unaccounted_found'], t['unaccounted'])}")

@@ -66,3 +66,56 @@ def test_a_malformed_key_of_the_rule_file_names_file_and_line(tmp_path):
     with pytest.raises(RuleFileError) as caught:
         load_rule(broken)
     assert f":{line}" in str(caught.value) and "0–1" in str(caught.value)
+
+
+def _statuses(tmp_path, plans: str, account: str) -> dict[str, str]:
+    """Last year's plans part and this year's account of work -> {plan name: status}."""
+    previous, current = tmp_path / "prev.txt", tmp_path / "cur.txt"
+    previous.write_text("某县人民政府关于2023年度法治政府建设情况的报告\n一、主要举措和成效\n全年办理行政复议案件52件。\n"
+                        f"四、2024年工作安排\n{plans}\n", encoding="utf-8")
+    current.write_text(f"某县人民政府关于2024年度法治政府建设情况的报告\n一、主要举措和成效\n{account}\n"
+                       "四、2025年工作安排\n（一）持续深化法治政府建设。\n", encoding="utf-8")
+    return {i["name"]: i["status"] for i in _finding(_check(str(current), "--previous", str(previous)))["items"]}
+
+
+def test_a_figure_short_of_the_target_or_over_a_ceiling_is_partly(tmp_path):
+    got = _statuses(tmp_path, "（一）完成全县执法人员全员轮训，每人不少于40学时。\n（二）行政许可审批时限压缩至15个工作日。",
+                    "全县执法人员全部参加轮训，人均培训32学时。行政许可平均审批时限由30个工作日压缩至20个工作日。")
+    assert set(got.values()) == {"partly"}, got
+
+
+def test_a_figure_meeting_the_target_is_done_even_beside_a_smaller_one(tmp_path):
+    got = _statuses(tmp_path, "（一）组织全体社区工作者法律知识培训，覆盖全部156名社区工作者。",
+                    "156名社区工作者全部参加法律知识培训，另将82名专职网格员纳入培训范围。")
+    assert list(got.values()) == ["done"], got
+
+
+def test_rates_of_different_things_are_not_compared(tmp_path):
+    got = _statuses(tmp_path, "（一）推行跨部门联合抽查，联合抽查占比达到30%。",
+                    "会同9个部门开展跨部门联合抽查，抽查发现问题企业整改率为20%。")
+    assert list(got.values()) == ["done"], got
+
+
+def test_a_named_document_enacted_accounts_for_part_of_a_plan_worded_otherwise(tmp_path):
+    got = _statuses(tmp_path, "（一）出台《某县行政规范性文件管理办法》，建立规范性文件动态清理机制。",
+                    "《某县行政规范性文件管理办法》经县政府常务会议审议通过，自9月1日起施行。")
+    assert list(got.values()) == ["partly"], got
+
+
+def test_a_recurring_term_that_only_qualifies_the_planned_thing_does_not_account_for_it(tmp_path):
+    got = _statuses(tmp_path, "（一）实现全县12个乡镇公共法律服务工作站全覆盖。",
+                    "县公共法律服务热线全年接听法律咨询9600余个。")
+    assert list(got.values()) == ["unaccounted"], got
+
+
+def test_done_under_a_synonym_from_the_pack_table(tmp_path):
+    # 规则/办法 and 制定/印发 are groups of rules/vocab/synonyms.yaml
+    got = _statuses(tmp_path, "（一）制定县政府重大事项集体决策议事规则。",
+                    "印发《县政府“三重一大”事项集体决策实施办法》，明确议题提交、审议和表决程序。")
+    assert list(got.values()) == ["done"], got
+
+
+def test_a_reason_after_a_heading_sentence_makes_the_plan_explained(tmp_path):
+    got = _statuses(tmp_path, "（一）开展民主法治示范村创建，争创市级示范村1个。",
+                    "4.开展民主法治创建。东坪村申报市级民主法治示范村，因市里暂停本年度评选，评审改在下一年度进行。")
+    assert list(got.values()) == ["explained"], got

@@ -302,6 +302,12 @@ WORDINGS = [
     ("meta.stale-year", 1, "全年新增公证员3名。截至2023年底，全县共有公证员21名。"),
     ("meta.stale-year", 0, "对2021年作出的农贸市场搬迁决策开展后评估。"),
     ("meta.stale-year", 0, "2021年以来累计建成村级法律服务室143个。"),
+    # the object put before its verb, the passive 经…的, a rate or a contract named otherwise, a year's total called 累计
+    ("quality.contradiction", 1, "全年化解信访积案14件。三是信访积案化解仍不彻底，全年信访积案化解11件。"),
+    ("quality.contradiction", 1, "法律顾问全年审查合同协议73份。全年经法律顾问审查的合同仅65份。"),
+    ("quality.contradiction", 1, "行政机关负责人出庭应诉率95%。行政机关负责人出庭应诉比例为90%。"),
+    ("quality.contradiction", 1, "全年累计调解矛盾纠纷412件。全年调解矛盾纠纷421件。"),
+    ("quality.contradiction", 0, "2019年以来累计调解矛盾纠纷4120件。全年调解矛盾纠纷421件。"),
     ("meta.outdated-reference", 1, "深入推进七五普法规划实施。"),
     ("meta.outdated-reference", 1, "认真落实“七五”法治宣传教育规划。"),
     ("meta.outdated-reference", 1, "贯彻落实2015—2020年法治政府建设实施纲要。"),

@@ -186,3 +186,27 @@ def test_profiles_and_loader_do_not_import_each_other():
     code = "import sys, fazhi_audit.rules.profiles; print('fazhi_audit.rules.loader' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_synonym_word_in_two_groups_names_file_line_and_both_groups(rules_copy):
+    path = rules_copy / "vocab" / "synonyms.yaml"
+    _edit(path, "  - [备案, 报备]\n", "  - [备案, 报备, 系统]\n")
+    message = _error(rules_copy)
+    assert f"synonyms.yaml:{_line_of(path, 'groups:')}" in message
+    assert "“系统”" in message and "一个词只能属于一组" in message
+
+
+def test_synonym_group_of_one_word_is_rejected(rules_copy):
+    path = rules_copy / "vocab" / "synonyms.yaml"
+    _edit(path, "  - [备案, 报备]\n", "  - [备案]\n")
+    assert "至少要有两个词" in _error(rules_copy)
+
+
+def test_the_pack_loads_without_a_synonym_table(rules_copy):
+    (rules_copy / "vocab" / "synonyms.yaml").unlink()
+    assert load_ruleset(rules_copy).cues.synonyms == ()
+
+
+def test_the_pack_synonym_table_reaches_the_checks(rules_copy):
+    groups = load_ruleset(rules_copy).cues.synonyms
+    assert ("系统", "平台") in groups

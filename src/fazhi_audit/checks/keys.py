@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from fazhi_audit.checks.findings import deadline_words
 from fazhi_audit.checks.rule_type import Key
@@ -84,13 +85,21 @@ def parse_share(c: Checker, data: LinedDict, key: str, values: dict) -> float:
     return float(value)
 
 
-def word_forms(word: str, synonyms: tuple[tuple[str, ...], ...], generic: tuple[str, ...]) -> tuple[str, ...]:
-    """What counts as `word` in a text: itself, its synonyms, and for long words its first or
-    last two characters (unless those are stock words)."""
-    forms = {word, *next((g for g in synonyms if word in g), ())}
-    if len(word) >= 3:
-        forms |= {piece for piece in (word[:2], word[-2:]) if piece not in generic}
-    return tuple(forms)
+@lru_cache(maxsize=8192)
+def word_forms(word: str, synonyms: tuple[tuple[str, ...], ...], generic: tuple[str, ...], pieces: bool = True) -> tuple[str, ...]:
+    """What counts as `word` in a text: itself, for long words its first or last two characters
+    (unless those are stock words), and each of these with a synonym put in for a word it holds
+    (an information system -> an information platform): `synonyms` are the rule's groups and the pack's."""
+    base = {word}
+    if pieces and len(word) >= 3:
+        base |= {piece for piece in (word[:2], word[-2:]) if piece not in generic}
+    forms = set(base)
+    for form in base:
+        for group in synonyms:
+            for member in group:
+                if member in form:
+                    forms |= {form.replace(member, other) for other in group if other != member}
+    return tuple(sorted(forms))
 
 
 # labels: keys.scope, keys.threshold and keys.deadline of vocab/messages.yaml (shared)

@@ -72,6 +72,8 @@ def build(subject: str, clause: str, words: KeyWords, body: str | None) -> Quant
     text, scope = scope_of(subject, words, body)
     verb_match = words.verbs().last(text)
     verb = verb_match.group(0) if verb_match else ""
+    if verb_match and verb_match.end() == len(text) and verb_match.start() > 0:
+        text = verb + text[: verb_match.start()]  # 信访积案化解 (object put first) is 化解信访积案
     obj = words.canonical(text)
     while (lead := words.light_verbs.startswith(obj)) and len(lead) < len(obj):  # 组织…培训, 帮助…: only as the leading verb
         obj = obj[len(lead) :]

@@ -8,13 +8,13 @@ validates its own keys and builds its typed fields.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fazhi_audit.base.errors import RuleFileError
 from fazhi_audit.rules import ruleset_cache
-from fazhi_audit.rules.common import Checker
+from fazhi_audit.rules.common import Checker, normalized
 from fazhi_audit.rules.profiles import load_profiles
 from fazhi_audit.rules.schema import (
     COMMON_KEYS,
@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # rule types are handed in by the engine (checks/ sits above 
 
 VOCAB_DIR = "vocab"
 MESSAGES_FILE = "messages.yaml"
+SYNONYMS_FILE = "synonyms.yaml"
 PROFILE_DIR = "profiles"
 EVIDENCE_KINDS = SCOPE_KINDS | {"title", "signature"}  # where evidence may sit: a part, the report's title or its 落款
 
@@ -161,6 +162,28 @@ def _examples(c: Checker, data: LinedDict, item_names: tuple[str, ...]) -> tuple
     return tuple(out)
 
 
+def load_synonyms(path: Path) -> tuple[tuple[str, ...], ...]:
+    """vocab/synonyms.yaml: groups of words one report may use for what another calls otherwise
+    (规则/办法, 系统/平台); each group at least two words, no word in two groups."""
+    c = Checker(path)
+    data = c.mapping(load_yaml(path), "同义词表")
+    c.keys(data, {"groups"}, {"groups"}, "同义词表")
+    raw = data["groups"]
+    if not isinstance(raw, list):
+        c.fail(data, "groups", "groups 必须是列表，每项为一组同义词（如 [规则, 办法]）")
+    groups, seen = [], {}
+    for i, entry in enumerate(raw):
+        words = normalized(c.strings(data, "groups", entry))
+        if len(words) < 2:
+            c.fail(data, "groups", f"groups 第 {i + 1} 组至少要有两个词")
+        for word in words:
+            if word in seen:
+                c.fail(data, "groups", f"groups 第 {i + 1} 组的“{word}”已在第 {seen[word] + 1} 组中：一个词只能属于一组")
+            seen[word] = i
+        groups.append(tuple(words))
+    return tuple(groups)
+
+
 def load_vocabulary(path: Path) -> tuple[SectionVocabulary, Cues]:
     c = Checker(path)
     data = c.mapping(load_yaml(path), "词表文件")
@@ -232,6 +255,9 @@ def _load_ruleset(directory: Path, types: Mapping[str, RuleType], extra_dirs, sh
     if not vocab_path.exists():
         raise RuleFileError(str(vocab_path), None, "缺少部分识别词表 vocab/sections.yaml")
     vocab, cues = load_vocabulary(vocab_path)
+    synonyms_path = directory / VOCAB_DIR / SYNONYMS_FILE
+    if synonyms_path.exists():
+        cues = replace(cues, synonyms=load_synonyms(synonyms_path))
     messages = messages or load_wording(directory, types, shared or {})
     rules = _load_rules(directory, types, messages)
     if not rules:

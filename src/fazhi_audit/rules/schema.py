@@ -56,10 +56,12 @@ class Example:
 
 @dataclass
 class Cues:
-    """Words that make a clause a problem (有待) or a plan (下一步), from the vocabulary."""
+    """Words that make a clause a problem (有待) or a plan (下一步), from the vocabulary, and the
+    pack's synonym groups (vocab/synonyms.yaml): words reports use for the same thing."""
 
     deficit: tuple[str, ...]
     plan: tuple[str, ...]
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass

@@ -28,6 +28,18 @@ GAP = "…"  # in a phrase: up to MAX_GAP characters of the same clause
 MAX_GAP = 16
 
 
+@lru_cache(maxsize=1024)
+def gap_pattern(phrase: str) -> re.Pattern[str]:
+    """专家…论证: the words in order, at most MAX_GAP characters of one clause apart."""
+    parts = [re.escape(p) for p in phrase.split(GAP)]
+    return re.compile(f"[^,;:。!?]{{0,{MAX_GAP}}}?".join(parts))
+
+
+def holds_phrase(text: str, phrase: str) -> bool:
+    """The text holds the phrase; a gapped phrase (受…影响) within one clause."""
+    return gap_pattern(phrase).search(text) is not None if GAP in phrase else phrase in text
+
+
 @dataclass(frozen=True)
 class Hit:
     start: int
@@ -165,15 +177,9 @@ class PhraseMatcher:
             return None
         return self._confirm_slip(phrase, text, al.dest_start, al.dest_end, required)
 
-    @staticmethod
-    @lru_cache(maxsize=1024)
-    def _gap_pattern(phrase: str) -> re.Pattern[str]:
-        parts = [re.escape(p) for p in phrase.split(GAP)]
-        return re.compile(f"[^,;:。!?]{{0,{MAX_GAP}}}?".join(parts))
-
     def _find_gapped(self, phrase: str, text: str) -> Hit | None:
         """专家…论证 matches 组织规划领域专家开展论证: words apart in one clause."""
-        m = self._gap_pattern(phrase).search(text)
+        m = gap_pattern(phrase).search(text)
         return Hit(m.start(), m.end(), 100.0) if m else None
 
     def _confirm_slip(self, phrase: str, text: str, start: int, end: int, required: float) -> Hit | None:

@@ -252,6 +252,8 @@ def _period_words(text: str, year: int | None, p: Params) -> list[tuple[int, int
     out = []
     for m in p.periods.words.pattern.finditer(text):
         kind = p.periods.classes[m.group(0)]
+        if kind == "cumulative" and out and out[-1][0] == m.start() and out[-1][3] == "current":
+            continue  # 全年累计: the year's total, not a count since some earlier year
         # parts of a year differ from each other (一季度 / 二季度), so the word is the period
         out.append((m.end(), 0, m.start(), f"partial:{m.group(0)}" if kind == "partial" else kind))
     for m in _MONTHS.finditer(text):

@@ -2,23 +2,29 @@
 
 Needs last year's report (--previous), which the engine parses into
 `ctx.previous.document`.  Each item of last year's plans part (a sub-heading
-item, an 一是 item or a sentence) that names something checkable (a number, a
-deadline, a platform, a document …: `concrete_cues`) is one plan; stock phrases
-are left out.  A plan is accounted for when one sentence of this year's account
-of work (`scope`, never this year's shortcomings or plans) holds at least
-`min_overlap` of the plan's key words, and two of them: one recurring topic word
-(评估) is not enough.  Sentences that only claim everything was done
-(`blanket_cues`) prove nothing.  Its status: `explained` when the sentence gives
-a reason (`reason_cues`), `partly` when it says part (`partly_cues`) or counts
-fewer than the plan in the plan's unit, else `done`.  Last year's problems are
-matched the same way: addressed when this year's work names a measure for them.
-Word lists are rule data; the same matching as unanswered-shortcomings.
+item, an enumerated item or a sentence) that names something checkable (a
+number, a deadline, a platform, a document: `concrete_cues`) is one plan; stock
+phrases are left out.  A plan is accounted for when one sentence of this year's
+account of work (`scope`, never this year's shortcomings or plans) holds at
+least `min_overlap` of the plan's key words, and two of them: one recurring
+topic word is not enough, nor one recurring term that in the plan only
+qualifies the planned thing.  A word counts in its synonyms too (the rule's and
+the pack's vocab/synonyms.yaml).  A sentence naming a document the plan names
+in book-title marks accounts for part of it.  Sentences that only claim
+everything was done (`blanket_cues`) prove nothing.  Its status: `explained`
+when the sentence gives a reason (`reason_cues`; a gapped cue within one
+clause), `partly` when it says part (`partly_cues`) or its figure falls short
+of the plan's in the same unit (a time limit after a `ceiling_cues` word is a
+ceiling; rates only against the same rate), else `done`.  Last year's problems
+are matched the same way: addressed when this year's work names a measure for
+them.  Word lists are rule data; the same matching as unanswered-shortcomings.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fazhi_audit.checks.context import CheckContext
 from fazhi_audit.checks.findings import fill, finding, part_labels, phrase_list, sentence_evidence
@@ -29,12 +35,14 @@ from fazhi_audit.checks.types.unanswered_shortcomings import key_words
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.schema import Rule
 from fazhi_audit.text.document import Document, Sentence
+from fazhi_audit.text.matching import holds_phrase
 from fazhi_audit.text.structure.outline import SectionVocabulary
 
 DEFAULT_SCOPE = ("preamble", "achievements", "first_responsible", "other")
 STATUSES = ("done", "partly", "explained", "unaccounted")
 _MARKER = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）.、．]|[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}[,，、]?)\s*")
-_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(个|名|人次|台|套|家|件|项|场|期|所|次|份|户|批次|条|处|%)")
+_NUMBER_AT = r"(\d+(?:\.\d+)?)\s*"
+_RATE = "%"
 _NUMBER = re.compile(r"\d")
 
 
@@ -50,6 +58,23 @@ class Params:
     min_overlap: float = 0.5
     min_words: int = 2  # key words one sentence must hold besides the share
     scope: tuple[str, ...] = DEFAULT_SCOPE
+    count_units: tuple[str, ...] = ()  # measure words a plan's target and this year's figure are compared in
+    ceiling_cues: tuple[str, ...] = ()  # before or after a figure: an upper limit (a time limit cut to N days)
+    target_verbs: tuple[str, ...] = ()  # verbs between a rate's name and its figure, left out of the name
+
+    def count_pattern(self) -> re.Pattern:
+        return _patterns(self.count_units, self.target_verbs)[0]
+
+    def target_verb_pattern(self) -> re.Pattern:
+        return _patterns(self.count_units, self.target_verbs)[1]
+
+
+@lru_cache(maxsize=16)
+def _patterns(units: tuple[str, ...], verbs: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    longest_first = sorted(units, key=len, reverse=True)
+    count = re.compile(_NUMBER_AT + "(" + "|".join(map(re.escape, longest_first)) + ")") if units else re.compile(r"(?!)")
+    verb = re.compile("(?:" + "|".join(map(re.escape, sorted(verbs, key=len, reverse=True))) + ")$") if verbs else re.compile(r"(?!)")
+    return count, verb
 
 
 @dataclass(frozen=True)
@@ -109,13 +134,21 @@ def work_sentences(doc: Document, p: Params) -> list[Sentence]:
     return [s for s in doc.sentences if s.kind in p.scope and not any(c in s.text for c in p.blanket_cues)]
 
 
-def _forms(word: str, p: Params) -> tuple[str, ...]:
-    """What counts as the word in a sentence, as unanswered-shortcomings' _holds decides it, worked out once per word."""
-    return word_forms(word, p.synonyms, p.generic)
+def _modifier_only(held: list[str], words: list[str], plan: str, sentence: str) -> bool:
+    """The held words are one term that in the plan only qualifies a word the sentence lacks
+    (a service network's name, and the sentence is about the same network's hotline, not the
+    planned stations): the term recurs, the planned thing does not."""
+    term = "".join(held)
+    if len(held) < 2 or term not in sentence:
+        return False
+    at = plan.find(term)
+    rest = plan[at + len(term) :] if at >= 0 else ""
+    return any(rest.startswith(w) for w in words if w not in held)
 
 
-def best_sentence(words: list[str], sentences: list[Sentence], p: Params, hits: dict[str, frozenset] | None = None) -> tuple[float, Sentence | None, list[str]]:
-    """The first sentence holding the largest share of the words (and at least `min_words` of them).
+def best_sentence(words: list[str], sentences: list[Sentence], p: Params, hits: dict[str, frozenset] | None = None,
+                  synonyms: tuple[tuple[str, ...], ...] | None = None, plan: str = "") -> tuple[float, Sentence | None, list[str]]:
+    """The sentence holding the largest share of the words (and at least `min_words` of them).
     `hits` caches, per word form, the sentences that contain it: plans share many forms."""
     hits = {} if hits is None else hits
 
@@ -124,40 +157,92 @@ def best_sentence(words: list[str], sentences: list[Sentence], p: Params, hits: 
             hits[form] = frozenset(i for i, s in enumerate(sentences) if form in s.text)
         return hits[form]
 
-    by_word = [(w, frozenset().union(*(where(f) for f in _forms(w, p)))) for w in words]
+    groups = p.synonyms if synonyms is None else synonyms  # what counts as the word, as unanswered-shortcomings decides it
+    by_word = [(w, frozenset().union(*(where(f) for f in word_forms(w, groups, p.generic)))) for w in words]
     need = min(p.min_words, len(words))
     best: tuple[float, Sentence | None, list[str]] = (0.0, None, [])
     for i in sorted(frozenset().union(*(found for _, found in by_word))):
         held = [w for w, found in by_word if i in found]
         share = len(held) / len(words)
-        if share > best[0] and len(held) >= need:
+        if _modifier_only(held, words, plan, sentences[i].text):
+            continue
+        # at equal share the longer sentence: a short one is a heading (开展民主法治创建), the account follows it
+        if len(held) >= need and (share > best[0] or (share == best[0] and best[1] is not None and len(sentences[i].text) > len(best[1].text))):
             best = (share, sentences[i], held)
     return best
 
 
-def _counts(text: str) -> dict[str, float]:
-    return {u: float(n) for n, u in _COUNT.findall(text)}
+@dataclass(frozen=True)
+class Count:
+    value: float
+    unit: str
+    ceiling: bool  # at most, not at least
+    of: str  # for a rate, the words just before it: rates of different things are not compared
+
+
+def counts(text: str, p: Params) -> list[Count]:
+    out = []
+    for m in p.count_pattern().finditer(text):
+        before = text[max(0, m.start() - 8) : m.start()]
+        after = text[m.end() : m.end() + 3]
+        ceiling = before.endswith(p.ceiling_cues) or after.startswith(p.ceiling_cues)
+        of = p.target_verb_pattern().sub("", before)[-4:] if m.group(2) == _RATE else ""
+        out.append(Count(float(m.group(1)), m.group(2), ceiling, of))
+    return out
+
+
+def falls_short(plan: str, evidence: str, p: Params) -> bool:
+    """This year's figure is below the plan's target in the same unit, or above its ceiling;
+    rates only when they are rates of the same thing."""
+    planned, done = counts(plan, p), counts(evidence, p)
+    for target in planned:
+        got = [c.value for c in done if c.unit == target.unit and c.of == target.of]
+        if not got:
+            continue
+        targets = [c.value for c in planned if c.unit == target.unit and c.of == target.of and c.ceiling == target.ceiling]
+        if target.ceiling and min(got) > min(targets):
+            return True
+        if not target.ceiling and max(got) < max(targets):
+            return True
+    return False
+
+
+def _has(text: str, cues: tuple[str, ...]) -> bool:
+    return any(holds_phrase(text, c) for c in cues)
 
 
 def status_of(plan: str, evidence: str, p: Params) -> str:
-    if any(c in evidence for c in p.reason_cues) and not _counts(evidence):
+    if _has(evidence, p.reason_cues) and not counts(evidence, p):
         return "explained"
-    if any(c in evidence for c in p.partly_cues):
+    if _has(evidence, p.partly_cues) or falls_short(plan, evidence, p):
         return "partly"
-    planned, done = _counts(plan), _counts(evidence)
-    if any(u in done and done[u] < n and u != "%" for u, n in planned.items()):
-        return "partly"
-    if any(c in evidence for c in p.reason_cues):
+    if _has(evidence, p.reason_cues):
         return "explained"
     return "done"
 
 
-def _judge(item: Plan, words: list[str], sentences: list[Sentence], p: Params, hits: dict) -> tuple[str, ItemResult | None]:
+_TITLE = re.compile(r"《([^《》]{4,60})》")
+
+
+def _by_title(plan: str, sentences: list[Sentence]) -> Sentence | None:
+    """A sentence naming a document the plan names in book-title marks: that document at least was dealt with."""
+    for title in _TITLE.findall(plan):
+        found = next((s for s in sentences if f"《{title}》" in s.text), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _judge(item: Plan, words: list[str], sentences: list[Sentence], p: Params, hits: dict, ctx: CheckContext) -> tuple[str, ItemResult | None]:
     if not words:
         return "", None
-    share, s, held = best_sentence(words, sentences, p, hits)
+    share, s, held = best_sentence(words, sentences, p, hits, p.synonyms + ctx.cues.synonyms, item.text)
     if s is None or share < p.min_overlap:
-        return "unaccounted", ItemResult(item.text, False, None, "")
+        titled = _by_title(item.text, sentences)
+        if titled is None:
+            return "unaccounted", ItemResult(item.text, False, None, "")
+        # the document named, the rest of the plan not: part of it done
+        return "partly", ItemResult(item.text, True, sentence_evidence(titled, 100.0, titled.text), "")
     status = status_of(item.text, s.text, p)
     return status, ItemResult(item.text, True, sentence_evidence(s, round(100 * share, 1), s.text), f"（{'、'.join(held)}）")
 
@@ -175,8 +260,9 @@ def last_year(previous: Document, p: Params, ctx: CheckContext) -> tuple[list, l
     if kept is None or kept[0] is not previous:
         if len(_LAST_YEAR) > 32:
             _LAST_YEAR.clear()
-        kept = (previous, [(x, key_words(x.text, p, ctx)) for x in plans_of(previous, p)],
-                [(x, key_words(x.text, p, ctx)) for x in problems_of(previous, p)])
+        body = previous.meta.body
+        kept = (previous, [(x, key_words(x.text, p, ctx, body)) for x in plans_of(previous, p)],
+                [(x, key_words(x.text, p, ctx, body)) for x in problems_of(previous, p)])
         _LAST_YEAR[key] = kept
     return kept[1], kept[2]
 
@@ -196,7 +282,7 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     items: list[ItemResult] = []
     counts = dict.fromkeys(STATUSES, 0)
     for plan, words in plans:
-        status, item = _judge(plan, words, sentences, p, hits)
+        status, item = _judge(plan, words, sentences, p, hits, ctx)
         if item is None:
             continue
         counts[status] += 1
@@ -204,7 +290,7 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
         item.note = rule.say(status) + (item.note if status != "unaccounted" else "")
         items.append(item)
     for problem, words in problems:
-        status, item = _judge(problem, words, sentences, p, hits)
+        status, item = _judge(problem, words, sentences, p, hits, ctx)
         if item is None:
             continue
         item.status = "addressed" if item.found else "unaddressed"
@@ -261,6 +347,9 @@ RULE_TYPE = RuleType(
         MIN_OVERLAP,
         Key("min_words", _parse_min_words),
         SCOPE,
+        Key("count_units", parse_phrases),
+        Key("ceiling_cues", parse_phrases),
+        Key("target_verbs", parse_phrases),
     ),
     check=check,
     explain=explain,

@@ -3,9 +3,12 @@
 Each problem of the shortcomings part (a numbered sub-heading, an 一是 item,
 or a sentence that reads as a problem; cause analysis left out) is reduced to
 its key words: the words of its title that are not stock wording (部分, 不足,
-工作, 法治 …).  It counts as answered when one item of the plans part holds
-at least `min_overlap` of those words: the same group, field or mechanism
-(村干部, 法律顾问, 电子取证), however vaguely the measure is put.  Stock
+工作, 法治 …) nor words of the body's own name.  It counts as answered when one
+item of the plans part holds at least `min_overlap` of those words, each as
+written or as a synonym (the rule's and the pack's vocab/synonyms.yaml): the
+same group, field or mechanism (村干部, 法律顾问, 电子取证), however vaguely the
+measure is put; or two words of the clause after the title, where the title
+leaves the object to it.  Stock
 phrases about 法治政府建设 as a whole answer nothing, since their words are
 all stock.  Word lists are data in the rule file.
 """
@@ -107,8 +110,9 @@ def first_clause_rest(text: str) -> str:
 # --- key words and matching --------------------------------------------------------
 
 
-def key_words(text: str, p: Params, ctx: CheckContext) -> list[str]:
-    """The words of a problem's title that say what it is about (stock words and single characters left out)."""
+def key_words(text: str, p: Params, ctx: CheckContext, body: str | None = None) -> list[str]:
+    """The words of a problem's title that say what it is about: not stock words, single characters,
+    or words of the body's own name (a market regulator's name words are in every line it writes)."""
     segmenter = ctx.matcher.segmenter
     if segmenter.mode == "char":  # no model: character pairs stand in for words
         for word in sorted(p.generic, key=len, reverse=True):
@@ -116,21 +120,23 @@ def key_words(text: str, p: Params, ctx: CheckContext) -> list[str]:
         tokens = [text[i : i + 2] for i in range(len(text) - 1)]
     else:
         tokens = list(segmenter.tokens(text))
-    words = [t for t in tokens if len(t) >= 2 and _CJK.search(t) and "|" not in t and t not in p.generic]
+    words = [t for t in tokens if len(t) >= 2 and _CJK.search(t) and "|" not in t and t not in p.generic
+             and not (body and t in body)]
     return list(dict.fromkeys(words))
 
 
-def _holds(word: str, text: str, p: Params) -> bool:
+def _holds(word: str, text: str, p: Params, synonyms: tuple[tuple[str, ...], ...], pieces: bool = True) -> bool:
     """The plan text uses this word, a synonym of it, or (for long words) its first or last two characters."""
-    return any(form in text for form in word_forms(word, p.synonyms, p.generic))
+    return any(form in text for form in word_forms(word, synonyms, p.generic, pieces))
 
 
-def best_answer(words: list[str], plans: list[PartItem], p: Params) -> tuple[float, PartItem | None, list[str]]:
+def best_answer(words: list[str], plans: list[PartItem], p: Params, ctx: CheckContext, pieces: bool = True) -> tuple[float, PartItem | None, list[str]]:
     """The plan item holding the largest share of the words: (share, item, words it holds)."""
     best: tuple[float, PartItem | None, list[str]] = (0.0, None, [])
+    synonyms = p.synonyms + ctx.cues.synonyms
     for plan in plans:
         text = plan.text
-        held = [w for w in words if _holds(w, text, p)]
+        held = [w for w in words if _holds(w, text, p, synonyms, pieces)]
         share = len(held) / len(words)
         if share > best[0]:
             best = (share, plan, held)
@@ -142,16 +148,23 @@ def _name(problem: Problem) -> str:
     return title if len(title) <= _NAME_CHARS else title[:_NAME_CHARS] + "…"
 
 
-def judge(rule: Rule, problem: Problem, plans: list[PartItem], ctx: CheckContext) -> ItemResult | None:
-    """found=True when a plan item answers it; None when its wording gives nothing to match on."""
+def judge(rule: Rule, problem: Problem, plans: list[PartItem], ctx: CheckContext, body: str | None = None) -> ItemResult | None:
+    """found=True when a plan item answers it; None when its wording gives nothing to match on.
+
+    The problem's title names it; the clause after the title may say who or what it concerns
+    (the title says legal education misses its audience, the next clause names the audience): a plan
+    for those counts too, if it holds two of its words as written or as synonyms (not merely their
+    first two characters)."""
     p: Params = rule.params
-    for clause in problem.clauses:
-        words = key_words(clause, p, ctx)
-        if words:
-            break
-    else:
+    worded = [w for clause in problem.clauses if (w := key_words(clause, p, ctx, body))]
+    if not worded:
         return None
-    share, plan, held = best_answer(words, plans, p)
+    words = worded[0]
+    share, plan, held = best_answer(words, plans, p, ctx)
+    if share < p.min_overlap and len(worded) > 1:
+        more = best_answer(worded[1], plans, p, ctx, pieces=False)
+        if more[0] >= p.min_overlap and len(more[2]) >= 2:
+            share, plan, held = more
     evidence = sentence_evidence(problem.sentence, 100.0, problem.clauses[0] if problem.clauses[0] in problem.sentence.text else "")
     if share >= p.min_overlap and plan is not None:
         return ItemResult(_name(problem), True, evidence, rule.say("answered", plan=plan.title[:20], words="、".join(held)))
@@ -175,7 +188,7 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
         return [finding(rule, "pass", rule.say("no_problems"), scored=False)]
     if not plans:
         return [finding(rule, "pass", rule.say("no_plans"), scored=False)]
-    results = [r for pr in found if (r := judge(rule, pr, plans + _answers_beside(pr, doc, p), ctx)) is not None]
+    results = [r for pr in found if (r := judge(rule, pr, plans + _answers_beside(pr, doc, p), ctx, doc.meta.body)) is not None]
     if not results:
         return [finding(rule, "pass", rule.say("too_vague"), scored=False)]
     open_ = [r for r in results if not r.found]
