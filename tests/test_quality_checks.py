@@ -61,6 +61,11 @@ def test_figures_read_magnitude_units_and_ranges():
     assert found["百分之百"].value == 100 and found["百分之百"].unit == "%"
 
 
+def test_a_thousands_mark_belongs_to_the_number_but_a_clause_comma_does_not():
+    found = [(f.text, f.value) for f in UNITS.find("立案查处 | 1,284起;全县14个乡镇,284起;罚款1,234,567元")]
+    assert found == [("1,284起", 1284), ("14个", 14), ("284起", 284), ("1,234,567元", 1234567)]
+
+
 def test_synonym_units_share_one_name_and_ordinals_are_not_figures():
     assert [(f.value, f.unit) for f in UNITS.find("查处违法案件12起,第3件,培训120名")] == [(12, "件"), (120, "人")]
 
@@ -113,7 +118,8 @@ def test_a_bare_rate_is_the_rate_of_what_the_figure_before_it_counted(auditor):
 
 def test_a_figure_that_qualifies_a_noun_has_no_subject(auditor):
     found = _mentions(auditor, "县政府与14个乡镇签订责任书,全县14个乡镇中有5个乡镇开展培训6次。")
-    assert "14个" not in found and "5个" not in found
+    # a size before its noun is at most a qualifying mention, never compared by the subject passes
+    assert all(found[f].qualifying for f in ("14个", "5个") if f in found)
 
 
 def test_period_is_the_nearest_period_word_in_the_clause_or_an_opening_clause(auditor):
@@ -220,6 +226,14 @@ def test_unknown_period_class_names_its_line(tmp_path):
     with pytest.raises(RuleFileError) as err:
         load_rule(path)
     assert "sometimes" in str(err.value) and err.value.line is not None
+
+
+def test_a_similarity_share_out_of_range_names_its_line(tmp_path):
+    path = _edited_copy(tmp_path, "quality.contradiction", "  min: 0.4\n", "  min: 4\n")
+    with pytest.raises(RuleFileError) as err:
+        load_rule(path)
+    line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if text == "  min: 4")
+    assert "similarity.min" in str(err.value) and err.value.line == line
 
 
 def test_supersession_year_must_be_a_year(tmp_path):

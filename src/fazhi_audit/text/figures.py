@@ -64,7 +64,7 @@ class UnitTable:
         words = sorted(self.canonical, key=len, reverse=True)  # 人次 before 人
         alternation = "|".join(re.escape(w) for w in words)
         self.pattern = re.compile(
-            rf"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>[万亿])?(?P<approx>余|多)?\s*(?P<unit>{alternation})"
+            rf"(?<![\d.])(?<!\d,)(?P<num>\d{{1,3}}(?:,\d{{3}})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<mag>[万亿])?(?P<approx>余|多)?\s*(?P<unit>{alternation})"
             rf"|(?P<pct>百分之(?:百|\d+(?:\.\d+)?))"
         )
 
@@ -81,7 +81,7 @@ class UnitTable:
                 continue
             if m.start() > 0 and text[m.start() - 1] == "第":
                 continue
-            value = float(m.group("num")) * _MAGNITUDES.get(m.group("mag") or "", 1.0)
+            value = float(m.group("num").replace(",", "")) * _MAGNITUDES.get(m.group("mag") or "", 1.0)  # 1,284: a thousands mark
             low, high = _range(text, m.start(), m.end(), value, m.group("approx"))
             out.append(Figure(m.group(0), value, low, high, self.canonical[m.group("unit")], m.start(), m.end()))
         return out

@@ -42,7 +42,7 @@ from fazhi_audit.checks.word_lists import (
     parse_words,
     show_words,
 )
-from fazhi_audit.checks.quantity_key import KeyWords, QuantityKey, build, same_quantity
+from fazhi_audit.checks.quantity_key import KeyWords, QuantityKey, build, same_quantity, same_scope, scope_of
 from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker, normalized
@@ -68,7 +68,7 @@ DEFAULT_SCOPE = ("preamble", "achievements", "first_responsible", "shortcomings"
 _FOLLOWERS = ("的", "中", "等", "以上", "以下", "以内", "左右", "之多", "均", "全部", "已", "并", "且", "其中")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ENUMERATOR = enumeration.OPENING_WORD
-_NOISE = re.compile(r"[\s“”\"'‘’《》〈〉()\[\]「」『』<>·…—\-/]")
+_NOISE = re.compile(r"[\s“”\"'‘’《》〈〉()\[\]「」『』<>·…—\-/|]")
 _NEGATIONS = ("未", "不", "无", "非", "没", "否")
 _SUBJECT_CHARS = 50  # the words before a figure read as its subject, at most
 _MAX_PER_SUBJECT = 5  # findings about one subject; more only in machine-made text
@@ -105,6 +105,7 @@ class Params:
     min_subject: int = 4
     scope: tuple[str, ...] = DEFAULT_SCOPE
     key_words: KeyWords | None = None  # the quantity key's data (checks/quantity_key.py); None: subjects as written only
+    similarity: Similarity | None = None  # the third pass: alike objects (None: no such pass)
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Mention:
     period: str
     qualifying: bool = False  # the figure qualifies the noun after it (调处的278件矛盾纠纷): quantity key only
     clause: str = ""
+    loose: bool = False  # its subject is a guess (words around the figure, a borrowed object): the similarity pass only
 
     @property
     def line(self) -> int:
@@ -304,9 +306,9 @@ def _head_noun(subject: str, p: Params) -> str:
 
 
 def _object_of(subject: str, p: Params) -> str | None:
-    """What a verb-led subject counts: 收到行政复议申请 -> 行政复议申请."""
-    verb = p.stage_verbs.startswith(subject)
-    return subject[len(verb) :] if verb and len(verb) < len(subject) else None
+    """What a subject's last verb counts: (县政府)收到行政复议申请 -> 行政复议申请."""
+    verb = p.stage_verbs.last(subject)
+    return subject[verb.end() :] if verb and verb.end() < len(subject) else None
 
 
 def _counted(subject: str, p: Params) -> str | None:
@@ -336,6 +338,8 @@ def mentions_in(doc: Document, p: Params) -> list[Mention]:
             # and says what it counts in its last words
             lo = max(clause_start, previous_end, fig.start - _SUBJECT_CHARS)
             lo = text.rfind("、", lo, fig.start) + 1 or lo
+            if lo == clause_start and lo > 0 and text[lo - 1] == ":" and not text[lo : fig.start].strip():
+                lo = seen.clauses.span(lo - 1)[0]  # a table row or list line: 行政处罚案件:58件
             enumerated = lo == fig.start and lo > 0 and text[lo - 1] == "、" and lo - 1 == previous_end  # 6期、420人次: the same subject
             previous_end = fig.end
             ci = seen.clauses.index(fig.start)
@@ -361,6 +365,9 @@ def mentions_in(doc: Document, p: Params) -> list[Mention]:
                 last_object[s.index] = obj
             subject = _head_noun(subject, p)
             if len(subject) < p.min_subject:
+                prior = out[-1] if out and out[-1].sentence is s and out[-1].clause == clause else None
+                if prior is not None and subject:  # 培训班6期、培训1450人次: the same object, another measure
+                    out.append(Mention(s, fig, prior.subject + subject, text[lo : fig.end], seen.period(fig.start), clause=clause, loose=True))
                 continue
             counted = _counted(subject, p) or counted
             out.append(Mention(s, fig, subject, text[lo : fig.end], seen.period(fig.start), clause=clause))
@@ -375,16 +382,18 @@ def _qualifying(text: str, lo: int, fig: Figure, p: Params, s: Sentence, period:
         return None
     before = text[lo : fig.start]
     lead = normalise_subject(before, p)
-    if not (before.endswith("的") or not lead or kw.verbs().endswith(lead) or kw.light_verbs.endswith(lead)):
-        return None
     rest = text[fig.end : fig.end + _SUBJECT_CHARS]
     end = min((i for i, ch in enumerate(rest) if not _CJK.match(ch)), default=len(rest))
     stop = kw.noun_stops.find(rest[:end])
     noun = rest[: stop.start() if stop else end]
+    among = rest[len(noun) :].startswith("中")  # 全街道68名网格员中: the figure is how many there are
+    guess = not (before.endswith("的") or not lead or among or kw.verbs().endswith(lead) or kw.light_verbs.endswith(lead)
+                 or not scope_of(lead, kw, None)[0])  # only scope words before it: 全局9名公职律师
     subject = lead + noun
     if len(noun) < 2 or len(subject) < p.min_subject:
         return None
-    return Mention(s, fig, subject, text[lo : fig.end + len(noun)], period, qualifying=True, clause=clause)
+    # otherwise the words around it may still name what it counts (区政府常务会议3次专题研究…): a guess
+    return Mention(s, fig, subject, text[lo : fig.end + len(noun)], period, qualifying=True, clause=clause, loose=guess)
 
 
 def _predicative(text: str, fig: Figure) -> bool:
@@ -432,7 +441,7 @@ def conflicts(mentions: list[Mention], min_subject: int, qualifiers: WordList | 
     """
     groups: dict[tuple, list[Mention]] = defaultdict(list)
     for m in mentions:
-        if m.qualifying:
+        if m.qualifying or m.loose:
             continue
         groups[(m.figure.unit, m.period, m.subject[-min_subject:])].append(m)
     out, seen = [], set()
@@ -486,7 +495,7 @@ def key_conflicts(mentions: list[Mention], p: Params, body: str | None, known: s
     kw = p.key_words
     if kw is None:
         return []
-    keyed = [(m, build(_head_noun(m.subject, p), m.clause, kw, body)) for m in mentions]
+    keyed = [(m, build(_head_noun(m.subject, p), m.clause, kw, body)) for m in mentions if not m.loose]
     distinct = _distinct_verbs(keyed, kw, p.min_subject)
     groups: dict[tuple, list[tuple[Mention, QuantityKey]]] = defaultdict(list)
     for m, k in keyed:
@@ -511,6 +520,135 @@ def key_conflicts(mentions: list[Mention], p: Params, body: str | None, known: s
     return out
 
 
+# --- the similarity pass --------------------------------------------------------------
+# Statements worded further apart than a shared quantity key allows (热线诉求按时办结率 /
+# 热线诉求及时办结率, 全局配备公职律师 / 全局9名公职律师) are compared by the character pairs of
+# their counted objects, within strict bounds: same unit (or an interchangeable one), period and
+# scope, the same stage verb where both name one, values apart by at most `max_ratio`.
+
+
+@dataclass(frozen=True)
+class Similarity:
+    min: float = 0.4  # Dice of the objects' character pairs
+    same_digits: float = 0.2  # ... when the two values have the same digits in another order (1236 / 1326)
+    contained: float = 0.6  # share of the shorter object's character pairs found in the longer
+    max_ratio: float = 2.0  # the larger value at most this many times the smaller
+    units: dict = field(default_factory=dict)  # measure word -> the one it is interchangeable with (次 -> 场次)
+
+    def __hash__(self) -> int:
+        return hash((self.min, self.same_digits, self.contained, self.max_ratio, tuple(sorted(self.units.items()))))
+
+
+def _bigrams(text: str) -> frozenset:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
+def _alike(a: str, b: str, sim: Similarity, same_digits: bool) -> bool:
+    x, y = _bigrams(a), _bigrams(b)
+    if not x or not y:
+        return False
+    shared = len(x & y)
+    if 2 * shared / (len(x) + len(y)) >= (sim.same_digits if same_digits else sim.min):
+        return True
+    shorter = min(len(x), len(y))
+    return shorter >= 3 and shared / shorter >= sim.contained
+
+
+def _other_owner(a: str, b: str) -> bool:
+    """Around a shared beginning or ending each names something the other does not (two offices
+    with one measure, one campaign in two places): one measure of two things, not one quantity."""
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    rest_a, rest_b = a[start : len(a) - end], b[start : len(b) - end]
+    return start + end >= 2 and len(rest_a) >= 2 and len(rest_b) >= 2 and not (_bigrams(rest_a) & _bigrams(rest_b))
+
+
+def _digits(value: float) -> str:
+    return "".join(sorted(f"{value:g}".replace(".", "")))
+
+
+def _stage(subject: str, p: Params, kw: KeyWords) -> str:
+    """The subject's last stage verb, by family: two of one family agree, of two families do not."""
+    m = p.stage_verbs.last(subject)
+    return (kw.family(m.group(0)) or m.group(0)) if m else ""
+
+
+def _generic_noun(m: Mention, p: Params) -> str | None:
+    """The generic noun the statement ends its object with, as written (before _head_noun drops it)."""
+    said = m.subject if m.qualifying else normalise_subject(m.quote.removesuffix(m.figure.text), p)
+    return p.generic_nouns.endswith(said)
+
+
+def _negated(obj: str) -> bool:
+    return any(n in obj for n in _NEGATIONS)
+
+
+def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, known: set) -> list[tuple[Mention, Mention, str]]:
+    """Pairs the first two passes missed whose objects are alike (Similarity); each mention is
+    compared with at most `_MAX_ANCHORS` earlier ones of its group, so the cost stays linear."""
+    kw, sim = p.key_words, p.similarity
+    if kw is None or sim is None:
+        return []
+    keyed = [(m, build(_head_noun(m.subject, p), m.clause, kw, body)) for m in mentions]
+    distinct = _distinct_verbs(keyed, kw, p.min_subject)
+    groups: dict[tuple, list[tuple[Mention, QuantityKey]]] = defaultdict(list)
+    for m, k in keyed:
+        if len(k.obj) >= 2:
+            groups[(sim.units.get(m.figure.unit, m.figure.unit), _loose_period(m, k))].append((m, k))
+    out = []
+    for group in groups.values():
+        for i, (b, kb) in enumerate(group):
+            for a, ka in group[max(0, i - _MAX_ANCHORS) : i]:
+                va, vb = a.figure.value, b.figure.value
+                if a.sentence is b.sentence or a.figure.overlaps(b.figure) or not va or not vb:
+                    continue
+                if frozenset((va, vb, a.line, b.line)) in known:
+                    break
+                if max(va, vb) / min(va, vb) > sim.max_ratio or not same_scope(ka.scope, kb.scope):
+                    continue
+                if ka.verb and kb.verb and ka.verb != kb.verb and frozenset((ka.verb, kb.verb)) in distinct:
+                    continue
+                sa, sb = _stage(a.subject, p, kw), _stage(b.subject, p, kw)
+                if (sa and sb and sa != sb) or _negated(ka.obj) != _negated(kb.obj):
+                    continue
+                na, nb = _generic_noun(a, p), _generic_noun(b, p)
+                if na and nb and na != nb:
+                    continue  # applications are not cases
+                if _other_owner(ka.obj, kb.obj):
+                    continue
+                if _alike(ka.obj, kb.obj, sim, _digits(va) == _digits(vb)):
+                    known.add(frozenset((va, vb, a.line, b.line)))
+                    out.append((a, b, min(a.subject, b.subject, key=len)))
+                    break
+    return out
+
+
+def _parse_similarity(c: Checker, data: LinedDict, key: str, values: dict) -> Similarity:
+    node = c.mapping(data[key], key)
+    c.keys(node, {"min", "same_digits", "contained", "max_ratio", "interchangeable_units"}, set(), key)
+    shares = {}
+    for name in ("min", "same_digits", "contained"):
+        if name in node:
+            value = node[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+                c.fail(node, name, c.say("errors.similarity_share", key=f"{key}.{name}"))
+            shares[name] = float(value)
+    ratio = node.get("max_ratio", 2.0)
+    if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or ratio < 1:
+        c.fail(node, "max_ratio", c.say("errors.similarity_ratio", key=f"{key}.max_ratio"))
+    units = {}
+    for entry in c.strings(node, "interchangeable_units", node.get("interchangeable_units", []), allow_empty=True):
+        words = [w.strip() for w in entry.split("/") if w.strip()]
+        if len(words) < 2:
+            c.fail(node, "interchangeable_units", c.say("errors.similarity_units", key=f"{key}.interchangeable_units"))
+        units.update({w: words[0] for w in words[1:]})
+    return Similarity(**shares, max_ratio=float(ratio), units=units)
+
+
 def _item(rule: Rule, m: Mention, other: Mention) -> ItemResult:
     ev = sentence_evidence(m.sentence, 100.0, m.quote)
     name = rule.say("item", line=m.line, figure=m.figure.text)
@@ -523,6 +661,8 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     pairs = conflicts(mentions, p.min_subject, _qualifiers(p, doc.meta.body))
     known = {frozenset((a.figure.value, b.figure.value, a.line, b.line)) for a, b, _ in pairs}
     pairs += key_conflicts(mentions, p, doc.meta.body, known)
+    known |= {frozenset((a.figure.value, b.figure.value, a.line, b.line)) for a, b, _ in pairs}
+    pairs += similar_conflicts(mentions, p, doc.meta.body, known)
     pairs.sort(key=lambda t: (t[0].line, t[1].line))
     if not pairs:
         return [finding(rule, "pass", rule.say("pass", title=rule.title))]
@@ -557,6 +697,7 @@ RULE_TYPE = RuleType(
         Key("min_subject", parse_positive_int),
         SCOPE,
         Key("key_words", _parse_quantity_key, show=_show_quantity_key),
+        Key("similarity", _parse_similarity),
     ),
     check=check,
     explain=explain,
@@ -570,6 +711,9 @@ RULE_TYPE = RuleType(
         "errors.empty_unit": ("key",),
         "errors.duplicate_unit": ("key",),
         "errors.unknown_period": ("key", "name", "allowed"),
+        "errors.similarity_share": ("key",),
+        "errors.similarity_ratio": ("key",),
+        "errors.similarity_units": ("key",),
         **{f"periods.{name}": () for name in PERIOD_CLASSES},
     },
 )
