@@ -70,6 +70,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ENUMERATOR = enumeration.OPENING_WORD
 _NOISE = re.compile(r"[\s“”\"'‘’《》〈〉()\[\]「」『』<>·…—\-/|]")
 _NEGATIONS = ("未", "不", "无", "非", "没", "否")
+_CONTEXT_CHARS = 24  # a figure with too short a subject: this much of its sentence before it, for the similarity pass
 _SUBJECT_CHARS = 50  # the words before a figure read as its subject, at most
 _MAX_PER_SUBJECT = 5  # findings about one subject; more only in machine-made text
 _MAX_ANCHORS = 200  # distinct subjects compared per group (unit, period, end of subject)
@@ -368,6 +369,10 @@ def mentions_in(doc: Document, p: Params) -> list[Mention]:
                 prior = out[-1] if out and out[-1].sentence is s and out[-1].clause == clause else None
                 if prior is not None and subject:  # 培训班6期、培训1450人次: the same object, another measure
                     out.append(Mention(s, fig, prior.subject + subject, text[lo : fig.end], seen.period(fig.start), clause=clause, loose=True))
+                else:  # 参训2186人次: what the sentence said before it stands in for the subject
+                    context = normalise_subject(text[max(0, fig.start - _CONTEXT_CHARS) : fig.start], p)
+                    if len(context) >= p.min_subject:
+                        out.append(Mention(s, fig, context, text[lo : fig.end], seen.period(fig.start), clause=clause, loose=True))
                 continue
             counted = _counted(subject, p) or counted
             out.append(Mention(s, fig, subject, text[lo : fig.end], seen.period(fig.start), clause=clause))

@@ -57,6 +57,8 @@ class Params:
     synonyms: tuple[tuple[str, ...], ...] = ()
     min_overlap: float = 0.5
     min_words: int = 2  # key words one sentence must hold besides the share
+    concrete_words: int = 99  # a plan with this many key words is concrete even without a number or cue
+    standing_cues: tuple[str, ...] = ()  # ... unless one of these makes it a standing duty or a slogan
     scope: tuple[str, ...] = DEFAULT_SCOPE
     count_units: tuple[str, ...] = ()  # measure words a plan's target and this year's figure are compared in
     ceiling_cues: tuple[str, ...] = ()  # before or after a figure: an upper limit (a time limit cut to N days)
@@ -100,16 +102,24 @@ def _pieces(item: PartItem) -> list[tuple[str, Sentence]]:
     return out
 
 
-def concrete(text: str, p: Params) -> bool:
-    return bool(_NUMBER.search(text)) or "《" in text or any(c in text for c in p.concrete_cues)
+def concrete(text: str, p: Params, words: list[str] | None = None) -> bool:
+    """A number, a document title, a concrete cue, or enough key words: a plan that names its object
+    (a place, a body, a system) can be checked even without a figure; a slogan's words are stock
+    words, and a standing duty says so (`standing_cues`)."""
+    if _NUMBER.search(text) or "《" in text:
+        return True
+    if any(c in text for c in p.standing_cues):
+        return False  # 持续推进…, 坚持…定期学法: a standing duty or a slogan, whatever it names
+    return any(c in text for c in p.concrete_cues) or (words is not None and len(words) >= p.concrete_words)
 
 
-def plans_of(previous: Document, p: Params) -> list[Plan]:
+def plans_of(previous: Document, p: Params, ctx: CheckContext | None = None) -> list[Plan]:
     items, _ = split_items(previous, "plans")
     out = []
     for item in items:
         for text, s in _pieces(item):
-            if concrete(text, p):
+            words = key_words(text, p, ctx, previous.meta.body) if ctx is not None else None
+            if concrete(text, p, words):
                 out.append(Plan(text, s))
     return out
 
@@ -221,29 +231,35 @@ def status_of(plan: str, evidence: str, p: Params) -> str:
     return "done"
 
 
-_TITLE = re.compile(r"《([^《》]{4,60})》")
+_NAMED = re.compile(r"《([^《》]{4,60})》|“([^“”]{4,30})”")
 
 
-def _by_title(plan: str, sentences: list[Sentence]) -> Sentence | None:
-    """A sentence naming a document the plan names in book-title marks: that document at least was dealt with."""
-    for title in _TITLE.findall(plan):
-        found = next((s for s in sentences if f"《{title}》" in s.text), None)
-        if found is not None:
-            return found
+def _by_name(plan: str, words: list[str], sentences: list[Sentence]) -> Sentence | None:
+    """A sentence naming a document the plan names (《…管理办法》), or a thing it names in quotation
+    marks (“法治街区”) together with another of its key words: that at least was dealt with.
+    A quoted name alone may be a recurring slogan; a document title is specific enough."""
+    for m in _NAMED.finditer(plan):
+        name = m.group(0)
+        for s in sentences:
+            if name in s.text and (m.group(1) or any(w in s.text and w not in name for w in words)):
+                return s
     return None
 
 
 def _judge(item: Plan, words: list[str], sentences: list[Sentence], p: Params, hits: dict, ctx: CheckContext) -> tuple[str, ItemResult | None]:
     if not words:
         return "", None
-    share, s, held = best_sentence(words, sentences, p, hits, p.synonyms + ctx.cues.synonyms, item.text)
-    if s is None or share < p.min_overlap:
-        titled = _by_title(item.text, sentences)
-        if titled is None:
+    synonyms = p.synonyms + ctx.cues.synonyms
+    share, s, held = best_sentence(words, sentences, p, hits, synonyms, item.text)
+    if s is not None and share >= p.min_overlap:
+        status = status_of(item.text, s.text, p)
+    else:
+        named = _by_name(item.text, words, sentences)
+        if named is None:
             return "unaccounted", ItemResult(item.text, False, None, "")
-        # the document named, the rest of the plan not: part of it done
-        return "partly", ItemResult(item.text, True, sentence_evidence(titled, 100.0, titled.text), "")
-    status = status_of(item.text, s.text, p)
+        status = status_of(item.text, named.text, p)  # the thing named, the rest of the plan not: at most part of it
+        status = "partly" if status == "done" else status
+        return status, ItemResult(item.text, True, sentence_evidence(named, 100.0, named.text), "")
     return status, ItemResult(item.text, True, sentence_evidence(s, round(100 * share, 1), s.text), f"（{'、'.join(held)}）")
 
 
@@ -261,7 +277,7 @@ def last_year(previous: Document, p: Params, ctx: CheckContext) -> tuple[list, l
         if len(_LAST_YEAR) > 32:
             _LAST_YEAR.clear()
         body = previous.meta.body
-        kept = (previous, [(x, key_words(x.text, p, ctx, body)) for x in plans_of(previous, p)],
+        kept = (previous, [(x, key_words(x.text, p, ctx, body)) for x in plans_of(previous, p, ctx)],
                 [(x, key_words(x.text, p, ctx, body)) for x in problems_of(previous, p)])
         _LAST_YEAR[key] = kept
     return kept[1], kept[2]
@@ -346,6 +362,8 @@ RULE_TYPE = RuleType(
         SYNONYMS,
         MIN_OVERLAP,
         Key("min_words", _parse_min_words),
+        Key("concrete_words", _parse_min_words),
+        Key("standing_cues", parse_phrases),
         SCOPE,
         Key("count_units", parse_phrases),
         Key("ceiling_cues", parse_phrases),

@@ -69,10 +69,13 @@ def _clause_of(text: str, y: YearMention, clauses: Clauses, p: Params) -> tuple[
     return start, end
 
 
+_YEAR_END = ("底", "末", "年底", "年末", "12月底", "12月末", "12月31日")  # 截至2023年底 / 2023年12月底
+
+
 def _as_of_last_year(before: str, after: str, p: Params, elsewhere: str) -> bool:
     """截至2023年底，全县持有执法证件人员1326名 in a paragraph of this year's figures: a stock as of an
     earlier year's end among this year's figures (alone in its paragraph it may be a deliberate baseline)."""
-    return bool(p.as_of_cues and p.as_of_cues.endswith(before.rstrip(" ("))) and after.lstrip().startswith(("底", "末", "年底", "年末")) \
+    return bool(p.as_of_cues and p.as_of_cues.endswith(before.rstrip(" ("))) and after.lstrip().startswith(_YEAR_END) \
         and bool(_NUMBER.search(_without_years(after))) and bool(_NUMBER.search(_without_years(elsewhere)))
 
 
