@@ -119,3 +119,15 @@ def test_a_reason_after_a_heading_sentence_makes_the_plan_explained(tmp_path):
     got = _statuses(tmp_path, "（一）开展民主法治示范村创建，争创市级示范村1个。",
                     "4.开展民主法治创建。东坪村申报市级民主法治示范村，因市里暂停本年度评选，评审改在下一年度进行。")
     assert list(got.values()) == ["explained"], got
+
+
+def test_a_plan_naming_its_object_is_listed_without_a_figure_but_a_standing_duty_is_not(tmp_path):
+    got = _statuses(tmp_path, "（一）与县人民检察院会签行政执法与检察公益诉讼协作意见。\n（二）持续推进水利法治宣传教育，营造良好水事秩序。",
+                    "全年办理行政执法案件56件。")
+    assert list(got.values()) == ["unaccounted"] and "协作意见" in next(iter(got)), got
+
+
+def test_a_quoted_name_with_a_reason_makes_the_plan_explained(tmp_path):
+    got = _statuses(tmp_path, "（一）在商业街建设“法治街区”，设置法治宣传牌和法律服务点。",
+                    "原计划在商业街建设的“法治街区”，因立面改造工程整体延期，顺延至下一年度实施。")
+    assert list(got.values()) == ["explained"], got

@@ -322,6 +322,10 @@ WORDINGS = [
     ("quality.contradiction", 1, "行政机关负责人出庭应诉率95%。行政机关负责人出庭应诉比例为90%。"),
     ("quality.contradiction", 1, "全年累计调解矛盾纠纷412件。全年调解矛盾纠纷421件。"),
     ("quality.contradiction", 0, "2019年以来累计调解矛盾纠纷4120件。全年调解矛盾纠纷421件。"),
+    # issuing and reviewing verbs of one family; a short subject read from its sentence when the digits only swap places
+    ("quality.contradiction", 1, "区政府全年制发行政规范性文件21件。全年以区政府名义出台规范性文件17件。"),
+    ("quality.contradiction", 1, "全年组织行政执法人员集中轮训，参训2186人次。县长带头参加执法人员集中轮训，全年轮训2816人次。"),
+    ("meta.stale-year", 1, "全年新增持证执法人员42名。截至2023年12月底，全区持有执法证件人员共1562名。"),
     ("meta.outdated-reference", 1, "深入推进七五普法规划实施。"),
     ("meta.outdated-reference", 1, "认真落实“七五”法治宣传教育规划。"),
     ("meta.outdated-reference", 1, "贯彻落实2015—2020年法治政府建设实施纲要。"),
