@@ -326,6 +326,11 @@ WORDINGS = [
     ("quality.contradiction", 1, "区政府全年制发行政规范性文件21件。全年以区政府名义出台规范性文件17件。"),
     ("quality.contradiction", 1, "全年组织行政执法人员集中轮训，参训2186人次。县长带头参加执法人员集中轮训，全年轮训2816人次。"),
     ("meta.stale-year", 1, "全年新增持证执法人员42名。截至2023年12月底，全区持有执法证件人员共1562名。"),
+    # the noun after a figure in quotation marks or with digits, cut at its generic noun; one item of a list read with its verb
+    ("quality.contradiction", 1, "全年培育“法律明白人”148名。二是队伍结构不优，今年培育的184名“法律明白人”中青年较少。"),
+    ("quality.contradiction", 1, "全年办理12345热线工单2,736件。督促相关科室承办的2763件12345热线工单按期办结。"),
+    ("quality.contradiction", 1, "全年依法受理行政复议案件94件。县政府全年受理的49件复议案件逐案审查。"),
+    ("quality.contradiction", 1, "全年立案查处违法搭建、占道经营等案件318件。对依法立案查处的381件各类违法案件开展评查。"),
     ("meta.outdated-reference", 1, "深入推进七五普法规划实施。"),
     ("meta.outdated-reference", 1, "认真落实“七五”法治宣传教育规划。"),
     ("meta.outdated-reference", 1, "贯彻落实2015—2020年法治政府建设实施纲要。"),

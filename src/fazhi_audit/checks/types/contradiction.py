@@ -67,6 +67,9 @@ DEFAULT_SCOPE = ("preamble", "achievements", "first_responsible", "shortcomings"
 # any other Chinese character means the figure qualifies a noun (14个乡镇) and has no subject before it.
 _FOLLOWERS = ("的", "中", "等", "以上", "以下", "以内", "左右", "之多", "均", "全部", "已", "并", "且", "其中")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOUN_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")  # 3481件12345热线工单: a noun may hold digits
+_OPENING_QUOTES = "“\"‘'「『"
+_CLOSING_QUOTES = "”\"’'」』"
 _ENUMERATOR = enumeration.OPENING_WORD
 _NOISE = re.compile(r"[\s“”\"'‘’《》〈〉()\[\]「」『』<>·…—\-/|]")
 _NEGATIONS = ("未", "不", "无", "非", "没", "否")
@@ -119,6 +122,7 @@ class Mention:
     qualifying: bool = False  # the figure qualifies the noun after it (调处的278件矛盾纠纷): quantity key only
     clause: str = ""
     loose: bool = False  # its subject is a guess (words around the figure, a borrowed object): the similarity pass only
+    wide: str = ""  # the whole clause before the figure, when the subject is one item of a list (查处A、B等案件217件)
 
     @property
     def line(self) -> int:
@@ -375,7 +379,8 @@ def mentions_in(doc: Document, p: Params) -> list[Mention]:
                         out.append(Mention(s, fig, context, text[lo : fig.end], seen.period(fig.start), clause=clause, loose=True))
                 continue
             counted = _counted(subject, p) or counted
-            out.append(Mention(s, fig, subject, text[lo : fig.end], seen.period(fig.start), clause=clause))
+            wide = _head_noun(normalise_subject(text[clause_start : fig.start], p), p) if lo > clause_start else ""
+            out.append(Mention(s, fig, subject, text[lo : fig.end], seen.period(fig.start), clause=clause, wide=wide))
     return out
 
 
@@ -388,23 +393,29 @@ def _qualifying(text: str, lo: int, fig: Figure, p: Params, s: Sentence, period:
     before = text[lo : fig.start]
     lead = normalise_subject(before, p)
     rest = text[fig.end : fig.end + _SUBJECT_CHARS]
-    end = min((i for i, ch in enumerate(rest) if not _CJK.match(ch)), default=len(rest))
+    quoted = len(rest) - len(rest.lstrip(_OPENING_QUOTES))  # 163名“法律明白人”: the noun in quotation marks
+    rest = rest[quoted:]
+    end = min((i for i, ch in enumerate(rest) if not _NOUN_CHAR.match(ch)), default=len(rest))
     stop = kw.noun_stops.find(rest[:end])
     noun = rest[: stop.start() if stop else end]
-    among = rest[len(noun) :].startswith("中")  # 全街道68名网格员中: the figure is how many there are
+    generic = p.generic_nouns.find(noun)
+    if generic:  # 113件复议案件逐案把关: the noun ends with its generic noun, the rest is what was done
+        noun = noun[: generic.end()]
+    among = rest[len(noun) :].lstrip(_CLOSING_QUOTES).startswith("中")  # 全街道68名网格员中: how many there are
     guess = not (before.endswith("的") or not lead or among or kw.verbs().endswith(lead) or kw.light_verbs.endswith(lead)
                  or not scope_of(lead, kw, None)[0])  # only scope words before it: 全局9名公职律师
-    subject = lead + noun
+    subject = lead + p.fillers.remove(noun)  # 271件各类违法案件: 各类 says nothing about what is counted
     if len(noun) < 2 or len(subject) < p.min_subject:
         return None
     # otherwise the words around it may still name what it counts (区政府常务会议3次专题研究…): a guess
-    return Mention(s, fig, subject, text[lo : fig.end + len(noun)], period, qualifying=True, clause=clause, loose=guess)
+    return Mention(s, fig, subject, text[lo : fig.end + quoted + len(noun)], period, qualifying=True, clause=clause, loose=guess)
 
 
 def _predicative(text: str, fig: Figure) -> bool:
-    """False when the figure qualifies the noun after it (14个乡镇), so nothing before it is its subject."""
-    after = text[fig.end : fig.end + 2]
-    return not after or not _CJK.match(after[0]) or after.startswith(_FOLLOWERS)
+    """False when the figure qualifies the noun after it (14个乡镇, 163名“法律明白人”, 3481件12345热线工单),
+    so nothing before it is its subject."""
+    after = text[fig.end : fig.end + 3].lstrip(_OPENING_QUOTES)
+    return not after or not _NOUN_CHAR.match(after[0]) or after.startswith(_FOLLOWERS)
 
 
 # --- pairing -------------------------------------------------------------------------
@@ -625,7 +636,10 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
                     continue  # applications are not cases
                 if _other_owner(ka.obj, kb.obj):
                     continue
-                if _alike(ka.obj, kb.obj, sim, _digits(va) == _digits(vb)):
+                same_digits = _digits(va) == _digits(vb)
+                objects_a = [ka.obj] + ([build(a.wide, a.clause, kw, body).obj] if a.wide else [])
+                objects_b = [kb.obj] + ([build(b.wide, b.clause, kw, body).obj] if b.wide else [])
+                if any(_alike(x, y, sim, same_digits) for x in objects_a for y in objects_b):
                     known.add(frozenset((va, vb, a.line, b.line)))
                     out.append((a, b, min(a.subject, b.subject, key=len)))
                     break

@@ -148,7 +148,8 @@ def _name(problem: Problem) -> str:
     return title if len(title) <= _NAME_CHARS else title[:_NAME_CHARS] + "…"
 
 
-def judge(rule: Rule, problem: Problem, plans: list[PartItem], ctx: CheckContext, body: str | None = None) -> ItemResult | None:
+def judge(rule: Rule, problem: Problem, plans: list[PartItem], ctx: CheckContext, body: str | None = None,
+          beside: list[PartItem] | None = None) -> ItemResult | None:
     """found=True when a plan item answers it; None when its wording gives nothing to match on.
 
     The problem's title names it; the clause after the title may say who or what it concerns
@@ -161,6 +162,11 @@ def judge(rule: Rule, problem: Problem, plans: list[PartItem], ctx: CheckContext
         return None
     words = worded[0]
     share, plan, held = best_answer(words, plans, p, ctx)
+    for answer in beside or ():
+        # 下一步将… right after the problem is about it: one of its words is enough to tie the two
+        tied = [w for w in dict.fromkeys(x for ws in worded for x in ws) if _holds(w, answer.text, p, p.synonyms + ctx.cues.synonyms)]
+        if tied and share < p.min_overlap:
+            share, plan, held = 1.0, answer, tied
     if share < p.min_overlap and len(worded) > 1:
         more = best_answer(worded[1], plans, p, ctx, pieces=False)
         if more[0] >= p.min_overlap and len(more[2]) >= 2:
@@ -188,7 +194,7 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
         return [finding(rule, "pass", rule.say("no_problems"), scored=False)]
     if not plans:
         return [finding(rule, "pass", rule.say("no_plans"), scored=False)]
-    results = [r for pr in found if (r := judge(rule, pr, plans + _answers_beside(pr, doc, p), ctx, doc.meta.body)) is not None]
+    results = [r for pr in found if (r := judge(rule, pr, plans, ctx, doc.meta.body, _answers_beside(pr, doc, p))) is not None]
     if not results:
         return [finding(rule, "pass", rule.say("too_vague"), scored=False)]
     open_ = [r for r in results if not r.found]
