@@ -646,6 +646,14 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
     return out
 
 
+def _show_similarity(value: Similarity | None, vocab: SectionVocabulary, wording: Wording | None = None) -> str:
+    if value is None or wording is None:
+        return "—"
+    units = "、".join(f"{a}/{b}" for a, b in value.units.items()) or "—"
+    return wording.say("show.similarity", min=value.min, same_digits=value.same_digits, contained=value.contained,
+                       max_ratio=f"{value.max_ratio:g}", units=units)
+
+
 def _parse_similarity(c: Checker, data: LinedDict, key: str, values: dict) -> Similarity:
     node = c.mapping(data[key], key)
     c.keys(node, {"min", "same_digits", "contained", "max_ratio", "interchangeable_units"}, set(), key)
@@ -716,7 +724,7 @@ RULE_TYPE = RuleType(
         Key("min_subject", parse_positive_int),
         SCOPE,
         Key("key_words", _parse_quantity_key, show=_show_quantity_key),
-        Key("similarity", _parse_similarity),
+        Key("similarity", _parse_similarity, show=_show_similarity),
     ),
     check=check,
     explain=explain,
@@ -727,6 +735,7 @@ RULE_TYPE = RuleType(
         "item_note": ("line", "figure"),
         "explain": ("scope", "min_subject"),
         "show.key_words": ("families", "light", "stock"),
+        "show.similarity": ("min", "same_digits", "contained", "max_ratio", "units"),
         "errors.empty_unit": ("key",),
         "errors.duplicate_unit": ("key",),
         "errors.unknown_period": ("key", "name", "allowed"),
