@@ -331,6 +331,12 @@ WORDINGS = [
     ("quality.contradiction", 1, "全年办理12345热线工单2,736件。督促相关科室承办的2763件12345热线工单按期办结。"),
     ("quality.contradiction", 1, "全年依法受理行政复议案件94件。县政府全年受理的49件复议案件逐案审查。"),
     ("quality.contradiction", 1, "全年立案查处违法搭建、占道经营等案件318件。对依法立案查处的381件各类违法案件开展评查。"),
+    # swapped digits however far apart, an aside in brackets, a table line, 非法 counted rather than negated; 40 is not 4
+    ("quality.contradiction", 1, "全年查处非法采砂等违法行为63起。县执法大队全年查处的36起违法行为中，多数发生在汛期。"),
+    ("quality.contradiction", 1, "全年完成的38个审计（调查）项目全部按期出具报告。全年完成审计（调查）项目35个。"),
+    ("quality.contradiction", 1, "全年移送问题线索11件。\n移送问题线索：13件"),
+    ("quality.contradiction", 0, "组织开展法律咨询宣传活动40余场。组织开展送法进校园活动4场次。"),
+    ("meta.stale-year", 1, "全年检查粮食企业56家，均按照《某县2023年度粮食流通监督检查计划》实施。"),
     ("meta.outdated-reference", 1, "深入推进七五普法规划实施。"),
     ("meta.outdated-reference", 1, "认真落实“七五”法治宣传教育规划。"),
     ("meta.outdated-reference", 1, "贯彻落实2015—2020年法治政府建设实施纲要。"),

@@ -67,12 +67,13 @@ DEFAULT_SCOPE = ("preamble", "achievements", "first_responsible", "shortcomings"
 # any other Chinese character means the figure qualifies a noun (14个乡镇) and has no subject before it.
 _FOLLOWERS = ("的", "中", "等", "以上", "以下", "以内", "左右", "之多", "均", "全部", "已", "并", "且", "其中")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_NOUN_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")  # 3481件12345热线工单: a noun may hold digits
+_NOUN_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z()]")  # 3481件12345热线工单, 44个审计(调查)项目: digits, asides
 _OPENING_QUOTES = "“\"‘'「『"
 _CLOSING_QUOTES = "”\"’'」』"
 _ENUMERATOR = enumeration.OPENING_WORD
-_NOISE = re.compile(r"[\s“”\"'‘’《》〈〉()\[\]「」『』<>·…—\-/|]")
+_NOISE = re.compile(r"[\s“”\"'‘’《》〈〉()\[\]「」『』<>·…—\-/|:]")
 _NEGATIONS = ("未", "不", "无", "非", "没", "否")
+_NOT_DONE = ("未", "不", "无", "没")  # 不予受理 is not 受理; 非法 and 违法 are the thing counted, not its negation
 _CONTEXT_CHARS = 24  # a figure with too short a subject: this much of its sentence before it, for the similarity pass
 _SUBJECT_CHARS = 50  # the words before a figure read as its subject, at most
 _MAX_PER_SUBJECT = 5  # findings about one subject; more only in machine-made text
@@ -106,6 +107,7 @@ class Params:
     generic_nouns: WordList
     stage_verbs: WordList
     qualifiers: WordList  # 乡镇, 部分, 全县: words that narrow or widen the subject to another scope
+    kept_endings: WordList = WordList.of(())  # words a trailing word must not be cut out of (行为 is not 行 + 为)
     min_subject: int = 4
     scope: tuple[str, ...] = DEFAULT_SCOPE
     key_words: KeyWords | None = None  # the quantity key's data (checks/quantity_key.py); None: subjects as written only
@@ -295,7 +297,8 @@ def normalise_subject(raw: str, p: Params) -> str:
         if lead:
             text, changed = text[len(lead) :], True
         trail = p.trailing_words.endswith(text)
-        if trail and len(trail) < len(text):
+        kept = p.kept_endings.endswith(text)
+        if trail and len(trail) < len(text) and not (kept and len(kept) > len(trail)):  # 违法行为 keeps its 为
             text, changed = text[: -len(trail)], True
     return text
 
@@ -584,7 +587,9 @@ def _other_owner(a: str, b: str) -> bool:
 
 
 def _digits(value: float) -> str:
-    return "".join(sorted(f"{value:g}".replace(".", "")))
+    """The value's digits in order (4.27亿 and 24700万 share 247), to tell a swapped pair of digits."""
+    text = f"{value:f}".rstrip("0").rstrip(".")  # 40 and 4 differ; 4.27亿 and 24700万 do not
+    return "".join(sorted(text.replace(".", "")))
 
 
 def _stage(subject: str, p: Params, kw: KeyWords) -> str:
@@ -600,7 +605,7 @@ def _generic_noun(m: Mention, p: Params) -> str | None:
 
 
 def _negated(obj: str) -> bool:
-    return any(n in obj for n in _NEGATIONS)
+    return any(n in obj for n in _NOT_DONE)
 
 
 def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, known: set) -> list[tuple[Mention, Mention, str]]:
@@ -624,7 +629,8 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
                     continue
                 if frozenset((va, vb, a.line, b.line)) in known:
                     break
-                if max(va, vb) / min(va, vb) > sim.max_ratio or not same_scope(ka.scope, kb.scope):
+                same_digits = _digits(va) == _digits(vb)  # 52 / 25: a slip of the pen, however far apart
+                if (max(va, vb) / min(va, vb) > sim.max_ratio and not same_digits) or not same_scope(ka.scope, kb.scope):
                     continue
                 if ka.verb and kb.verb and ka.verb != kb.verb and frozenset((ka.verb, kb.verb)) in distinct:
                     continue
@@ -634,12 +640,9 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
                 na, nb = _generic_noun(a, p), _generic_noun(b, p)
                 if na and nb and na != nb:
                     continue  # applications are not cases
-                if _other_owner(ka.obj, kb.obj):
-                    continue
-                same_digits = _digits(va) == _digits(vb)
                 objects_a = [ka.obj] + ([build(a.wide, a.clause, kw, body).obj] if a.wide else [])
                 objects_b = [kb.obj] + ([build(b.wide, b.clause, kw, body).obj] if b.wide else [])
-                if any(_alike(x, y, sim, same_digits) for x in objects_a for y in objects_b):
+                if any(not _other_owner(x, y) and _alike(x, y, sim, same_digits) for x in objects_a for y in objects_b):
                     known.add(frozenset((va, vb, a.line, b.line)))
                     out.append((a, b, min(a.subject, b.subject, key=len)))
                     break
@@ -722,6 +725,7 @@ RULE_TYPE = RuleType(
         Key("stage_verbs", parse_words, required=True, show=show_words),
         Key("qualifiers", parse_words, required=True, show=show_words),
         Key("min_subject", parse_positive_int),
+        Key("kept_endings", parse_words, show=show_words),
         SCOPE,
         Key("key_words", _parse_quantity_key, show=_show_quantity_key),
         Key("similarity", _parse_similarity, show=_show_similarity),
