@@ -89,10 +89,14 @@ def fold_map(raw: str) -> list[int] | None:
     everything but combining sequences (NFKC composes across characters); for
     those the map is unknown and None is returned rather than a wrong one.
     """
+    if raw == raw.strip() and "\t" not in raw and "  " not in raw and raw.translate(_EXTRA_FOLD) == raw and unicodedata.is_normalized("NFKC", raw):
+        # Nothing to fold, collapse or strip: the common line maps to itself.  (A string
+        # in NFKC holds no character that NFKC changes even on its own.)
+        return list(range(len(raw)))
     chars: list[str] = []
     source: list[int] = []
     for i, ch in enumerate(raw):
-        for folded in unicodedata.normalize("NFKC", ch).translate(_EXTRA_FOLD):
+        for folded in _fold_char(ch):
             chars.append(folded)
             source.append(i)
     text = "".join(chars)
@@ -106,6 +110,12 @@ def fold_map(raw: str) -> list[int] | None:
     text = text.strip()
     source = source[lead : lead + len(text)]
     return source if text == normalize_line(raw) else None
+
+
+@lru_cache(maxsize=16384)
+def _fold_char(ch: str) -> str:
+    """One character folded as normalize_line folds it; reports reuse a few thousand characters."""
+    return unicodedata.normalize("NFKC", ch).translate(_EXTRA_FOLD)
 
 
 @lru_cache(maxsize=256)  # lines of one document's evidence; a paragraph's map can be large
