@@ -50,6 +50,7 @@ from fazhi_audit.base.limits import MB, Limits
 from fazhi_audit.base.paths import line_path
 from fazhi_audit.engine.discovery import MAX_DEPTH, discover
 from fazhi_audit.rules.regex_safety import safe_compile
+from fazhi_audit.text.ingest.guards import check_package_xml
 from fazhi_audit.text.ingest.readers import read_bytes, read_path, read_stream
 from command import fazhi_audit
 
@@ -113,6 +114,21 @@ def test_docx_work_is_bounded_while_its_xml_streams(body, word):
         read_bytes(data, ".docx", SMALL)
     message = str(refused.value)
     assert word in message and "\n" not in message and "--max-bytes" in message
+
+
+def test_byte_bounds_only_spare_the_exact_count_never_decide():
+    """Counting "<" bytes bounds what expat counts: a package near a limit is still counted exactly."""
+    near = with_body(b"<w:p/>" * 4_000)  # bounds over the paragraph limit, exact count under it
+    read_bytes(near, ".docx", replace(SMALL, docx_paragraphs=4_100))
+    with pytest.raises(InputError, match="段落"):
+        read_bytes(near, ".docx", replace(SMALL, docx_paragraphs=3_900))
+    # A UTF-16 part hides its "<" bytes from the bounds: it is always counted exactly.
+    xml = '<?xml version="1.0" encoding="UTF-16"?><w:document xmlns:w="x"><w:body>' + "<w:p/>" * 5_000 + "</w:body></w:document>"
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("word/document.xml", xml.encode("utf-16"))
+    with pytest.raises(InputError, match="段落"):
+        check_package_xml(package.getvalue(), replace(SMALL, docx_paragraphs=4_000))
 
 
 def test_limits_that_count_the_xml_scale_with_max_bytes():

@@ -57,3 +57,17 @@ def test_char_fallback_still_matches_exactly():
     assert seg.mode == "char" and seg.warning
     m = PhraseMatcher(seg)
     assert m.find("合法性审查", "开展合法性审查") is not None
+
+
+def test_building_an_auditor_again_keeps_the_segmentation_cache(auditor):
+    from fazhi_audit.text.nlp import get_segmenter
+
+    seg = auditor.segmenter
+    if seg.mode != "pkuseg":
+        pytest.skip("no segmentation model")
+    seg.tokens("依法行政考核评价")
+    assert get_segmenter(tuple(auditor.ruleset.all_phrases())) is seg
+    assert seg.tokens.cache_info().currsize > 0  # the same words: nothing to add, nothing to forget
+    get_segmenter(("考核评价体系试点",))
+    assert seg.tokens.cache_info().currsize == 0 and "考核评价体系试点" in seg.user_words
+    assert "考核评价体系试点" in seg.tokens("开展考核评价体系试点工作")

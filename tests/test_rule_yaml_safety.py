@@ -236,3 +236,18 @@ def test_rule_file_with_exponential_pattern_is_exit_2(tmp_path, rules_copy, good
     proc, elapsed = _check(tmp_path, "good.txt", "--rules", "rules", timeout=60)
     line = _one_line_exit_2(proc)
     assert "quality.placeholder.yaml" in line and "(?<!x)(某+)+$" in line
+
+
+def test_one_search_of_the_whole_text_leaves_out_only_patterns_that_cannot_match():
+    from fazhi_audit.rules.regex_safety import absent_from, safe_compile
+
+    sentences = ["一是健全制度。", "我局某科负责人参加培训"]
+    whole = "\n".join(sentences)
+    assert absent_from(safe_compile("二是"), whole) and not absent_from(safe_compile("一是"), whole)
+    # Patterns that look outside their match are never left out: ^我局 and 制度。$ match
+    # nowhere in the sentences joined, yet each matches one sentence.
+    for pattern in ("^我局", "制度。$"):
+        compiled = safe_compile(pattern)
+        assert compiled.search(whole) is None and any(compiled.search(s) for s in sentences)
+        assert not absent_from(compiled, whole)
+    assert not absent_from(safe_compile("负责(?!人)"), whole)  # a lookahead, on Python's engine

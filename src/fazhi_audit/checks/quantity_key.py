@@ -46,7 +46,12 @@ class KeyWords:
         return next((g[0] for g in self.verb_families if verb in g), None)
 
     def verbs(self) -> WordList:
-        return WordList.of(tuple(w for g in self.verb_families for w in g))
+        """Every verb of the families as one list, built once: each figure of a report asks."""
+        built = self.__dict__.get("_verbs")
+        if built is None:
+            built = WordList.of(tuple(w for g in self.verb_families for w in g))
+            object.__setattr__(self, "_verbs", built)  # frozen: a cache, not a field
+        return built
 
 
 @dataclass(frozen=True)

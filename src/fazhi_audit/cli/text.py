@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 # Fixed phrases of click's plain help layout, in the order they are applied.
 _PHRASES = [
@@ -133,7 +134,10 @@ def _value_problem(message: str) -> str:
     return message
 
 
-_TOKEN = re.compile(r"\s+|[\u2e80-\uffff]|[^\s\u2e80-\uffff]+")
+@lru_cache(maxsize=1)
+def _tokens() -> re.Pattern[str]:
+    """Words and single CJK characters of help text; compiled on first use (a wide class takes milliseconds, and a check never wraps help)."""
+    return re.compile(r"\s+|[\u2e80-\uffff]|[^\s\u2e80-\uffff]+")
 
 
 def display_width(text: str) -> int:
@@ -158,7 +162,7 @@ def wrap_text(text: str, width: int = 78, initial_indent: str = "", subsequent_i
 
 def _fill(text: str, width: int, first: str, rest: str) -> str:
     lines, line, used = [], first, display_width(first)
-    for token in _TOKEN.findall(text):
+    for token in _tokens().findall(text):
         if token.isspace():
             if used > display_width(first if not lines else rest):
                 line, used = line + " ", used + 1

@@ -20,8 +20,6 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Hashable, Iterator
-from concurrent.futures import as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from fazhi_audit.base.limits import (
@@ -172,7 +170,9 @@ def _pooled(jobs: list[Job], rulesets, workers: int, limit: float | None, report
 
 def _pool_round(jobs, todo: list[int], rulesets, workers: int, limit, results, report) -> list[int]:
     """Audit jobs[todo] in one pool; returns the indices a broken pool left undone."""
-    from pebble import ProcessPool  # only for a pool: a single check does without it
+    from concurrent.futures import as_completed  # only for a pool: a single check does without these
+
+    from pebble import ProcessPool
 
     pool = ProcessPool(max_workers=min(workers, len(todo)), initializer=_init_worker, initargs=(rulesets,))
     undone: list[int] = []
@@ -200,6 +200,8 @@ def _pool_round(jobs, todo: list[int], rulesets, workers: int, limit, results, r
 
 def _outcome(future, job: Job, limit: float | None) -> ReportResult | None:
     """The result, or an error row for this file; None if the whole pool broke."""
+    from concurrent.futures.process import BrokenProcessPool
+
     from pebble import ProcessExpired
 
     try:

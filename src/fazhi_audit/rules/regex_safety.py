@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 try:  # Python 3.11+
@@ -312,6 +313,39 @@ def safe_compile(pattern: str, flags: int = 0):
     if reason:
         raise re.error(f"RE2 无法执行它（含前后查找或反向引用），而在 Python 的正则引擎上{reason}")
     return compiled
+
+
+# ---------------------------------------------------------------- one search of a whole text
+
+
+@lru_cache(maxsize=4096)
+def _is_local(pattern: str, flags: int) -> bool:
+    """The pattern looks at nothing outside what it matches: no anchor, word boundary or lookaround."""
+    try:
+        return not _looks_around(_p.parse(pattern, flags))
+    except (re.error, RecursionError):
+        return False
+
+
+def _looks_around(seq) -> bool:
+    for op, av in seq:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            return True
+        if any(_looks_around(sub) for sub in _subsequences(op, av)):
+            return True
+    return False
+
+
+def absent_from(compiled, text: str) -> bool:
+    """True when a pattern of `safe_compile` matches nowhere in `text`, and so in no piece of it.
+
+    Checks searched every pattern in every sentence, a call per pair, nearly all
+    finding nothing.  A pattern that looks at nothing outside its match matches
+    in a piece of a text only where it matches in the whole, so one search of
+    the sentences joined tells which patterns can be left out; for any other
+    pattern this answers False and the sentences are searched as before."""
+    flags = compiled.flags if isinstance(compiled, re.Pattern) else 0  # RE2's are IGNORECASE at most: no bearing on anchors
+    return _is_local(compiled.pattern, flags) and compiled.search(text) is None
 
 
 # ---------------------------------------------------------------- RE2

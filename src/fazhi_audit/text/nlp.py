@@ -108,6 +108,7 @@ class Segmenter:
         self.warning: str | None = None
         self.lexicon: tuple[set[str] | frozenset[str], ...] = ()
         self._nlp = None
+        self.user_words: set[str] = set()  # in the model's user dictionary already
         self._load(model_dir, user_words or [])
         self.tokens = lru_cache(maxsize=20000)(self._tokens)
 
@@ -128,6 +129,7 @@ class Segmenter:
             if user_words:
                 nlp.tokenizer.pkuseg_update_user_dict(sorted(set(user_words)))
             self._nlp = nlp
+            self.user_words = set(user_words)
             self.mode = "pkuseg"
             # The model's own training words plus spacy-pkuseg's default
             # dictionary, which the tokenizer already holds in memory.
@@ -181,7 +183,11 @@ def get_segmenter(user_words: tuple[str, ...] = (), model_dir: str | None = None
         # the collector's full passes, which an audit's allocations otherwise
         # trigger over and over (a 1 MB report spent a fifth of its time there).
         gc.freeze()
-    elif user_words and seg._nlp is not None:
-        seg._nlp.tokenizer.pkuseg_update_user_dict(list(user_words))
+    elif seg._nlp is not None and not seg.user_words.issuperset(user_words):
+        # Only new words change the dictionary, and with it the cached tokens: an
+        # auditor built again for the same rules (each web upload) keeps both.
+        new = [word for word in dict.fromkeys(user_words) if word not in seg.user_words]
+        seg._nlp.tokenizer.pkuseg_update_user_dict(new)
+        seg.user_words.update(new)
         seg.tokens.cache_clear()
     return seg

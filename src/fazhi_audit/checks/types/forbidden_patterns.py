@@ -16,6 +16,7 @@ from fazhi_audit.checks.findings import (
 from fazhi_audit.checks.keys import SCOPE, parse_regexes
 from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
+from fazhi_audit.rules.regex_safety import absent_from
 from fazhi_audit.rules.schema import Rule
 from fazhi_audit.text.document import Document
 from fazhi_audit.text.structure.outline import SectionVocabulary
@@ -32,10 +33,11 @@ class Params:
 def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     p: Params = rule.params
     hits = []
-    for s in doc.sentences:
-        if p.scope and s.kind not in p.scope:
-            continue
-        for pattern in p.patterns:
+    scoped = [s for s in doc.sentences if not p.scope or s.kind in p.scope]
+    body = "\n".join(s.text for s in scoped)
+    present = [pattern for pattern in p.patterns if not absent_from(pattern, body)]
+    for s in scoped:
+        for pattern in present:
             m = pattern.search(s.text)
             if m:
                 hits.append(ItemResult(m.group(0), False, sentence_evidence(s, 100.0, m.group(0))))

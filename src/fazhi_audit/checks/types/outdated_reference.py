@@ -20,6 +20,7 @@ from fazhi_audit.checks.word_lists import WordList, parse_words, show_words
 from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker
+from fazhi_audit.rules.regex_safety import absent_from
 from fazhi_audit.rules.schema import Rule
 from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
@@ -72,13 +73,12 @@ def _entry(s: Superseded, wording: Wording) -> str:
 def mentions(doc: Document, p: Params) -> list[tuple[Sentence, Superseded, re.Match]]:
     year = doc.meta.year
     out = []
-    for s in doc.sentences:
-        if p.scope and s.kind not in p.scope:
-            continue
+    scoped = [s for s in doc.sentences if not p.scope or s.kind in p.scope]
+    body = "\n".join(s.text for s in scoped)
+    entries = [entry for entry in p.superseded if year >= entry.from_year and not absent_from(entry.pattern, body)]
+    for s in scoped:
         clauses = None
-        for entry in p.superseded:
-            if year < entry.from_year:
-                continue
+        for entry in entries:
             for m in entry.pattern.finditer(s.text):
                 clauses = clauses or Clauses(s.text)
                 lo, hi = clauses.span(m.start())

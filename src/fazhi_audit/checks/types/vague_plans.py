@@ -26,6 +26,7 @@ from fazhi_audit.checks.part_items import PartItem, split_items
 from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
 from fazhi_audit.rules.common import Checker
+from fazhi_audit.rules.regex_safety import absent_from
 from fazhi_audit.rules.schema import Rule
 from fazhi_audit.rules.wording import Wording
 from fazhi_audit.rules.yaml_lines import LinedDict
@@ -69,12 +70,15 @@ def _show_concrete(markers: tuple[Marker, ...], vocab: SectionVocabulary, wordin
 # --- check -----------------------------------------------------------------------
 
 
-def concrete_marks(item: PartItem, p: Params) -> list[tuple[str, str, int]]:
-    """(kind, matched words, sentence index within the item) for each kind the item shows."""
+def concrete_marks(item: PartItem, p: Params, present: frozenset[int] | None = None) -> list[tuple[str, str, int]]:
+    """(kind, matched words, sentence index within the item) for each kind the item shows.
+
+    `present`: ids of the patterns that match somewhere in the plans (the others are not tried)."""
     marks = []
     for marker in p.concrete:
+        patterns = [pattern for pattern in marker.patterns if present is None or id(pattern) in present]
         for n, sentence in enumerate(item.sentences):
-            m = next((m for pattern in marker.patterns if (m := pattern.search(sentence.text))), None)
+            m = next((m for pattern in patterns if (m := pattern.search(sentence.text))), None)
             if m:
                 marks.append((marker.name, m.group(0), n))
                 break
@@ -86,9 +90,9 @@ def _name(item: PartItem) -> str:
     return title if len(title) <= _TITLE_CHARS else title[:_TITLE_CHARS] + "…"
 
 
-def _judge(rule: Rule, item: PartItem) -> ItemResult:
+def _judge(rule: Rule, item: PartItem, present: frozenset[int] | None = None) -> ItemResult:
     p: Params = rule.params
-    marks = concrete_marks(item, p)
+    marks = concrete_marks(item, p, present)
     if marks:
         kind, words, n = marks[0]
         sentence = item.sentences[n]
@@ -104,7 +108,9 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     items, _ = split_items(doc, "plans")
     if not items:
         return [finding(rule, "pass", rule.say("no_plans"), scored=False)]
-    results = [_judge(rule, item) for item in items]
+    plans = "\n".join(sentence.text for item in items for sentence in item.sentences)
+    present = frozenset(id(pattern) for marker in p.concrete for pattern in marker.patterns if not absent_from(pattern, plans))
+    results = [_judge(rule, item, present) for item in items]
     concrete = sum(1 for r in results if r.found)
     share = concrete / len(results)
     counts = rule.say("counts", concrete=concrete, total=len(results), share=f"{share:.0%}")

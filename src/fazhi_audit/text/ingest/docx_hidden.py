@@ -20,8 +20,10 @@ every character.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 
 from fazhi_audit.text.ingest.docx_numbering import W
+from fazhi_audit.text.ingest.docx_style_table import StyleTable
 from fazhi_audit.text.ingest.hidden import RGB, hex_rgb, same_colour
 
 TINY_HALF_POINTS = 6  # w:sz counts half-points: 6 is 3 pt; the smallest Chinese size (八号) is 5 pt
@@ -84,27 +86,30 @@ class Visibility:
     """The style and page information of one document (empty for a bare paragraph)."""
 
     def __init__(self, document=None):
-        self.styles: dict[str, tuple[Props, str | None]] = {}  # id -> own props, basedOn
-        self.table_fill: dict[str, RGB] = {}  # table style id -> the shading it gives cells
+        self.styles: Mapping[str, tuple[Props, str | None]] = {}  # id -> own props, basedOn
         self.defaults: Props = {}
         self.page: RGB = WHITE
         self._resolved: dict[str, Props] = {}
         if document is None:
             return
+        self.styles = StyleTable(document, lambda style: (run_props(style.find(f"{W}rPr")), _val(style.find(f"{W}basedOn"))))
         try:
             root = document.styles.element
         except Exception:  # no styles part: nothing is inherited
             root = None
         if root is not None:
             self.defaults = run_props(root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr"))
-            for style in root.iterchildren(f"{W}style"):
-                style_id = style.get(f"{W}styleId")
-                self.styles[style_id] = (run_props(style.find(f"{W}rPr")), _val(style.find(f"{W}basedOn")))
-                fill = _shading(style.find(f"{W}tcPr/{W}shd")) or _shading(style.find(f"{W}tblPr/{W}shd"))
-                if fill is not None:
-                    self.table_fill[style_id] = fill
         background = document.element.find(f"{W}background")
         self.page = (hex_rgb(background.get(f"{W}color")) if background is not None else None) or WHITE
+
+    def table_fill(self, style_id: str) -> RGB | None:
+        """The shading a table style gives cells (the last such style element that gives one)."""
+        elements = self.styles.elements(style_id) if isinstance(self.styles, StyleTable) else []
+        for style in reversed(elements):
+            fill = _shading(style.find(f"{W}tcPr/{W}shd")) or _shading(style.find(f"{W}tblPr/{W}shd"))
+            if fill is not None:
+                return fill
+        return None
 
     def style_props(self, style_id: str | None) -> Props:
         """A style's properties with those of the styles it is based on (nearest wins)."""
@@ -145,8 +150,9 @@ class Visibility:
         seen = set()
         while style_id and style_id not in seen:
             seen.add(style_id)
-            if style_id in self.table_fill:
-                return self.table_fill[style_id]
+            fill = self.table_fill(style_id)
+            if fill is not None:
+                return fill
             style_id = self.styles.get(style_id, ({}, None))[1]
         return None
 

@@ -8,8 +8,10 @@ shows before paragraph p, when paragraphs are asked for in document order.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from fazhi_audit.text.ingest.docx_style_table import StyleTable, W
 from fazhi_audit.text.numerals import (
     CN_DIGITS,
     CN_LEGAL_DIGITS,
@@ -17,8 +19,6 @@ from fazhi_audit.text.numerals import (
     chinese_counting,
 )
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = f"{{{W_NS}}}"
 _LEVELS = range(9)  # w:ilvl 0-8
 
 
@@ -42,7 +42,7 @@ class NumInstance:
 @dataclass
 class Numbering:
     nums: dict[str, NumInstance]
-    styles: dict[str, tuple[str | None, int | None, str | None]]  # id -> numId, ilvl, basedOn
+    styles: Mapping[str, tuple[str | None, int | None, str | None]]  # id -> numId, ilvl, basedOn
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
     # w:startOverride values waiting for the level's next use
     restart_at: dict[str, dict[int, int]] = field(default_factory=dict)
@@ -161,20 +161,14 @@ def _numbering_root(document):
         return None
 
 
-def _style_numbering(document) -> dict[str, tuple[str | None, int | None, str | None]]:
-    styles = {}
-    try:
-        root = document.styles.element
-    except Exception:  # no styles part: nothing inherited
-        return styles
-    for style in root.iterchildren(f"{W}style"):
-        num_pr = style.find(f"{W}pPr/{W}numPr")
-        styles[style.get(f"{W}styleId")] = (
-            _val(num_pr, "numId"),
-            _int(_val(num_pr, "ilvl")),
-            _val(style, "basedOn"),
-        )
-    return styles
+def _style_numbering(document) -> StyleTable:
+    """style id -> numId, ilvl and basedOn of its paragraph numbering."""
+    return StyleTable(document, _style_num_pr)
+
+
+def _style_num_pr(style) -> tuple[str | None, int | None, str | None]:
+    num_pr = style.find(f"{W}pPr/{W}numPr")
+    return _val(num_pr, "numId"), _int(_val(num_pr, "ilvl")), _val(style, "basedOn")
 
 
 def _num_instance(num, abstracts, linked, styles) -> NumInstance | None:

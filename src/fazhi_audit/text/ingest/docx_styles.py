@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from fazhi_audit.text.ingest.docx_numbering import W
+from fazhi_audit.text.ingest.docx_style_table import StyleTable
 
 # Built-in heading style names as Word stores them (w:name), in English or
 # localised: "heading 1", "Heading 1", "标题 1", "标题1".
@@ -23,17 +24,7 @@ class StyleHints:
     """Outline level and boldness per style id, following w:basedOn."""
 
     def __init__(self, document):
-        self.styles: dict[str, tuple[int | None, bool | None, str | None]] = {}
-        try:
-            root = document.styles.element
-        except Exception:  # no styles part: no inherited signals
-            return
-        for style in root.iterchildren(f"{W}style"):
-            name = _val(style.find(f"{W}name"))
-            named = _HEADING_NAME.match(name or "")
-            level = int(named.group(1)) if named else _outline(style.find(f"{W}pPr"))
-            based_on = _val(style.find(f"{W}basedOn"))
-            self.styles[style.get(f"{W}styleId")] = (level, _bold(style.find(f"{W}rPr")), based_on)
+        self.styles: StyleTable = StyleTable(document, _hints)  # id -> (level, bold, basedOn)
 
     def _inherited(self, style_id: str | None, index: int):
         seen = set()
@@ -69,6 +60,13 @@ class StyleHints:
             if not bold:
                 return False
         return True
+
+
+def _hints(style) -> tuple[int | None, bool | None, str | None]:
+    """Outline level, boldness and basedOn of one w:style element."""
+    named = _HEADING_NAME.match(_val(style.find(f"{W}name")) or "")
+    level = int(named.group(1)) if named else _outline(style.find(f"{W}pPr"))
+    return level, _bold(style.find(f"{W}rPr")), _val(style.find(f"{W}basedOn"))
 
 
 def _val(element) -> str | None:

@@ -89,23 +89,29 @@ def fold_map(raw: str) -> list[int] | None:
     everything but combining sequences (NFKC composes across characters); for
     those the map is unknown and None is returned rather than a wrong one.
     """
-    chars: list[str] = []
-    source: list[int] = []
-    for i, ch in enumerate(raw):
-        for folded in unicodedata.normalize("NFKC", ch).translate(_EXTRA_FOLD):
-            chars.append(folded)
-            source.append(i)
-    text = "".join(chars)
-    # collapse runs of spaces/tabs to their first character, then strip
-    keep = [True] * len(text)
-    for run in re.finditer(r"[ \t]{2,}", text):
-        keep[run.start() + 1 : run.end()] = [False] * (run.end() - run.start() - 1)
-    text = "".join(ch if ch != "\t" else " " for ch, k in zip(text, keep) if k)
-    source = [s for s, k in zip(source, keep) if k]
+    folds = list(map(_fold_char, raw))
+    text = "".join(folds)
+    if len(text) == len(raw):  # no fold is empty, so each character became exactly one
+        source = list(range(len(raw)))
+    else:
+        source = [i for i, folded in enumerate(folds) for _ in folded]
+    if "\t" in text or "  " in text:
+        # collapse runs of spaces/tabs to their first character
+        keep = [True] * len(text)
+        for run in re.finditer(r"[ \t]{2,}", text):
+            keep[run.start() + 1 : run.end()] = [False] * (run.end() - run.start() - 1)
+        text = "".join(ch if ch != "\t" else " " for ch, k in zip(text, keep) if k)
+        source = [s for s, k in zip(source, keep) if k]
     lead = len(text) - len(text.lstrip())
     text = text.strip()
     source = source[lead : lead + len(text)]
     return source if text == normalize_line(raw) else None
+
+
+@lru_cache(maxsize=16384)
+def _fold_char(ch: str) -> str:
+    """One character folded as normalize_line folds it (never empty); reports reuse a few thousand characters."""
+    return unicodedata.normalize("NFKC", ch).translate(_EXTRA_FOLD)
 
 
 @lru_cache(maxsize=256)  # lines of one document's evidence; a paragraph's map can be large

@@ -17,10 +17,7 @@ from typing import BinaryIO
 
 from fazhi_audit.base.errors import InputError
 from fazhi_audit.base.limits import Limits
-from fazhi_audit.text.ingest.docx_reader import read_docx
 from fazhi_audit.text.ingest.guards import check_chars, check_size
-from fazhi_audit.text.ingest.html_reader import read_html
-from fazhi_audit.text.ingest.pdf_reader import read_pdf
 from fazhi_audit.text.ingest.raw import RawDocument, decode_text
 from fazhi_audit.text.ingest.script import convert_if_traditional
 
@@ -89,11 +86,18 @@ def read_bytes(data: bytes, suffix: str = ".txt", limits: Limits | None = None) 
     if not data.strip():
         raise InputError("文件为空：请提供报告正文")
     suffix = suffix.lower()
+    # Each reader is imported when a file of its kind comes: a check of .txt files needs none of them.
     if suffix in DOCX_SUFFIXES:
+        from fazhi_audit.text.ingest.docx_reader import read_docx
+
         doc = read_docx(data, limits)
     elif suffix in PDF_SUFFIXES:
+        from fazhi_audit.text.ingest.pdf_reader import read_pdf
+
         doc = read_pdf(data, limits)
     elif suffix in HTML_SUFFIXES:
+        from fazhi_audit.text.ingest.html_reader import read_html
+
         doc = read_html(data)
     else:
         doc = RawDocument(text=decode_text(data), source_format="txt")

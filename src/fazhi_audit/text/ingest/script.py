@@ -31,16 +31,26 @@ def _converter():
     return OpenCC("t2s")
 
 
-@lru_cache(maxsize=8192)
-def _changes(ch: str) -> bool:
-    return _converter().convert(ch) != ch
+_CHANGED: dict[str, bool] = {}  # CJK character -> whether t2s changes it on its own (at most ~28,000)
+
+
+def _learn(chars: set[str]) -> None:
+    """Convert the characters not seen before in one call, a line each: one call per character cost a first report ~10 ms."""
+    new = [ch for ch in chars if ch not in _CHANGED]
+    if not new:
+        return
+    converted = _converter().convert("\n".join(new)).split("\n")  # no dictionary phrase spans a line break
+    if len(converted) != len(new):
+        converted = [_converter().convert(ch) for ch in new]
+    _CHANGED.update((ch, to != ch) for ch, to in zip(new, converted))
 
 
 def is_traditional(text: str) -> bool:
     cjk = _CJK_CHAR.findall(text)
     if not cjk:
         return False
-    changed = sum(1 for ch in cjk if _changes(ch))
+    _learn(set(cjk))
+    changed = sum(1 for ch in cjk if _CHANGED[ch])
     return changed >= MIN_CHANGED and changed >= TRADITIONAL_RATIO * len(cjk)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from fazhi_audit.text import enumeration
 from fazhi_audit.text.ingest.normalize import Line
@@ -75,6 +76,7 @@ def heading_title(rest: str) -> str:
     return title[:_MAX_HEADING_CHARS].strip()
 
 
+@lru_cache(maxsize=4096)  # outline and numbering checks both ask of every line, and a failed search for a garbled marker is slow
 def _marker(text: str) -> tuple[int, str, int | None, int, Fault | None] | None:
     """Level, style, number, end and defect of the numbering marker a heading line opens with."""
     for level, style, pattern in _MARKERS:
