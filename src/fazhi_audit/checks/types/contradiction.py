@@ -125,6 +125,7 @@ class Mention:
     clause: str = ""
     loose: bool = False  # its subject is a guess (words around the figure, a borrowed object): the similarity pass only
     wide: str = ""  # the whole clause before the figure, when the subject is one item of a list (查处A、B等案件217件)
+    key: QuantityKey | None = field(default=None, compare=False, repr=False)  # see key_of
 
     @property
     def line(self) -> int:
@@ -509,12 +510,19 @@ def _distinct_verbs(keyed: list[tuple[Mention, QuantityKey]], kw: KeyWords, min_
     return out
 
 
+def key_of(m: Mention, p: Params, body: str | None) -> QuantityKey:
+    """The mention's quantity key, built once: the key pass and the similarity pass both ask."""
+    if m.key is None:
+        m.key = build(_head_noun(m.subject, p), m.clause, p.key_words, body)
+    return m.key
+
+
 def key_conflicts(mentions: list[Mention], p: Params, body: str | None, known: set) -> list[tuple[Mention, Mention, str]]:
     """Pairs the subjects as written missed: the same quantity key, unit and period, in two sentences, two values."""
     kw = p.key_words
     if kw is None:
         return []
-    keyed = [(m, build(_head_noun(m.subject, p), m.clause, kw, body)) for m in mentions if not m.loose]
+    keyed = [(m, key_of(m, p, body)) for m in mentions if not m.loose]
     distinct = _distinct_verbs(keyed, kw, p.min_subject)
     groups: dict[tuple, list[tuple[Mention, QuantityKey]]] = defaultdict(list)
     for m, k in keyed:
@@ -614,12 +622,14 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
     kw, sim = p.key_words, p.similarity
     if kw is None or sim is None:
         return []
-    keyed = [(m, build(_head_noun(m.subject, p), m.clause, kw, body)) for m in mentions]
+    keyed = [(m, key_of(m, p, body)) for m in mentions]
     distinct = _distinct_verbs(keyed, kw, p.min_subject)
     groups: dict[tuple, list[tuple[Mention, QuantityKey]]] = defaultdict(list)
+    objects: dict[int, list[str]] = {}  # the objects a mention is compared by: its own, and its whole clause's
     for m, k in keyed:
         if len(k.obj) >= 2:
             groups[(sim.units.get(m.figure.unit, m.figure.unit), _loose_period(m, k))].append((m, k))
+            objects[id(m)] = [k.obj] + ([build(m.wide, m.clause, kw, body).obj] if m.wide else [])
     out = []
     for group in groups.values():
         for i, (b, kb) in enumerate(group):
@@ -640,9 +650,7 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
                 na, nb = _generic_noun(a, p), _generic_noun(b, p)
                 if na and nb and na != nb:
                     continue  # applications are not cases
-                objects_a = [ka.obj] + ([build(a.wide, a.clause, kw, body).obj] if a.wide else [])
-                objects_b = [kb.obj] + ([build(b.wide, b.clause, kw, body).obj] if b.wide else [])
-                if any(not _other_owner(x, y) and _alike(x, y, sim, same_digits) for x in objects_a for y in objects_b):
+                if any(not _other_owner(x, y) and _alike(x, y, sim, same_digits) for x in objects[id(a)] for y in objects[id(b)]):
                     known.add(frozenset((va, vb, a.line, b.line)))
                     out.append((a, b, min(a.subject, b.subject, key=len)))
                     break

@@ -157,18 +157,21 @@ def judge(rule: Rule, problem: Problem, plans: list[PartItem], ctx: CheckContext
     for those counts too, if it holds two of its words as written or as synonyms (not merely their
     first two characters)."""
     p: Params = rule.params
-    worded = [w for clause in problem.clauses if (w := key_words(clause, p, ctx, body))]
-    if not worded:
+    clauses = iter(problem.clauses)
+    words = next((w for clause in clauses if (w := key_words(clause, p, ctx, body))), None)
+    if not words:
         return None
-    words = worded[0]
     share, plan, held = best_answer(words, plans, p, ctx)
+    later: list[str] | None = None  # the next clause's words, segmented only when needed
+    if share < p.min_overlap and (beside or len(problem.clauses) > 1):
+        later = next((w for clause in clauses if (w := key_words(clause, p, ctx, body))), [])
     for answer in beside or ():
         # 下一步将… right after the problem is about it: one of its words is enough to tie the two
-        tied = [w for w in dict.fromkeys(x for ws in worded for x in ws) if _holds(w, answer.text, p, p.synonyms + ctx.cues.synonyms)]
+        tied = [w for w in dict.fromkeys(words + (later or [])) if _holds(w, answer.text, p, p.synonyms + ctx.cues.synonyms)]
         if tied and share < p.min_overlap:
             share, plan, held = 1.0, answer, tied
-    if share < p.min_overlap and len(worded) > 1:
-        more = best_answer(worded[1], plans, p, ctx, pieces=False)
+    if share < p.min_overlap and later:
+        more = best_answer(later, plans, p, ctx, pieces=False)
         if more[0] >= p.min_overlap and len(more[2]) >= 2:
             share, plan, held = more
     evidence = sentence_evidence(problem.sentence, 100.0, problem.clauses[0] if problem.clauses[0] in problem.sentence.text else "")
