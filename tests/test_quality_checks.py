@@ -337,6 +337,10 @@ WORDINGS = [
     ("quality.contradiction", 1, "全年移送问题线索11件。\n移送问题线索：13件"),
     ("quality.contradiction", 0, "组织开展法律咨询宣传活动40余场。组织开展送法进校园活动4场次。"),
     ("meta.stale-year", 1, "全年检查粮食企业56家，均按照《某县2023年度粮食流通监督检查计划》实施。"),
+    # the level reached (提升至) is this year's figure; 办理 and 作出 differ only in the verb
+    ("quality.contradiction", 1, "全县行政机关负责人出庭应诉率达到96.4%。二是出庭应诉比例提升至94.6%，仍未实现全覆盖。"),
+    ("quality.contradiction", 1, "全年办理行政处罚案件93件。二是执法质量有待提高，今年作出的39件行政处罚中有3件被复议纠错。"),
+    ("quality.contradiction", 0, "全年办理行政处罚案件93件，较上年提高到93件。"),
     ("meta.outdated-reference", 1, "深入推进七五普法规划实施。"),
     ("meta.outdated-reference", 1, "认真落实“七五”法治宣传教育规划。"),
     ("meta.outdated-reference", 1, "贯彻落实2015—2020年法治政府建设实施纲要。"),

@@ -32,6 +32,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from fazhi_audit.checks.context import CheckContext
 from fazhi_audit.checks.findings import fill, finding, part_labels, sentence_evidence
@@ -73,6 +74,7 @@ _CLOSING_QUOTES = "”\"’'」』"
 _ENUMERATOR = enumeration.OPENING_WORD
 _NOISE = re.compile(r"[\s“”\"'‘’《》〈〉()\[\]「」『』<>·…—\-/|:]")
 _NEGATIONS = ("未", "不", "无", "非", "没", "否")
+_LEVEL = ("至", "到")  # 提升至92.7%, 提高到: the level reached, a statement of this year, not a comparison
 _NOT_DONE = ("未", "不", "无", "没")  # 不予受理 is not 受理; 非法 and 违法 are the thing counted, not its negation
 _CONTEXT_CHARS = 24  # a figure with too short a subject: this much of its sentence before it, for the similarity pass
 _SUBJECT_CHARS = 50  # the words before a figure read as its subject, at most
@@ -228,7 +230,8 @@ class _Sentence:
     @classmethod
     def read(cls, text: str, figures: list[Figure], year: int | None, p: Params) -> _Sentence:
         clauses = Clauses(text)
-        left_out = sorted((m.start(), m.end()) for words in (p.comparison_cues, p.target_cues) for m in words.pattern.finditer(text))
+        left_out = sorted((m.start(), m.end()) for words in (p.comparison_cues, p.target_cues) for m in words.pattern.finditer(text)
+                          if words is p.target_cues or not text.startswith(_LEVEL, m.end()))
         skip = {clauses.index(m.start()) for m in p.skip_cues.pattern.finditer(text)}
         return cls(clauses, left_out, skip, _period_words(text, year, p), {clauses.index(f.start) for f in figures})
 
@@ -581,7 +584,7 @@ def _alike(a: str, b: str, sim: Similarity, same_digits: bool) -> bool:
     return shorter >= 3 and shared / shorter >= sim.contained
 
 
-def _other_owner(a: str, b: str) -> bool:
+def _other_owner(a: str, b: str, verbs: WordList | None = None) -> bool:
     """Around a shared beginning or ending each names something the other does not (two offices
     with one measure, one campaign in two places): one measure of two things, not one quantity."""
     start = 0
@@ -590,8 +593,16 @@ def _other_owner(a: str, b: str) -> bool:
     end = 0
     while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
         end += 1
-    rest_a, rest_b = a[start : len(a) - end], b[start : len(b) - end]
-    return start + end >= 2 and len(rest_a) >= 2 and len(rest_b) >= 2 and not (_bigrams(rest_a) & _bigrams(rest_b))
+    if start + end < 2:
+        return False
+    # one character into the shared part on each side, so a word split by the shared ending stays whole
+    rest_a, rest_b = a[max(0, start - 1) : len(a) - end + 1], b[max(0, start - 1) : len(b) - end + 1]
+    if verbs is not None:  # 办理 / 作出 + 行政处罚: the verbs differ, not what was counted
+        rest_a, rest_b = verbs.remove(a[start : len(a) - end]), verbs.remove(b[start : len(b) - end])
+        if not rest_a or not rest_b:
+            return False
+        rest_a, rest_b = a[max(0, start - 1) : len(a) - end + 1], b[max(0, start - 1) : len(b) - end + 1]
+    return len(rest_a) >= 3 and len(rest_b) >= 3 and not (_bigrams(rest_a) & _bigrams(rest_b))
 
 
 def _digits(value: float) -> str:
@@ -616,6 +627,11 @@ def _negated(obj: str) -> bool:
     return any(n in obj for n in _NOT_DONE)
 
 
+@lru_cache(maxsize=8)
+def _all_verbs(light: WordList, stages: WordList, families: tuple[tuple[str, ...], ...]) -> WordList:
+    return WordList.of(tuple(light) + tuple(stages) + tuple(w for g in families for w in g))
+
+
 def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, known: set) -> list[tuple[Mention, Mention, str]]:
     """Pairs the first two passes missed whose objects are alike (Similarity); each mention is
     compared with at most `_MAX_ANCHORS` earlier ones of its group, so the cost stays linear."""
@@ -626,6 +642,7 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
     distinct = _distinct_verbs(keyed, kw, p.min_subject)
     groups: dict[tuple, list[tuple[Mention, QuantityKey]]] = defaultdict(list)
     objects: dict[int, list[str]] = {}  # the objects a mention is compared by: its own, and its whole clause's
+    verbs = _all_verbs(kw.light_verbs, p.stage_verbs, kw.verb_families)
     for m, k in keyed:
         if len(k.obj) >= 2:
             groups[(sim.units.get(m.figure.unit, m.figure.unit), _loose_period(m, k))].append((m, k))
@@ -650,7 +667,7 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
                 na, nb = _generic_noun(a, p), _generic_noun(b, p)
                 if na and nb and na != nb:
                     continue  # applications are not cases
-                if any(not _other_owner(x, y) and _alike(x, y, sim, same_digits) for x in objects[id(a)] for y in objects[id(b)]):
+                if any(not _other_owner(x, y, verbs) and _alike(x, y, sim, same_digits) for x in objects[id(a)] for y in objects[id(b)]):
                     known.add(frozenset((va, vb, a.line, b.line)))
                     out.append((a, b, min(a.subject, b.subject, key=len)))
                     break
