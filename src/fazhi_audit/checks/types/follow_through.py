@@ -22,7 +22,10 @@ them.  Word lists are rule data; the same matching as unanswered-shortcomings.
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -156,22 +159,50 @@ def _modifier_only(held: list[str], words: list[str], plan: str, sentence: str) 
     return any(rest.startswith(w) for w in words if w not in held)
 
 
-def best_sentence(words: list[str], sentences: list[Sentence], p: Params, hits: dict[str, frozenset] | None = None,
+class _Joined:
+    """The sentences joined by a separator no form holds, with where each starts."""
+
+    def __init__(self, sentences: list[Sentence]):
+        self.text = "\x00".join(x.text for x in sentences)
+        self.starts, at = [], 0
+        for x in sentences:
+            self.starts.append(at)
+            at += len(x.text) + 1
+
+    def holding(self, form: str) -> frozenset:
+        out, at = set(), self.text.find(form)
+        while at >= 0:
+            out.add(bisect_right(self.starts, at) - 1)
+            at = self.text.find(form, at + 1)
+        return frozenset(out)
+
+
+def best_sentence(words: list[str], sentences: list[Sentence], p: Params, hits: dict | None = None,
                   synonyms: tuple[tuple[str, ...], ...] | None = None, plan: str = "") -> tuple[float, Sentence | None, list[str]]:
-    """The sentence holding the largest share of the words (and at least `min_words` of them).
+    """The sentence holding the largest share of the words, at least `min_overlap` of them and
+    `min_words`; (0.0, None, []) when none does.
     `hits` caches, per word form, the sentences that contain it: plans share many forms."""
     hits = {} if hits is None else hits
+    if "" not in hits:  # all sentences in one text, found with str.find: a form is looked for once, not per sentence
+        hits[""] = _Joined(sentences)
+    joined: _Joined = hits[""]
 
     def where(form: str) -> frozenset:
         if form not in hits:
-            hits[form] = frozenset(i for i, s in enumerate(sentences) if form in s.text)
+            hits[form] = joined.holding(form)
         return hits[form]
 
     groups = p.synonyms if synonyms is None else synonyms  # what counts as the word, as unanswered-shortcomings decides it
-    by_word = [(w, frozenset().union(*(where(f) for f in word_forms(w, groups, p.generic)))) for w in words]
-    need = min(p.min_words, len(words))
+    by_word = []
+    for w in words:
+        key = "\x00" + w  # the sentences holding any form of the word, kept beside the forms' own
+        if key not in hits:
+            hits[key] = frozenset().union(*(where(f) for f in word_forms(w, groups, p.generic)))
+        by_word.append((w, hits[key]))
+    need = max(min(p.min_words, len(words)), math.ceil(p.min_overlap * len(words) - 1e-9))
+    counts = Counter(i for _, found in by_word for i in found)
     best: tuple[float, Sentence | None, list[str]] = (0.0, None, [])
-    for i in sorted(frozenset().union(*(found for _, found in by_word))):
+    for i in sorted(i for i, n in counts.items() if n >= need):  # a sentence below the overlap cannot account for it
         held = [w for w, found in by_word if i in found]
         share = len(held) / len(words)
         if _modifier_only(held, words, plan, sentences[i].text):
@@ -294,7 +325,7 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     if not plans:
         return [finding(rule, "pass", rule.say("no_plans"), scored=False)]
     sentences = work_sentences(doc, p)
-    hits: dict[str, frozenset] = {}
+    hits: dict = {}  # per report: sentences by word form (see best_sentence)
     items: list[ItemResult] = []
     counts = dict.fromkeys(STATUSES, 0)
     for plan, words in plans:
