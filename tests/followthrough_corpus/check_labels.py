@@ -253,7 +253,11 @@ def table(data):
     return "\n".join(rows)
 
 
-def main():
+def main(base: str | None = None, min_pairs: int = 9, first: int = 1):
+    """Check the labelled pairs in `base` (this folder by default); the later hold-out sets
+    (tests/holdout*/followthrough-*) call this with their own folder, size and numbering."""
+    global BASE
+    BASE = base or BASE
     with open(os.path.join(BASE, "labels.json"), encoding="utf-8") as f:
         data = json.load(f)
     if "--table" in sys.argv:
@@ -263,8 +267,8 @@ def main():
     if data.get("schema_version") != 1 or not data.get("about") or not isinstance(data.get("pairs"), dict):
         errors.append("top level: need about, schema_version 1, pairs")
     pairs = data.get("pairs", {})
-    if len(pairs) < 9:
-        errors.append(f"only {len(pairs)} pairs, need at least 9")
+    if len(pairs) < min_pairs:
+        errors.append(f"only {len(pairs)} pairs, need at least {min_pairs}")
     for name, e in pairs.items():
         check_pair(errors, name, e)
     # Every file in the folders is labelled.
@@ -275,8 +279,8 @@ def main():
     if previous != sorted(e["previous"] for e in pairs.values()):
         errors.append("previous/ holds files that no pair uses (or misses some)")
     nums = [n[:2] for n in pairs]
-    if nums != [f"{i:02d}" for i in range(1, len(nums) + 1)]:
-        errors.append(f"report numbers not 01..{len(nums):02d} in order: {nums}")
+    if nums != [f"{i:02d}" for i in range(first, len(nums) + first)]:
+        errors.append(f"report numbers not {first:02d}..{len(nums) + first - 1:02d} in order: {nums}")
     # Corpus-wide requirements.
     plans = [p for e in pairs.values() for p in e["plans"]]
     hows = {p["how"] for p in plans}

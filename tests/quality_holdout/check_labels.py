@@ -52,7 +52,7 @@ def sections(lines: list[str]) -> dict[str, tuple[int, int]]:
         end = heads[k + 1][0] if k + 1 < len(heads) else len(lines) + 1
         if "不足" in text or "问题" in text:
             found.setdefault("shortcomings", (n, end))
-        elif re.search(r"年.*(安排|打算|计划)", text) or re.search(r"(安排|打算|计划)$", text):
+        elif re.search(r"年.*(安排|打算|计划|思路)", text) or re.search(r"(安排|打算|计划|思路)$", text):
             found.setdefault("plans", (n, end))
     return found
 
@@ -113,26 +113,31 @@ def spots(entry) -> list[tuple[int, str]]:
     return [(entry[k]["line"], entry[k]["text"]) for k in ("a", "b")] if "a" in entry else [(entry["line"], entry["text"])]
 
 
-def main() -> int:
-    data = json.loads((HERE / "labels.json").read_text(encoding="utf-8"))
+def main(folder: Path = HERE, minimum: dict | None = None, min_reports: int = 12, min_clean: int = 2,
+         numbers: range | None = None) -> int:
+    """Check the labelled set in `folder`; the later hold-out sets (tests/holdout*/) call this with their own minimums."""
+    minimum = MINIMUM if minimum is None else minimum
+    data = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     keys_are(data, {"about", "schema_version", "checks", "reports"}, "labels.json")
     if data.get("schema_version") != 1:
         fail("schema_version must be 1")
     if data.get("checks") != CHECKS:
         fail(f"checks must be exactly {CHECKS}")
     labels = data.get("reports", {})
-    files = sorted(p.name for p in (HERE / "reports").glob("*.txt"))
+    files = sorted(p.name for p in (folder / "reports").glob("*.txt"))
     if files != sorted(labels):
         fail(f"reports/ {files} and labels {sorted(labels)} differ")
-    if len(files) < 12:
-        fail(f"only {len(files)} reports (need at least 12)")
+    if len(files) < min_reports:
+        fail(f"only {len(files)} reports (need at least {min_reports})")
+    if numbers is not None and sorted(int(f[:2]) for f in files if re.match(r"\d\d_", f)) != list(numbers):
+        fail(f"report numbers are not {numbers.start:02d}..{numbers.stop - 1:02d}")
 
     totals = {c: [0, 0] for c in CHECKS}
     clean = []
     years = set()
     for name in sorted(labels):
         lab = labels[name]
-        path = HERE / "reports" / name
+        path = folder / "reports" / name
         if not path.is_file():
             continue
         text = path.read_text(encoding="utf-8")
@@ -219,15 +224,15 @@ def main() -> int:
 
     if years and years != set(YEARS):
         fail(f"report years {sorted(years)} do not cover 2022–2026")
-    if len(clean) < 2:
-        fail(f"{len(clean)} clean reports (need at least 2)")
-    for check, (dmin, nmin) in MINIMUM.items():
+    if len(clean) < min_clean:
+        fail(f"{len(clean)} clean reports (need at least {min_clean})")
+    for check, (dmin, nmin) in minimum.items():
         d, n = totals[check]
         if d < dmin or n < nmin:
             fail(f"{check}: {d} defects / {n} near misses, need at least {dmin} / {nmin}")
 
     # README totals table: "| `check` | defects | near misses |"
-    readme = (HERE / "README.md").read_text(encoding="utf-8") if (HERE / "README.md").is_file() else ""
+    readme = (folder / "README.md").read_text(encoding="utf-8") if (folder / "README.md").is_file() else ""
     for check in CHECKS:
         m = re.search(rf"^\|\s*`{re.escape(check)}`\s*\|\s*(\d+)[^|]*\|\s*(\d+)[^|]*\|", readme, re.M)
         if not m:
