@@ -341,6 +341,12 @@ WORDINGS = [
     ("quality.contradiction", 1, "全县行政机关负责人出庭应诉率达到96.4%。二是出庭应诉比例提升至94.6%，仍未实现全覆盖。"),
     ("quality.contradiction", 1, "全年办理行政处罚案件93件。二是执法质量有待提高，今年作出的39件行政处罚中有3件被复议纠错。"),
     ("quality.contradiction", 0, "全年办理行政处罚案件93件，较上年提高到93件。"),
+    # a part and its whole far apart; an exit is not the stock; last year's letter signed, inspection feedback rectified
+    ("quality.contradiction", 0, "全年化解山林权属纠纷9件。乡长协调化解山林纠纷，全年调处的218件纠纷中重大纠纷全部化解。"),
+    ("quality.contradiction", 0, "全县低保对象1312人。全年退出低保对象987人，均按程序公示。"),
+    ("meta.stale-year", 1, "1月，与各科室签订2023年度法治建设目标责任书，全年考评4次。"),
+    ("meta.stale-year", 1, "全年培训“法律明白人”3期。截至2023年12月，街道共培育“法律明白人”268名。"),
+    ("meta.stale-year", 0, "完成2023年县委巡察反馈的社会救助资金审核不严等4个问题整改。"),
     ("meta.outdated-reference", 1, "深入推进七五普法规划实施。"),
     ("meta.outdated-reference", 1, "认真落实“七五”法治宣传教育规划。"),
     ("meta.outdated-reference", 1, "贯彻落实2015—2020年法治政府建设实施纲要。"),

@@ -74,6 +74,7 @@ _CLOSING_QUOTES = "”\"’'」』"
 _ENUMERATOR = enumeration.OPENING_WORD
 _NOISE = re.compile(r"[\s“”\"'‘’《》〈〉()\[\]「」『』<>·…—\-/|:]")
 _NEGATIONS = ("未", "不", "无", "非", "没", "否")
+_KEY_RATIO = 5  # two statements of one count this far apart are a part and its whole, unless only digits swapped
 _LEVEL = ("至", "到")  # 提升至92.7%, 提高到: the level reached, a statement of this year, not a comparison
 _NOT_DONE = ("未", "不", "无", "没")  # 不予受理 is not 受理; 非法 and 违法 are the thing counted, not its negation
 _CONTEXT_CHARS = 24  # a figure with too short a subject: this much of its sentence before it, for the similarity pass
@@ -541,6 +542,9 @@ def key_conflicts(mentions: list[Mention], p: Params, body: str | None, known: s
                     break
                 if not same_quantity(ka, kb, p.min_subject, distinct):
                     continue
+                va, vb = a.figure.value, b.figure.value
+                if va and vb and max(va, vb) / min(va, vb) > _KEY_RATIO and _digits(va) != _digits(vb):
+                    continue  # 9件 against 218件: a part and the whole, not one count written twice
                 shared = min(ka.obj, kb.obj, key=len)
                 key = (shared, frozenset((a.figure.value, b.figure.value)))
                 if key not in seen and sum(1 for k in seen if k[0] == shared) < _MAX_PER_SUBJECT:

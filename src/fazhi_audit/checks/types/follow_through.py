@@ -121,7 +121,7 @@ def plans_of(previous: Document, p: Params, ctx: CheckContext | None = None) -> 
     out = []
     for item in items:
         for text, s in _pieces(item):
-            words = key_words(text, p, ctx, previous.meta.body) if ctx is not None else None
+            words = key_words(text, p, ctx, previous.meta.body, nested=True) if ctx is not None else None
             if concrete(text, p, words):
                 out.append(Plan(text, s))
     return out
@@ -308,8 +308,8 @@ def last_year(previous: Document, p: Params, ctx: CheckContext) -> tuple[list, l
         if len(_LAST_YEAR) > 32:
             _LAST_YEAR.clear()
         body = previous.meta.body
-        kept = (previous, [(x, key_words(x.text, p, ctx, body)) for x in plans_of(previous, p, ctx)],
-                [(x, key_words(x.text, p, ctx, body)) for x in problems_of(previous, p)])
+        kept = (previous, [(x, key_words(x.text, p, ctx, body, nested=True)) for x in plans_of(previous, p, ctx)],
+                [(x, key_words(x.text, p, ctx, body, nested=True)) for x in problems_of(previous, p)])
         _LAST_YEAR[key] = kept
     return kept[1], kept[2]
 

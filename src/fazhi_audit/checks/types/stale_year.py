@@ -69,7 +69,7 @@ def _clause_of(text: str, y: YearMention, clauses: Clauses, p: Params) -> tuple[
     return start, end
 
 
-_YEAR_END = ("底", "末", "年底", "年末", "12月底", "12月末", "12月31日")  # 截至2023年底 / 2023年12月底
+_YEAR_END = ("底", "末", "年底", "年末", "12月")  # 截至2023年底 / 2023年12月底
 
 
 def _as_of_last_year(before: str, after: str, p: Params, elsewhere: str) -> bool:

@@ -110,9 +110,10 @@ def first_clause_rest(text: str) -> str:
 # --- key words and matching --------------------------------------------------------
 
 
-def key_words(text: str, p: Params, ctx: CheckContext, body: str | None = None) -> list[str]:
+def key_words(text: str, p: Params, ctx: CheckContext, body: str | None = None, nested: bool = False) -> list[str]:
     """The words of a problem's title that say what it is about: not stock words, single characters,
-    or words of the body's own name (a market regulator's name words are in every line it writes)."""
+    or words of the body's own name (a market regulator's name words are in every line it writes);
+    a word inside another key word counts once unless `nested` (follow-through weighs plans by both)."""
     segmenter = ctx.matcher.segmenter
     if segmenter.mode == "char":  # no model: character pairs stand in for words
         for word in sorted(p.generic, key=len, reverse=True):
@@ -120,9 +121,11 @@ def key_words(text: str, p: Params, ctx: CheckContext, body: str | None = None) 
         tokens = [text[i : i + 2] for i in range(len(text) - 1)]
     else:
         tokens = list(segmenter.tokens(text))
-    words = [t for t in tokens if len(t) >= 2 and _CJK.search(t) and "|" not in t and t not in p.generic
-             and not (body and t in body)]
-    return list(dict.fromkeys(words))
+    words = list(dict.fromkeys(t for t in tokens if len(t) >= 2 and _CJK.search(t) and "|" not in t and t not in p.generic
+                               and not (body and t in body)))
+    if nested:
+        return words
+    return [w for w in words if not any(w != other and w in other for other in words)]  # 执法 within 行政执法: one word
 
 
 def _holds(word: str, text: str, p: Params, synonyms: tuple[tuple[str, ...], ...], pieces: bool = True) -> bool:
