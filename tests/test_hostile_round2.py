@@ -477,7 +477,8 @@ def test_large_uploads_leave_a_worker_for_small_ones(tmp_path, web_app):
         return waiting
 
     waiting = asyncio.run(scenario())
-    assert waiting == ["big2"] and "small" in started  # two workers: one for large uploads, one kept free
+    # two workers: one for large uploads, one kept free; which large one measures its size first is up to the threads
+    assert len(waiting) == 1 and waiting[0].startswith("big") and "small" in started
 
 
 def test_an_upload_that_stalls_is_cut_off():
