@@ -588,24 +588,20 @@ def _alike(a: str, b: str, sim: Similarity, same_digits: bool) -> bool:
     return shorter >= 3 and shared / shorter >= sim.contained
 
 
-def _other_owner(a: str, b: str, verbs: WordList | None = None) -> bool:
+def _other_owner(a: str, b: str, verbs: WordList) -> bool:
     """Around a shared beginning or ending each names something the other does not (two offices
-    with one measure, one campaign in two places): one measure of two things, not one quantity."""
+    with one measure, one campaign in two places): one measure of two things, not one quantity.
+    Parts that differ only in their verbs (办理 / 作出 + 行政处罚) name the same thing."""
     start = 0
     while start < min(len(a), len(b)) and a[start] == b[start]:
         start += 1
     end = 0
     while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
         end += 1
-    if start + end < 2:
+    if start + end < 2 or not verbs.remove(a[start : len(a) - end]) or not verbs.remove(b[start : len(b) - end]):
         return False
     # one character into the shared part on each side, so a word split by the shared ending stays whole
     rest_a, rest_b = a[max(0, start - 1) : len(a) - end + 1], b[max(0, start - 1) : len(b) - end + 1]
-    if verbs is not None:  # 办理 / 作出 + 行政处罚: the verbs differ, not what was counted
-        rest_a, rest_b = verbs.remove(a[start : len(a) - end]), verbs.remove(b[start : len(b) - end])
-        if not rest_a or not rest_b:
-            return False
-        rest_a, rest_b = a[max(0, start - 1) : len(a) - end + 1], b[max(0, start - 1) : len(b) - end + 1]
     return len(rest_a) >= 3 and len(rest_b) >= 3 and not (_bigrams(rest_a) & _bigrams(rest_b))
 
 
@@ -613,12 +609,6 @@ def _digits(value: float) -> str:
     """The value's digits in order (4.27亿 and 24700万 share 247), to tell a swapped pair of digits."""
     text = f"{value:f}".rstrip("0").rstrip(".")  # 40 and 4 differ; 4.27亿 and 24700万 do not
     return "".join(sorted(text.replace(".", "")))
-
-
-def _stage(subject: str, p: Params, kw: KeyWords) -> str:
-    """The subject's last stage verb, by family: two of one family agree, of two families do not."""
-    m = p.stage_verbs.last(subject)
-    return (kw.family(m.group(0)) or m.group(0)) if m else ""
 
 
 def _generic_noun(m: Mention, p: Params) -> str | None:
@@ -636,6 +626,16 @@ def _all_verbs(light: WordList, stages: WordList, families: tuple[tuple[str, ...
     return WordList.of(tuple(light) + tuple(stages) + tuple(w for g in families for w in g))
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What the similarity pass compares of one mention, worked out once rather than per pair."""
+
+    objects: tuple[str, ...]  # its counted object, and its whole clause's when it is one item of a list
+    stage: str  # its last stage verb, by family: two of one family agree, of two families do not
+    noun: str | None  # the generic noun it ends with, as written (applications are not cases)
+    digits: str  # its value's digits in order (52 and 25 share them)
+
+
 def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, known: set) -> list[tuple[Mention, Mention, str]]:
     """Pairs the first two passes missed whose objects are alike (Similarity); each mention is
     compared with at most `_MAX_ANCHORS` earlier ones of its group, so the cost stays linear."""
@@ -644,34 +644,34 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
         return []
     keyed = [(m, key_of(m, p, body)) for m in mentions]
     distinct = _distinct_verbs(keyed, kw, p.min_subject)
-    groups: dict[tuple, list[tuple[Mention, QuantityKey]]] = defaultdict(list)
-    objects: dict[int, list[str]] = {}  # the objects a mention is compared by: its own, and its whole clause's
+    groups: dict[tuple, list[tuple[Mention, QuantityKey, _Facts]]] = defaultdict(list)
     verbs = _all_verbs(kw.light_verbs, p.stage_verbs, kw.verb_families)
     for m, k in keyed:
         if len(k.obj) >= 2:
-            groups[(sim.units.get(m.figure.unit, m.figure.unit), _loose_period(m, k))].append((m, k))
-            objects[id(m)] = [k.obj] + ([build(m.wide, m.clause, kw, body).obj] if m.wide else [])
+            stage = p.stage_verbs.last(m.subject)
+            facts = _Facts((k.obj, build(m.wide, m.clause, kw, body).obj) if m.wide else (k.obj,),
+                           (kw.family(stage.group(0)) or stage.group(0)) if stage else "",
+                           _generic_noun(m, p), _digits(m.figure.value))
+            groups[(sim.units.get(m.figure.unit, m.figure.unit), _loose_period(m, k))].append((m, k, facts))
     out = []
     for group in groups.values():
-        for i, (b, kb) in enumerate(group):
-            for a, ka in group[max(0, i - _MAX_ANCHORS) : i]:
+        for i, (b, kb, fb) in enumerate(group):
+            for a, ka, fa in group[max(0, i - _MAX_ANCHORS) : i]:
                 va, vb = a.figure.value, b.figure.value
                 if a.sentence is b.sentence or a.figure.overlaps(b.figure) or not va or not vb:
                     continue
                 if frozenset((va, vb, a.line, b.line)) in known:
                     break
-                same_digits = _digits(va) == _digits(vb)  # 52 / 25: a slip of the pen, however far apart
+                same_digits = fa.digits == fb.digits  # 52 / 25: a slip of the pen, however far apart
                 if (max(va, vb) / min(va, vb) > sim.max_ratio and not same_digits) or not same_scope(ka.scope, kb.scope):
                     continue
                 if ka.verb and kb.verb and ka.verb != kb.verb and frozenset((ka.verb, kb.verb)) in distinct:
                     continue
-                sa, sb = _stage(a.subject, p, kw), _stage(b.subject, p, kw)
-                if (sa and sb and sa != sb) or _negated(ka.obj) != _negated(kb.obj):
+                if (fa.stage and fb.stage and fa.stage != fb.stage) or _negated(ka.obj) != _negated(kb.obj):
                     continue
-                na, nb = _generic_noun(a, p), _generic_noun(b, p)
-                if na and nb and na != nb:
+                if fa.noun and fb.noun and fa.noun != fb.noun:
                     continue  # applications are not cases
-                if any(not _other_owner(x, y, verbs) and _alike(x, y, sim, same_digits) for x in objects[id(a)] for y in objects[id(b)]):
+                if any(not _other_owner(x, y, verbs) and _alike(x, y, sim, same_digits) for x in fa.objects for y in fb.objects):
                     known.add(frozenset((va, vb, a.line, b.line)))
                     out.append((a, b, min(a.subject, b.subject, key=len)))
                     break
