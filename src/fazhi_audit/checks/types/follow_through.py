@@ -116,14 +116,15 @@ def concrete(text: str, p: Params, words: list[str] | None = None) -> bool:
     return any(c in text for c in p.concrete_cues) or (words is not None and len(words) >= p.concrete_words)
 
 
-def plans_of(previous: Document, p: Params, ctx: CheckContext | None = None) -> list[Plan]:
+def plans_of(previous: Document, p: Params, ctx: CheckContext) -> list[tuple[Plan, list[str]]]:
+    """Last year's concrete plans, each with its key words (which also tell whether it is concrete)."""
     items, _ = split_items(previous, "plans")
     out = []
     for item in items:
         for text, s in _pieces(item):
-            words = key_words(text, p, ctx, previous.meta.body, nested=True) if ctx is not None else None
+            words = key_words(text, p, ctx, previous.meta.body, nested=True)
             if concrete(text, p, words):
-                out.append(Plan(text, s))
+                out.append((Plan(text, s), words))
     return out
 
 
@@ -308,7 +309,7 @@ def last_year(previous: Document, p: Params, ctx: CheckContext) -> tuple[list, l
         if len(_LAST_YEAR) > 32:
             _LAST_YEAR.clear()
         body = previous.meta.body
-        kept = (previous, [(x, key_words(x.text, p, ctx, body, nested=True)) for x in plans_of(previous, p, ctx)],
+        kept = (previous, plans_of(previous, p, ctx),
                 [(x, key_words(x.text, p, ctx, body, nested=True)) for x in problems_of(previous, p)])
         _LAST_YEAR[key] = kept
     return kept[1], kept[2]
