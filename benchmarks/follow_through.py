@@ -26,6 +26,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from quality import in_range  # benchmarks/quality.py: the same "NN-NN" selection of reports
 from rapidfuzz import fuzz
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,14 +38,6 @@ _PUNCT = re.compile(r"[\s\W_]+")
 
 def norm(text: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
-
-
-def in_range(name: str, spec: str | None) -> bool:
-    if not spec:
-        return True
-    low, _, high = spec.partition("-")
-    number = int(name.split("_", 1)[0])
-    return int(low) <= number <= int(high or low)
 
 
 def pair_up(labels: list[str], names: list[str], floor: float = 60) -> dict[int, int]:
