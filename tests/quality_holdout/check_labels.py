@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 CHECKS = ["quality.contradiction", "meta.stale-year", "quality.unanswered-shortcomings"]
 CON, STALE, UNANS = CHECKS
 MINIMUM = {CON: (14, 14), STALE: (10, 10), UNANS: (12, 12)}  # (defects, near misses)
+FIGURE = re.compile(r"\d|[〇零一二两三四五六七八九十百千]+[次件名个项份场期人户家]")  # Arabic or Chinese numerals
 YEARS = range(2022, 2027)
 TOP_HEADING = re.compile(r"^[一二三四五六七八九十]、")
 
@@ -90,7 +91,7 @@ def check_entry(check: str, entry, lines: list[str], year: int, where: str, near
             a, b = entry["a"], entry["b"]
             if (a["line"], a["text"]) == (b["line"], b["text"]):
                 fail(f"{where}: a and b are the same spot")
-            if not (re.search(r"\d", a["text"]) and re.search(r"\d", b["text"])):
+            if not (FIGURE.search(a["text"]) and FIGURE.search(b["text"])):
                 fail(f"{where}: both texts of a pair must hold a figure")
     elif check == STALE:
         if not keys_are(entry, base | {"line", "text", "year", "why"}, where):
@@ -114,8 +115,11 @@ def spots(entry) -> list[tuple[int, str]]:
 
 
 def main(folder: Path = HERE, minimum: dict | None = None, min_reports: int = 12, min_clean: int = 2,
-         numbers: range | None = None) -> int:
-    """Check the labelled set in `folder`; the later hold-out sets (tests/holdout*/) call this with their own minimums."""
+         numbers: range | None = None, length: tuple[int, int] = (1500, 3500), no_defects: tuple[str, ...] = (),
+         contradictions_per_report: tuple[int, int] | None = None) -> int:
+    """Check the labelled set in `folder`; the later hold-out sets (tests/holdout*/) and the contradiction
+    development set call this with their own minimums, report lengths, checks that must stay without
+    defects, and the number of contradiction defects and near misses each report must hold."""
     minimum = MINIMUM if minimum is None else minimum
     data = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     keys_are(data, {"about", "schema_version", "checks", "reports"}, "labels.json")
@@ -142,8 +146,8 @@ def main(folder: Path = HERE, minimum: dict | None = None, min_reports: int = 12
             continue
         text = path.read_text(encoding="utf-8")
         lines = text.split("\n")
-        if not 1500 <= len(text) <= 3500:
-            fail(f"{name}: {len(text)} characters (want 1,500–3,500)")
+        if not length[0] <= len(text) <= length[1]:
+            fail(f"{name}: {len(text)} characters (want {length[0]:,}–{length[1]:,})")
         if not keys_are(lab, {"body", "year", "checks", "near_misses"}, name):
             continue
         year = lab["year"]
@@ -187,6 +191,15 @@ def main(folder: Path = HERE, minimum: dict | None = None, min_reports: int = 12
             clean.append(name)
             if not lab["near_misses"]:
                 fail(f"{name}: a clean report must still carry near misses")
+        for check in no_defects:
+            if lab["checks"][check].get("defects"):
+                fail(f"{name}: {check} must have no defects in this corpus")
+        if contradictions_per_report is not None:
+            n_con = len(lab["checks"][CON].get("defects", []))
+            n_con_near = sum(1 for n in lab["near_misses"] if isinstance(n, dict) and n.get("check") == CON)
+            lo, hi = contradictions_per_report
+            if not (lo <= n_con <= hi and lo <= n_con_near <= hi):
+                fail(f"{name}: {n_con} contradiction defects / {n_con_near} near misses (want {lo}-{hi} each)")
 
         # No label twice, and single-spot labels in the part they belong to.
         for check, entries in seen.items():
@@ -240,7 +253,7 @@ def main(folder: Path = HERE, minimum: dict | None = None, min_reports: int = 12
         elif (int(m.group(1)), int(m.group(2))) != tuple(totals[check]):
             fail(f"README.md: totals for {check} say {m.group(1)}/{m.group(2)}, labels give {totals[check][0]}/{totals[check][1]}")
 
-    print(f"{len(files)} reports, {len(clean)} clean ({', '.join(clean)})")
+    print(f"{len(files)} reports, {len(clean)} clean ({', '.join(clean) or '-'})")
     for check in CHECKS:
         d, n = totals[check]
         print(f"  {check:34s} defects {d:3d}   near misses {n:3d}")
