@@ -6,6 +6,8 @@ import json
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from command import fazhi_audit
 from conftest import ROOT
 
@@ -83,6 +85,25 @@ def test_a_changed_number_breaks_the_run_there():
     at = edited.index("十九个")
     assert all(p.end <= at + 1 or p.start > at + 1 for p in passages)  # the changed character is not covered
     assert sum(p.end - p.start for p in passages) < len(KEPT)
+
+
+def _every_window(current: str, previous: str, k: int) -> list[tuple[int, int]]:
+    """The plain scan the sampled one replaces: every window of `current` looked up."""
+    whole = {previous[i : i + k] for i in range(len(previous) - k + 1)}
+    runs: list[list[int]] = []
+    for i in range(len(current) - k + 1):
+        if current[i : i + k] in whole:
+            if runs and i <= runs[-1][1]:
+                runs[-1][1] = i + k
+            else:
+                runs.append([i, i + k])
+    return [tuple(r) for r in runs]
+
+
+@given(st.text("甲乙丙", max_size=80), st.text("甲乙丙", max_size=80), st.integers(1, 12))
+def test_sampled_lookups_find_exactly_the_runs_every_window_finds(current, previous, k):
+    # a three-letter alphabet makes shared runs of every length, at every offset from the sampling step
+    assert [(p.start, p.end) for p in carried_passages(current, previous, k)] == _every_window(current, previous, k)
 
 
 # --- the rule, through the API ----------------------------------------------------------

@@ -33,7 +33,7 @@ class Identity:
 
 def _stamp(path: Path) -> tuple[str, int, int]:
     st = path.stat()
-    return str(path.resolve()), st.st_mtime_ns, st.st_size
+    return os.path.abspath(path), st.st_mtime_ns, st.st_size  # abspath, not resolve: no system call per folder
 
 
 def read_lines(path: str | Path) -> list[Line]:
@@ -125,6 +125,13 @@ def describe_missing(folder: str | Path, body: str | None, year: int | None) -> 
     return f"在 {folder} 中未找到{body}{year - 1}年度的报告"
 
 
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)  # one stat each, where resolving both paths cost a system call per folder
+    except OSError:
+        return False
+
+
 def resolve_previous(path: str, doc_path: str, body: str | None, year: int | None):
     """Last year's report for the report at `doc_path`: `path` is a file, or a folder searched by body and year."""
     from fazhi_audit.checks.context import PreviousReport
@@ -134,7 +141,7 @@ def resolve_previous(path: str, doc_path: str, body: str | None, year: int | Non
         if found is None:
             return PreviousReport(None, why_not=describe_missing(path, body, year) + "，未检查")
         path = found
-    if doc_path not in ("-", "<example>") and Path(doc_path).exists() and Path(doc_path).resolve() == Path(path).resolve():
+    if doc_path not in ("-", "<example>") and _same_file(doc_path, path):
         return PreviousReport(None, why_not="上一年度报告与被检查的报告是同一文件，未检查")
     try:
         return PreviousReport(read_lines(path), f"上一年度报告（{path}）")
