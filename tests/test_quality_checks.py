@@ -75,6 +75,12 @@ def test_overlap_tells_compatible_wordings_from_conflicting_ones():
     assert fifty_odd.overlaps(fifty_six) and not fifty_odd.overlaps(six)
 
 
+def test_about_is_a_word_of_its_own_not_the_end_of_signing():
+    about, signed = (UNITS.find(t)[0] for t in ("约400件", "完成征收签约417件"))
+    assert about.low < 400 < about.high
+    assert signed.low == signed.high == 417  # 签约 ends in 约 and says nothing about precision
+
+
 def test_years_in_digits_characters_and_ranges():
     years = find_years("召开2023年度会议,二〇二二年,实施《规划(2021—2025年)》,2019年—2020年")
     assert [(y.year, y.until) for y in years] == [(2023, None), (2022, None), (2021, 2025), (2019, 2020)]

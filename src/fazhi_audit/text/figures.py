@@ -23,6 +23,8 @@ _AT_MOST_AFTER = ("以下", "以内")
 _AROUND_AFTER = ("左右",)
 _AT_LEAST_BEFORE = ("超过", "逾", "不少于", "不低于")
 _AROUND_BEFORE = ("约", "近", "大约")
+# words that end in 约 or 近 without meaning "about": 签约417户 is 417 exactly
+_NOT_AROUND = ("签约", "履约", "违约", "合约", "预约", "节约", "制约", "公约", "续约", "解约", "缔约", "特约", "最近", "附近")
 _CN_YEAR_DIGITS = "〇○零一二三四五六七八九"
 _DASH = r"\s*(?:[—–\-~～]+|至|到)\s*"
 # 2023年, 2023年度, 二〇二三年; a range 2023—2025年 / 2023年—2025年 / 2023至2025年 is one mention
@@ -97,7 +99,7 @@ def _range(text: str, start: int, end: int, value: float, approx: str | None) ->
         return value, math.inf
     if after.startswith(_AT_MOST_AFTER):
         return 0.0, value
-    if after.startswith(_AROUND_AFTER) or before.endswith(_AROUND_BEFORE):
+    if after.startswith(_AROUND_AFTER) or (before.endswith(_AROUND_BEFORE) and not before.endswith(_NOT_AROUND)):
         return value * 0.9, value * 1.1
     return value, value
 
