@@ -85,13 +85,16 @@ def parse_share(c: Checker, data: LinedDict, key: str, values: dict) -> float:
     return float(value)
 
 
+NEGATING_PREFIX = "非"  # 非现场执法 is the opposite of 现场执法: the prefix stays on its word
+
+
 @lru_cache(maxsize=8192)
 def word_forms(word: str, synonyms: tuple[tuple[str, ...], ...], generic: tuple[str, ...], pieces: bool = True) -> tuple[str, ...]:
     """What counts as `word` in a text: itself, for long words its first or last two characters
     (unless those are stock words), and each of these with a synonym put in for a word it holds
     (an information system -> an information platform): `synonyms` are the rule's groups and the pack's."""
     base = {word}
-    if pieces and len(word) >= 3:
+    if pieces and len(word) >= 3 and not word.startswith(NEGATING_PREFIX):  # its last two characters say the opposite
         base |= {piece for piece in (word[:2], word[-2:]) if piece not in generic}
     forms = set(base)
     for form in base:
@@ -100,6 +103,22 @@ def word_forms(word: str, synonyms: tuple[tuple[str, ...], ...], generic: tuple[
                 if member in form:
                     forms |= {form.replace(member, other) for other in group if other != member}
     return tuple(sorted(forms))
+
+
+@lru_cache(maxsize=8192)
+def canonical_words(text: str, synonyms: tuple[tuple[str, ...], ...]) -> str:
+    """`text` with every synonym put as its group's first word, longer words first (recovering unpaid
+    wages and recovering wage arrears read alike): for comparing two wordings of one thing character by character."""
+    members = sorted(((m, g[0]) for g in synonyms for m in g), key=lambda mg: -len(mg[0]))
+    marks: dict[str, str] = {}
+    for member, first in members:  # a placeholder each, so a word put in is not replaced again
+        if member in text:
+            mark = chr(0xE000 + len(marks))
+            marks[mark] = first
+            text = text.replace(member, mark)
+    for mark, first in marks.items():
+        text = text.replace(mark, first)
+    return text
 
 
 # labels: keys.scope, keys.threshold and keys.deadline of vocab/messages.yaml (shared)

@@ -68,6 +68,8 @@ def scope_of(text: str, words: KeyWords, body: str | None) -> tuple[str, frozens
     for word in sorted(words.scope_words, key=len, reverse=True):
         if word in text:
             kind = words.scope_words[word]
+            if kind not in _BROAD and text.endswith(word) and text.count(word) == 1 and len(text) > len(word):
+                continue  # the counted thing itself (检查企业1342家次), not a narrower scope of it
             found.add("own" if body and word in body and kind != "wide" else kind)
             text = text.replace(word, "")
     return text, frozenset(found)
@@ -98,7 +100,7 @@ _NEGATIONS = ("不予", "未", "不", "无", "没")  # 不予受理 is not 受�
 
 
 def same_scope(a: frozenset, b: frozenset) -> bool:
-    """A narrower scope (乡镇, 部门) must be named by both; 全县 and 本级 differ only when both are named."""
+    """A narrower scope (township, department) must be named by both; county-wide and own-level differ only when both are named."""
     if {s for s in a if s not in _BROAD} != {s for s in b if s not in _BROAD}:
         return False
     wa, wb = a & set(_BROAD), b & set(_BROAD)

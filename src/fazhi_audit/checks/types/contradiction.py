@@ -33,10 +33,11 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
 
 from fazhi_audit.checks.context import CheckContext
 from fazhi_audit.checks.findings import fill, finding, part_labels, sentence_evidence
-from fazhi_audit.checks.keys import SCOPE
+from fazhi_audit.checks.keys import SCOPE, canonical_words
 from fazhi_audit.checks.word_lists import (
     WordList,
     parse_positive_int,
@@ -631,14 +632,17 @@ class _Facts:
     """What the similarity pass compares of one mention, worked out once rather than per pair."""
 
     objects: tuple[str, ...]  # its counted object, and its whole clause's when it is one item of a list
+    canonical: tuple[str, ...]  # the same with the pack's synonyms put in (讨回工资 -> 追回欠薪)
     stage: str  # its last stage verb, by family: two of one family agree, of two families do not
     noun: str | None  # the generic noun it ends with, as written (applications are not cases)
     digits: str  # its value's digits in order (52 and 25 share them)
 
 
-def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, known: set) -> list[tuple[Mention, Mention, str]]:
+def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, known: set,
+                      synonyms: tuple[tuple[str, ...], ...] = ()) -> list[tuple[Mention, Mention, str]]:
     """Pairs the first two passes missed whose objects are alike (Similarity); each mention is
-    compared with at most `_MAX_ANCHORS` earlier ones of its group, so the cost stays linear."""
+    compared with at most `_MAX_ANCHORS` earlier ones of its group, so the cost stays linear.
+    Objects are compared as written and with the pack's synonyms put in (vocab/synonyms.yaml)."""
     kw, sim = p.key_words, p.similarity
     if kw is None or sim is None:
         return []
@@ -649,7 +653,8 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
     for m, k in keyed:
         if len(k.obj) >= 2:
             stage = p.stage_verbs.last(m.subject)
-            facts = _Facts((k.obj, build(m.wide, m.clause, kw, body).obj) if m.wide else (k.obj,),
+            objects = (k.obj, build(m.wide, m.clause, kw, body).obj) if m.wide else (k.obj,)
+            facts = _Facts(objects, tuple(canonical_words(o, synonyms) for o in objects),
                            (kw.family(stage.group(0)) or stage.group(0)) if stage else "",
                            _generic_noun(m, p), _digits(m.figure.value))
             groups[(sim.units.get(m.figure.unit, m.figure.unit), _loose_period(m, k))].append((m, k, facts))
@@ -671,7 +676,9 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
                     continue
                 if fa.noun and fb.noun and fa.noun != fb.noun:
                     continue  # applications are not cases
-                if any(not _other_owner(x, y, verbs) and _alike(x, y, sim, same_digits) for x in fa.objects for y in fb.objects):
+                # as written, or both with synonyms put in: never one of each, where the synonym alone would differ
+                pairs = [*product(fa.objects, fb.objects), *product(fa.canonical, fb.canonical)]
+                if any(not _other_owner(x, y, verbs) and _alike(x, y, sim, same_digits) for x, y in pairs):
                     known.add(frozenset((va, vb, a.line, b.line)))
                     out.append((a, b, min(a.subject, b.subject, key=len)))
                     break
@@ -721,7 +728,7 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     known = {frozenset((a.figure.value, b.figure.value, a.line, b.line)) for a, b, _ in pairs}
     pairs += key_conflicts(mentions, p, doc.meta.body, known)
     known |= {frozenset((a.figure.value, b.figure.value, a.line, b.line)) for a, b, _ in pairs}
-    pairs += similar_conflicts(mentions, p, doc.meta.body, known)
+    pairs += similar_conflicts(mentions, p, doc.meta.body, known, ctx.cues.synonyms)
     pairs.sort(key=lambda t: (t[0].line, t[1].line))
     if not pairs:
         return [finding(rule, "pass", rule.say("pass", title=rule.title))]

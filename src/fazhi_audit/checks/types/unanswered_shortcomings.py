@@ -26,7 +26,7 @@ from fazhi_audit.checks.findings import (
     phrase_list,
     sentence_evidence,
 )
-from fazhi_audit.checks.keys import MIN_OVERLAP, SYNONYMS, parse_phrases, word_forms
+from fazhi_audit.checks.keys import MIN_OVERLAP, NEGATING_PREFIX, SYNONYMS, parse_phrases, word_forms
 from fazhi_audit.checks.part_items import INLINE_START, PartItem, split_items
 from fazhi_audit.checks.rule_type import Key, RuleType
 from fazhi_audit.model.result import Finding, ItemResult
@@ -120,12 +120,22 @@ def key_words(text: str, p: Params, ctx: CheckContext, body: str | None = None, 
             text = text.replace(word, "|")
         tokens = [text[i : i + 2] for i in range(len(text) - 1)]
     else:
-        tokens = list(segmenter.tokens(text))
+        tokens = _glue_prefixes(list(segmenter.tokens(text)))
     words = list(dict.fromkeys(t for t in tokens if len(t) >= 2 and _CJK.search(t) and "|" not in t and t not in p.generic
                                and not (body and t in body)))
     if nested:
         return words
     return [w for w in words if not any(w != other and w in other for other in words)]  # 执法 within 行政执法: one word
+
+
+def _glue_prefixes(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for t in tokens:
+        if out and out[-1] == NEGATING_PREFIX and _CJK.match(t):
+            out[-1] += t
+        else:
+            out.append(t)
+    return out
 
 
 def _holds(word: str, text: str, p: Params, synonyms: tuple[tuple[str, ...], ...], pieces: bool = True) -> bool:
