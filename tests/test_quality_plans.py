@@ -200,3 +200,21 @@ def test_corpus_labels(auditor, name):
         assert any(quotes(ev, defect) for ev in flagged), defect["text"]
     for miss in near:
         assert not any(norm(miss["text"]) in norm(ev.text) for ev in flagged), miss["text"]
+
+
+def test_a_negating_prefix_stays_on_its_word(auditor):
+    from fazhi_audit.checks.keys import word_forms
+    from fazhi_audit.checks.types.unanswered_shortcomings import key_words
+
+    rule = auditor.ruleset.get(UNANSWERED)
+    words = key_words("非现场执法手段欠缺", rule.params, auditor.context)
+    assert "非现场" in words and "现场" not in words
+    assert "现场" not in word_forms("非现场", (), ())  # its last two characters would say the opposite
+
+
+def test_synonyms_put_in_make_two_wordings_of_one_thing_read_alike():
+    from fazhi_audit.checks.keys import canonical_words
+
+    groups = (("欠薪", "拖欠工资", "工资"), ("追讨", "讨回"))
+    assert canonical_words("讨回拖欠工资", groups) == canonical_words("追讨欠薪", groups) == "追讨欠薪"
+    assert canonical_words("讨回工资", groups) == "追讨欠薪"  # a word put in is not replaced again
