@@ -75,6 +75,12 @@ def test_overlap_tells_compatible_wordings_from_conflicting_ones():
     assert fifty_odd.overlaps(fifty_six) and not fifty_odd.overlaps(six)
 
 
+def test_counts_written_out_in_characters_are_figures_but_ordinals_and_one_are_not():
+    units = UnitTable((("次",), ("期",), ("人", "名")))
+    found = [(f.text, f.value, f.unit) for f in units.find("法治培训八期;召开会议十二次;第三次会议;一次性告知;每两年;两名")]
+    assert found == [("八期", 8, "期"), ("十二次", 12, "次"), ("两名", 2, "人")]
+
+
 def test_about_is_a_word_of_its_own_not_the_end_of_signing():
     about, signed = (UNITS.find(t)[0] for t in ("约400件", "完成征收签约417件"))
     assert about.low < 400 < about.high

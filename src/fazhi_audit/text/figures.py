@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from fazhi_audit.text.numerals import read_number
+from fazhi_audit.text.numerals import cn_to_int, read_number
 
 CLAUSE_MARKS = ",;:。!?"  # what ends a clause in normalised text (，；： fold to ,;:)
 _MAGNITUDES = {"万": 1e4, "亿": 1e8}
@@ -25,6 +25,9 @@ _AT_LEAST_BEFORE = ("超过", "逾", "不少于", "不低于")
 _AROUND_BEFORE = ("约", "近", "大约")
 # words that end in 约 or 近 without meaning "about": 签约417户 is 417 exactly
 _NOT_AROUND = ("签约", "履约", "违约", "合约", "预约", "节约", "制约", "公约", "续约", "解约", "缔约", "特约", "最近", "附近")
+_CN_COUNTING = "二两三四五六七八九十一"  # a count written out: 八期, 十二次, 两名
+# before a written-out count these make it an ordinal, a share or part of a set phrase (第三次, 每两年, 这三项)
+_NOT_A_COUNT_BEFORE = "第每逐其这那哪某同单各之再"
 _CN_YEAR_DIGITS = "〇○零一二三四五六七八九"
 _DASH = r"\s*(?:[—–\-~～]+|至|到)\s*"
 # 2023年, 2023年度, 二〇二三年; a range 2023—2025年 / 2023年—2025年 / 2023至2025年 is one mention
@@ -68,6 +71,7 @@ class UnitTable:
         self.pattern = re.compile(
             rf"(?<![\d.])(?<!\d,)(?P<num>\d{{1,3}}(?:,\d{{3}})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<mag>[万亿])?(?P<approx>余|多)?\s*(?P<unit>{alternation})"
             rf"|(?P<pct>百分之(?:百|\d+(?:\.\d+)?))"
+            rf"|(?<![{_CN_COUNTING}{_NOT_A_COUNT_BEFORE}])(?P<cn>[{_CN_COUNTING}]{{1,3}})(?P<cnunit>{alternation})"
         )
 
     def find(self, text: str) -> list[Figure]:
@@ -80,6 +84,13 @@ class UnitTable:
                 unit = self.canonical.get("%", "%")
                 low, high = _range(text, m.start(), m.end(), value, None)
                 out.append(Figure(m.group(0), value, low, high, unit, m.start(), m.end()))
+                continue
+            if m.group("cn"):  # 培训八期: written out, as reports do for small counts
+                value = cn_to_int(m.group("cn"))
+                if value is None or value < 2:  # 一次, 一批: a manner of speaking more often than a count
+                    continue
+                low, high = _range(text, m.start(), m.end(), float(value), None)
+                out.append(Figure(m.group(0), float(value), low, high, self.canonical[m.group("cnunit")], m.start(), m.end()))
                 continue
             if m.start() > 0 and text[m.start() - 1] == "第":
                 continue

@@ -129,6 +129,7 @@ class Mention:
     clause: str = ""
     loose: bool = False  # its subject is a guess (words around the figure, a borrowed object): the similarity pass only
     wide: str = ""  # the whole clause before the figure, when the subject is one item of a list (查处A、B等案件217件)
+    acted: str = ""  # for a figure before its noun, what the clause says was done to them after it (…均经合法性审核)
     key: QuantityKey | None = field(default=None, compare=False, repr=False)  # see key_of
 
     @property
@@ -384,13 +385,18 @@ def mentions_in(doc: Document, p: Params) -> list[Mention]:
                     out.append(Mention(s, fig, prior.subject + subject, text[lo : fig.end], seen.period(fig.start), clause=clause, loose=True))
                 else:  # 参训2186人次: what the sentence said before it stands in for the subject
                     context = normalise_subject(text[max(0, fig.start - _CONTEXT_CHARS) : fig.start], p)
-                    if len(context) >= p.min_subject:
-                        out.append(Mention(s, fig, context, text[lo : fig.end], seen.period(fig.start), clause=clause, loose=True))
+                    if len(context) >= p.min_subject:  # a short name of an amount is compared too (罚没款 / 罚没收入);
+                        # a bare rate (办结率) is of whatever the clause before counted, so only the context says what
+                        own = subject if len(subject) >= 2 and not subject.endswith(_RATE) else ""
+                        out.append(Mention(s, fig, context, text[lo : fig.end], seen.period(fig.start), clause=clause, loose=True, wide=own))
                 continue
             counted = _counted(subject, p) or counted
             wide = _head_noun(normalise_subject(text[clause_start : fig.start], p), p) if lo > clause_start else ""
             out.append(Mention(s, fig, subject, text[lo : fig.end], seen.period(fig.start), clause=clause, wide=wide))
     return out
+
+
+_PASSIVE = re.compile(r"[^,;:。!?]{0,4}?经过?([^,;:。!?]{1,12})")  # 全部经法律顾问审查: the agent and what it did
 
 
 def _qualifying(text: str, lo: int, fig: Figure, p: Params, s: Sentence, period: str, clause: str) -> Mention | None:
@@ -417,7 +423,12 @@ def _qualifying(text: str, lo: int, fig: Figure, p: Params, s: Sentence, period:
     if len(noun) < 2 or len(subject) < p.min_subject:
         return None
     # otherwise the words around it may still name what it counts (区政府常务会议3次专题研究…): a guess
-    return Mention(s, fig, subject, text[lo : fig.end + quoted + len(noun)], period, qualifying=True, clause=clause, loose=guess)
+    mention = Mention(s, fig, subject, text[lo : fig.end + quoted + len(noun)], period, qualifying=True, clause=clause, loose=guess)
+    passive = _PASSIVE.match(rest[len(noun) :])  # 出台的32件规范性文件均经合法性审核: they count as reviewed too
+    verb = p.stage_verbs.last(passive.group(1)) if passive else None
+    if verb:
+        mention.acted = normalise_subject(passive.group(1)[: verb.end()], p) + p.fillers.remove(noun)
+    return mention
 
 
 def _predicative(text: str, fig: Figure) -> bool:
@@ -652,8 +663,8 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
     verbs = _all_verbs(kw.light_verbs, p.stage_verbs, kw.verb_families)
     for m, k in keyed:
         if len(k.obj) >= 2:
-            stage = p.stage_verbs.last(m.subject)
-            objects = (k.obj, build(m.wide, m.clause, kw, body).obj) if m.wide else (k.obj,)
+            stage = p.stage_verbs.last(m.acted or m.subject)  # the predicate's verb, where the clause has one after its noun
+            objects = (k.obj, *(build(w, m.clause, kw, body).obj for w in (m.wide, m.acted) if w))
             facts = _Facts(objects, tuple(canonical_words(o, synonyms) for o in objects),
                            (kw.family(stage.group(0)) or stage.group(0)) if stage else "",
                            _generic_noun(m, p), _digits(m.figure.value))
