@@ -190,6 +190,18 @@ def test_without_title_or_signature_the_plans_name_the_next_year(vocab):
     assert (doc.meta.year, doc.meta.year_from) == (2023, "plans")
 
 
+def test_without_title_or_signature_the_achievements_heading_names_the_year(vocab):
+    text = _text("一、某局2025年推进法治政府建设的主要举措和成效", "全年办理行政处罚案件41件。按时向县政府报送2024年度法治政府建设情况报告。",
+                 "二、存在的不足", "执法力量不足。", "三、2026年推进法治政府建设的工作计划", "加强执法培训。")
+    doc = parse_document(text, vocab)
+    assert (doc.meta.year, doc.meta.year_from) == (2025, "heading")  # not 2024, last year's report sent this year
+
+
+def test_plans_headings_with_longer_wording_still_name_the_next_year(vocab):
+    text = _text("一、主要举措和成效", "全年办理行政处罚案件41件。", "二、存在的不足", "执法力量不足。", "三、2026年推进法治政府建设的工作计划", "加强执法培训。")
+    assert (parse_document(text, vocab).meta.year, parse_document(text, vocab).meta.year_from) == (2025, "plans")
+
+
 def test_the_period_stated_in_the_opening(vocab):
     text = _text("2023年以来，县政府认真贯彻落实法治政府建设各项部署，现将有关情况报告如下。", *TOPIC_PARTS[:2], "二、存在的不足", "执法力量不足。")
     doc = parse_document(text, vocab)
