@@ -385,10 +385,13 @@ def mentions_in(doc: Document, p: Params) -> list[Mention]:
                     out.append(Mention(s, fig, prior.subject + subject, text[lo : fig.end], seen.period(fig.start), clause=clause, loose=True))
                 else:  # 参训2186人次: what the sentence said before it stands in for the subject
                     context = normalise_subject(text[max(0, fig.start - _CONTEXT_CHARS) : fig.start], p)
-                    if len(context) >= p.min_subject:  # a short name of an amount is compared too (罚没款 / 罚没收入);
-                        # a bare rate (办结率) is of whatever the clause before counted, so only the context says what
-                        own = subject if len(subject) >= 2 and not subject.endswith(_RATE) else ""
+                    # a short name of an amount is compared too (罚没款 / 罚没收入); a bare rate (办结率) is of
+                    # whatever the clause before counted, so only the context says what
+                    own = subject if len(subject) >= 2 and not subject.endswith(_RATE) else ""
+                    if len(context) >= p.min_subject:
                         out.append(Mention(s, fig, context, text[lo : fig.end], seen.period(fig.start), clause=clause, loose=True, wide=own))
+                    elif len(own) >= 3:  # 全年罚没款368.5万元 opening its sentence: the name alone
+                        out.append(Mention(s, fig, own, text[lo : fig.end], seen.period(fig.start), clause=clause, loose=True))
                 continue
             counted = _counted(subject, p) or counted
             wide = _head_noun(normalise_subject(text[clause_start : fig.start], p), p) if lo > clause_start else ""
@@ -580,9 +583,10 @@ class Similarity:
     contained: float = 0.6  # share of the shorter object's character pairs found in the longer
     max_ratio: float = 2.0  # the larger value at most this many times the smaller
     units: dict = field(default_factory=dict)  # measure word -> the one it is interchangeable with (次 -> 场次)
+    owners: WordList = field(default_factory=lambda: WordList.of(()))  # words naming offices and places (所, 社区)
 
     def __hash__(self) -> int:
-        return hash((self.min, self.same_digits, self.contained, self.max_ratio, tuple(sorted(self.units.items()))))
+        return hash((self.min, self.same_digits, self.contained, self.max_ratio, tuple(sorted(self.units.items())), tuple(self.owners)))
 
 
 def _bigrams(text: str) -> frozenset:
@@ -600,21 +604,33 @@ def _alike(a: str, b: str, sim: Similarity, same_digits: bool) -> bool:
     return shorter >= 3 and shared / shorter >= sim.contained
 
 
-def _other_owner(a: str, b: str, verbs: WordList) -> bool:
-    """Around a shared beginning or ending each names something the other does not (two offices
-    with one measure, one campaign in two places): one measure of two things, not one quantity.
-    Parts that differ only in their verbs (办理 / 作出 + 行政处罚) name the same thing."""
+def _shared_ends(a: str, b: str) -> tuple[int, int]:
+    """How many characters a and b share at their start, and then at their end."""
     start = 0
     while start < min(len(a), len(b)) and a[start] == b[start]:
         start += 1
     end = 0
     while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
         end += 1
+    return start, end
+
+
+def _other_owner(a: str, b: str, verbs: WordList) -> bool:
+    """Around a shared beginning or ending each names something the other does not (two offices
+    with one measure, one campaign in two places): one measure of two things, not one quantity.
+    Parts that differ only in their verbs (办理 / 作出 + 行政处罚) name the same thing."""
+    start, end = _shared_ends(a, b)
     if start + end < 2 or not verbs.remove(a[start : len(a) - end]) or not verbs.remove(b[start : len(b) - end]):
         return False
     # one character into the shared part on each side, so a word split by the shared ending stays whole
     rest_a, rest_b = a[max(0, start - 1) : len(a) - end + 1], b[max(0, start - 1) : len(b) - end + 1]
     return len(rest_a) >= 3 and len(rest_b) >= 3 and not (_bigrams(rest_a) & _bigrams(rest_b))
+
+
+def _names_an_owner(a: str, b: str, owners: WordList) -> bool:
+    """The parts that differ name an office or a place, not just wording (citizens' requests / hotline requests)."""
+    start, end = _shared_ends(a, b)
+    return bool(owners.find(a[start : len(a) - end]) or owners.find(b[start : len(b) - end]))
 
 
 def _digits(value: float) -> str:
@@ -689,7 +705,9 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
                     continue  # applications are not cases
                 # as written, or both with synonyms put in: never one of each, where the synonym alone would differ
                 pairs = [*product(fa.objects, fb.objects), *product(fa.canonical, fb.canonical)]
-                if any(not _other_owner(x, y, verbs) and _alike(x, y, sim, same_digits) for x, y in pairs):
+                # two owners keep apart two figures; for a slip of the pen (same digits) only when an office or place is named
+                if any(_alike(x, y, sim, same_digits) and not (_other_owner(x, y, verbs) and (not same_digits or _names_an_owner(x, y, sim.owners)))
+                       for x, y in pairs):
                     known.add(frozenset((va, vb, a.line, b.line)))
                     out.append((a, b, min(a.subject, b.subject, key=len)))
                     break
@@ -701,12 +719,12 @@ def _show_similarity(value: Similarity | None, vocab: SectionVocabulary, wording
         return "—"
     units = "、".join(f"{a}/{b}" for a, b in value.units.items()) or "—"
     return wording.say("show.similarity", min=value.min, same_digits=value.same_digits, contained=value.contained,
-                       max_ratio=f"{value.max_ratio:g}", units=units)
+                       max_ratio=f"{value.max_ratio:g}", units=units, owners="、".join(value.owners) or "—")
 
 
 def _parse_similarity(c: Checker, data: LinedDict, key: str, values: dict) -> Similarity:
     node = c.mapping(data[key], key)
-    c.keys(node, {"min", "same_digits", "contained", "max_ratio", "interchangeable_units"}, set(), key)
+    c.keys(node, {"min", "same_digits", "contained", "max_ratio", "interchangeable_units", "owners"}, set(), key)
     shares = {}
     for name in ("min", "same_digits", "contained"):
         if name in node:
@@ -723,7 +741,8 @@ def _parse_similarity(c: Checker, data: LinedDict, key: str, values: dict) -> Si
         if len(words) < 2:
             c.fail(node, "interchangeable_units", c.say("errors.similarity_units", key=f"{key}.interchangeable_units"))
         units.update({w: words[0] for w in words[1:]})
-    return Similarity(**shares, max_ratio=float(ratio), units=units)
+    owners = WordList.of(tuple(c.strings(node, "owners", node.get("owners", []), allow_empty=True)))
+    return Similarity(**shares, max_ratio=float(ratio), units=units, owners=owners)
 
 
 def _item(rule: Rule, m: Mention, other: Mention) -> ItemResult:
@@ -786,7 +805,7 @@ RULE_TYPE = RuleType(
         "item_note": ("line", "figure"),
         "explain": ("scope", "min_subject"),
         "show.key_words": ("families", "light", "stock"),
-        "show.similarity": ("min", "same_digits", "contained", "max_ratio", "units"),
+        "show.similarity": ("min", "same_digits", "contained", "max_ratio", "units", "owners"),
         "errors.empty_unit": ("key",),
         "errors.duplicate_unit": ("key",),
         "errors.unknown_period": ("key", "name", "allowed"),

@@ -34,7 +34,9 @@ _MAX_SIGNER_CHARS = 30
 # of a year signs that year's report.
 _SIGNED_NEXT_YEAR_UNTIL_MONTH = 6
 # The plans part names the year after the report's: "2025年工作打算", "2020年是……收官之年，我乡将".
-_PLANS_YEAR = re.compile(r"^(?:\S{1,4}[、.]\s*)?(20\d{2})\s*年(?:度)?(?:的)?(?:工作|重点|主要|努力|推进|法治)?\S{0,8}(?:打算|安排|计划|思路|方向|设想|重点工作|任务)")
+_PLANS_YEAR = re.compile(r"^(?:\S{1,4}[、.]\s*)?(20\d{2})\s*年(?:度)?(?:的)?(?:工作|重点|主要|努力|推进|法治)?\S{0,12}(?:打算|安排|计划|思路|方向|设想|重点工作|任务)")
+# a part heading that names the year it reports on: 一、某局2025年推进法治政府建设的主要举措和成效
+_ACHIEVEMENTS_YEAR = re.compile(r"^\S{1,4}[、.]\s*\S{0,14}?(20\d{2})\s*年(?:度)?\S{0,14}?(?:主要举措|举措和成效|主要成效|工作成效|工作情况|开展情况|推进情况)")
 _PLANS_YEAR_SENTENCE = re.compile(r"^(20\d{2})\s*年(?:是|,)[^。]*?(?:将|要)")
 LAST_YEAR_OF_2015_OUTLINE = 2020  # 法治政府建设实施纲要（2015—2020年）; its successor runs 2021—2025
 _SINCE = re.compile(r"(20\d{2})\s*年以来")
@@ -220,14 +222,27 @@ def year_of_period(lines: list[Line], start: int) -> int | None:
     return None
 
 
+def year_of_achievements(lines: list[Line], start: int, end: int) -> int | None:
+    """The year a part heading says the achievements are of (一、2025年推进法治政府建设的主要举措和成效)."""
+    for line in lines[start:end]:
+        m = _ACHIEVEMENTS_YEAR.match(line.text) if len(line.text) <= 40 else None
+        if m:
+            return int(m.group(1))
+    return None
+
+
 def untitled_year(lines: list[Line], body_start: int, signed: str | None, block: list[int]) -> tuple[int | None, str]:
     """The year of a report without a title, from its own statements: the
-    signature date first, then the year its plans are for, then the period
-    its opening names; the first 20xx年 of the text is often last year's
-    ranking (2021年，我区在全市考核中名列第三) and is the last resort."""
+    signature date first, then the year its achievements heading names, then
+    the year its plans are for, then the period its opening names; the first
+    20xx年 of the text is often last year's ranking (2021年，我区在全市考核中
+    名列第三) or last year's report sent this year, and is the last resort."""
     if signed:
         return year_from_signed(signed), "signature"
     end = block[0] if block else len(lines)
+    found = year_of_achievements(lines, body_start, end)
+    if found:
+        return found, "heading"
     found = year_from_plans(lines, body_start, end)
     if found:
         return found, "plans"
