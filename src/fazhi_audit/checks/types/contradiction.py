@@ -423,6 +423,9 @@ def _qualifying(text: str, lo: int, fig: Figure, p: Params, s: Sentence, period:
     guess = not (before.endswith("的") or not lead or among or kw.verbs().endswith(lead) or kw.light_verbs.endswith(lead)
                  or not scope_of(lead, kw, None)[0])  # only scope words before it: 全局9名公职律师
     subject = lead + p.fillers.remove(noun)  # 271件各类违法案件: 各类 says nothing about what is counted
+    if len(noun) >= 2 and len(subject) < p.min_subject and among:  # 全年2871件工单中: what the sentence said before names them
+        context = normalise_subject(text[max(0, fig.start - _CONTEXT_CHARS) : fig.start], p) + subject
+        return Mention(s, fig, context, text[lo : fig.end + quoted + len(noun)], period, qualifying=True, clause=clause, loose=True, wide=subject)
     if len(noun) < 2 or len(subject) < p.min_subject:
         return None
     # otherwise the words around it may still name what it counts (区政府常务会议3次专题研究…): a guess
@@ -628,9 +631,9 @@ def _other_owner(a: str, b: str, verbs: WordList) -> bool:
 
 
 def _names_an_owner(a: str, b: str, owners: WordList) -> bool:
-    """The parts that differ name an office or a place, not just wording (citizens' requests / hotline requests)."""
+    """The parts that differ end in an office or a place, not just wording (citizens' requests / hotline requests)."""
     start, end = _shared_ends(a, b)
-    return bool(owners.find(a[start : len(a) - end]) or owners.find(b[start : len(b) - end]))
+    return bool(owners.endswith(a[start : len(a) - end]) or owners.endswith(b[start : len(b) - end]))
 
 
 def _digits(value: float) -> str:
