@@ -636,6 +636,12 @@ def _names_an_owner(a: str, b: str, owners: WordList) -> bool:
     return bool(owners.endswith(a[start : len(a) - end]) or owners.endswith(b[start : len(b) - end]))
 
 
+def _kept_apart(a: str, b: str, verbs: WordList, owners: WordList, same_digits: bool) -> bool:
+    """Two owners keep two alike objects apart; for a slip of the pen (same digits) only when the
+    difference names an office or a place."""
+    return _other_owner(a, b, verbs) and (not same_digits or _names_an_owner(a, b, owners))
+
+
 def _digits(value: float) -> str:
     """The value's digits in order (4.27亿 and 24700万 share 247), to tell a swapped pair of digits."""
     text = f"{value:f}".rstrip("0").rstrip(".")  # 40 and 4 differ; 4.27亿 and 24700万 do not
@@ -708,9 +714,7 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
                     continue  # applications are not cases
                 # as written, or both with synonyms put in: never one of each, where the synonym alone would differ
                 pairs = [*product(fa.objects, fb.objects), *product(fa.canonical, fb.canonical)]
-                # two owners keep apart two figures; for a slip of the pen (same digits) only when an office or place is named
-                if any(_alike(x, y, sim, same_digits) and not (_other_owner(x, y, verbs) and (not same_digits or _names_an_owner(x, y, sim.owners)))
-                       for x, y in pairs):
+                if any(_alike(x, y, sim, same_digits) and not _kept_apart(x, y, verbs, sim.owners, same_digits) for x, y in pairs):
                     known.add(frozenset((va, vb, a.line, b.line)))
                     out.append((a, b, min(a.subject, b.subject, key=len)))
                     break
