@@ -14,7 +14,7 @@ from conftest import ROOT
 from fazhi_audit.base.errors import UsageError
 from fazhi_audit.base.exit_codes import ExitCode
 from fazhi_audit.checks.types.carry_over import carried_passages
-from fazhi_audit.engine.previous import find_previous, same_body
+from fazhi_audit.engine.previous import find_previous, read_lines, same_body
 from fazhi_audit.engine.options import Options
 from fazhi_audit.engine.run import run
 from fazhi_audit.engine.settings import AuditSettings
@@ -104,6 +104,14 @@ def _every_window(current: str, previous: str, k: int) -> list[tuple[int, int]]:
 def test_sampled_lookups_find_exactly_the_runs_every_window_finds(current, previous, k):
     # a three-letter alphabet makes shared runs of every length, at every offset from the sampling step
     assert [(p.start, p.end) for p in carried_passages(current, previous, k)] == _every_window(current, previous, k)
+
+
+def test_last_years_report_is_read_where_the_disk_finds_it_through_a_link(tmp_path):
+    (tmp_path / "real" / "sub").mkdir(parents=True)
+    (tmp_path / "real" / "r.txt").write_text(report("岫川县人民政府", 2023, KEPT), encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "real" / "sub")
+    # link/.. is real/ on disk, not the folder holding link
+    assert read_lines(tmp_path / "link" / ".." / "r.txt")[0].text.startswith("岫川县人民政府")
 
 
 # --- the rule, through the API ----------------------------------------------------------

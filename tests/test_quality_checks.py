@@ -76,15 +76,18 @@ def test_overlap_tells_compatible_wordings_from_conflicting_ones():
 
 
 def test_counts_written_out_in_characters_are_figures_but_ordinals_and_one_are_not():
-    units = UnitTable((("次",), ("期",), ("人", "名")))
-    found = [(f.text, f.value, f.unit) for f in units.find("法治培训八期;召开会议十二次;第三次会议;一次性告知;每两年;两名")]
+    units = UnitTable((("次",), ("期",), ("人", "名"), ("项",)))
+    found = [(f.text, f.value, f.unit) for f in units.find("法治培训八期;召开会议十二次;第三次会议;一次性告知;每两次;两名")]
     assert found == [("八期", 8, "期"), ("十二次", 12, "次"), ("两名", 2, "人")]
+    # a name (三项制度, 二次复查) and the tail of a larger numeral (一百二十次) are not counts
+    assert units.find("落实三项制度;开展二次复查;召开会议一百二十次;两千三百五十名") == []
 
 
 def test_about_is_a_word_of_its_own_not_the_end_of_signing():
-    about, signed = (UNITS.find(t)[0] for t in ("约400件", "完成征收签约417件"))
+    about, signed, rules = (UNITS.find(t)[0] for t in ("约400件", "完成征收签约417件", "修订村规民约56件"))
     assert about.low < 400 < about.high
     assert signed.low == signed.high == 417  # 签约 ends in 约 and says nothing about precision
+    assert rules.low == rules.high == 56
 
 
 def test_years_in_digits_characters_and_ranges():

@@ -197,6 +197,12 @@ def test_without_title_or_signature_the_achievements_heading_names_the_year(voca
     assert (doc.meta.year, doc.meta.year_from) == (2025, "heading")  # not 2024, last year's report sent this year
 
 
+def test_a_sub_heading_with_an_earlier_year_does_not_name_the_report_year(vocab):
+    text = _text("一、主要举措和成效", "1.2023年度督察反馈问题整改工作情况", "全年办理行政处罚案件41件。", "二、存在的不足", "执法力量不足。",
+                 "三、2025年工作计划", "加强执法培训。")
+    assert (parse_document(text, vocab).meta.year, parse_document(text, vocab).meta.year_from) == (2024, "plans")
+
+
 def test_plans_headings_with_longer_wording_still_name_the_next_year(vocab):
     text = _text("一、主要举措和成效", "全年办理行政处罚案件41件。", "二、存在的不足", "执法力量不足。", "三、2026年推进法治政府建设的工作计划", "加强执法培训。")
     assert (parse_document(text, vocab).meta.year, parse_document(text, vocab).meta.year_from) == (2025, "plans")

@@ -94,8 +94,10 @@ def word_forms(word: str, synonyms: tuple[tuple[str, ...], ...], generic: tuple[
     (unless those are stock words), and each of these with a synonym put in for a word it holds
     (an information system -> an information platform): `synonyms` are the rule's groups and the pack's."""
     base = {word}
-    if pieces and len(word) >= 3 and not word.startswith(NEGATING_PREFIX):  # its last two characters say the opposite
-        base |= {piece for piece in (word[:2], word[-2:]) if piece not in generic}
+    if pieces and len(word) >= 3:
+        # 非现场's last two characters say the opposite; 非法采砂's do not
+        negated = word.startswith(NEGATING_PREFIX) and len(word) == 3
+        base |= {piece for piece in (word[:2], *(() if negated else (word[-2:],))) if piece not in generic}
     forms = set(base)
     for form in base:
         for group in synonyms:
@@ -105,20 +107,20 @@ def word_forms(word: str, synonyms: tuple[tuple[str, ...], ...], generic: tuple[
     return tuple(sorted(forms))
 
 
+@lru_cache(maxsize=64)
+def _synonym_pattern(synonyms: tuple[tuple[str, ...], ...]) -> tuple[re.Pattern | None, dict[str, str]]:
+    first = {member: group[0] for group in synonyms for member in group}
+    words = sorted(first, key=len, reverse=True)  # longer words first
+    return (re.compile("|".join(map(re.escape, words))) if words else None), first
+
+
 @lru_cache(maxsize=8192)
 def canonical_words(text: str, synonyms: tuple[tuple[str, ...], ...]) -> str:
-    """`text` with every synonym put as its group's first word, longer words first (recovering unpaid
-    wages and recovering wage arrears read alike): for comparing two wordings of one thing character by character."""
-    members = sorted(((m, g[0]) for g in synonyms for m in g), key=lambda mg: -len(mg[0]))
-    marks: dict[str, str] = {}
-    for member, first in members:  # a placeholder each, so a word put in is not replaced again
-        if member in text:
-            mark = chr(0xE000 + len(marks))
-            marks[mark] = first
-            text = text.replace(member, mark)
-    for mark, first in marks.items():
-        text = text.replace(mark, first)
-    return text
+    """`text` with every synonym put as its group's first word, longer words first and in one pass, so a
+    word put in is never replaced again (recovering unpaid wages and recovering wage arrears read alike):
+    for comparing two wordings of one thing character by character."""
+    pattern, first = _synonym_pattern(synonyms)
+    return pattern.sub(lambda m: first[m.group(0)], text) if pattern else text
 
 
 # labels: keys.scope, keys.threshold and keys.deadline of vocab/messages.yaml (shared)

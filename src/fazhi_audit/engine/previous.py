@@ -33,7 +33,8 @@ class Identity:
 
 def _stamp(path: Path) -> tuple[str, int, int]:
     st = path.stat()
-    return os.path.abspath(path), st.st_mtime_ns, st.st_size  # abspath, not resolve: no system call per folder
+    # absolute, not resolve (a system call per folder), nor abspath (which drops link/.. as text, not as the disk does)
+    return str(path.absolute()), st.st_mtime_ns, st.st_size
 
 
 def read_lines(path: str | Path) -> list[Line]:

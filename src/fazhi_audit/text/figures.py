@@ -24,8 +24,12 @@ _AROUND_AFTER = ("左右",)
 _AT_LEAST_BEFORE = ("超过", "逾", "不少于", "不低于")
 _AROUND_BEFORE = ("约", "近", "大约")
 # words that end in 约 or 近 without meaning "about": 签约417户 is 417 exactly
-_NOT_AROUND = ("签约", "履约", "违约", "合约", "预约", "节约", "制约", "公约", "续约", "解约", "缔约", "特约", "最近", "附近")
+_NOT_AROUND = ("签约", "履约", "违约", "合约", "预约", "节约", "制约", "公约", "续约", "解约", "缔约", "特约", "规约", "民约", "条约",
+               "集约", "邀约", "最近", "附近")
 _CN_COUNTING = "二两三四五六七八九十一"  # a count written out: 八期, 十二次, 两名
+# names written with a count, not counts: 落实三项制度, 增强四个意识, 开展二次复查
+_NAMED_COUNTS = ("三项制度", "四个意识", "四个自信", "两个维护", "两个确立", "五个一", "二次")
+_CN_MAGNITUDES = "百千万亿零〇"  # the tail of 一百二十件 is not a count of its own
 # before a written-out count these make it an ordinal, a share or part of a set phrase (第三次, 每两年, 这三项)
 _NOT_A_COUNT_BEFORE = "第每逐其这那哪某同单各之再"
 _CN_YEAR_DIGITS = "〇○零一二三四五六七八九"
@@ -71,7 +75,7 @@ class UnitTable:
         self.pattern = re.compile(
             rf"(?<![\d.])(?<!\d,)(?P<num>\d{{1,3}}(?:,\d{{3}})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<mag>[万亿])?(?P<approx>余|多)?\s*(?P<unit>{alternation})"
             rf"|(?P<pct>百分之(?:百|\d+(?:\.\d+)?))"
-            rf"|(?<![{_CN_COUNTING}{_NOT_A_COUNT_BEFORE}])(?P<cn>[{_CN_COUNTING}]{{1,3}})(?P<cnunit>{alternation})"
+            rf"|(?<![{_CN_COUNTING}{_CN_MAGNITUDES}{_NOT_A_COUNT_BEFORE}])(?P<cn>[{_CN_COUNTING}]{{1,3}})(?P<cnunit>{alternation})"
         )
 
     def find(self, text: str) -> list[Figure]:
@@ -87,7 +91,7 @@ class UnitTable:
                 continue
             if m.group("cn"):  # 培训八期: written out, as reports do for small counts
                 value = cn_to_int(m.group("cn"))
-                if value is None or value < 2:  # 一次, 一批: a manner of speaking more often than a count
+                if value is None or value < 2 or text.startswith(_NAMED_COUNTS, m.start()):  # 一次, 一批: a manner of speaking
                     continue
                 low, high = _range(text, m.start(), m.end(), float(value), None)
                 out.append(Figure(m.group(0), float(value), low, high, self.canonical[m.group("cnunit")], m.start(), m.end()))

@@ -116,9 +116,9 @@ def _windows(lines: list[Line], k: int) -> Windows:
 def carried_passages(current: str, previous: str, min_chars: int, windows: Windows | None = None) -> list[Passage]:
     """Maximal runs of `current` covered by windows of `min_chars` characters that occur in `previous`
     (or in `windows`, last year's windows made already)."""
-    k = min_chars
     if windows is None:
-        windows = windows_of(previous, k)
+        windows = windows_of(previous, min_chars)
+    k = windows.k  # the windows were made for a length; the sampling step belongs to it
     n = len(current) - k + 1  # window starts
     if n <= 0 or not windows.whole:
         return []

@@ -399,7 +399,9 @@ def mentions_in(doc: Document, p: Params) -> list[Mention]:
     return out
 
 
-_PASSIVE = re.compile(r"[^,;:。!?]{0,4}?经过?([^,;:。!?]{1,12})")  # 全部经法律顾问审查: the agent and what it did
+# 全部经法律顾问审查: the agent and what it did; not 未经 (not reviewed) nor 经济, 经营, 经费
+_NOT_BEFORE_PASSIVE = "".join(_NOT_DONE)
+_PASSIVE = re.compile(rf"[^,;:。!?]{{0,4}}?(?<![{_NOT_BEFORE_PASSIVE}])经过?(?![济营费])([^,;:。!?]{{1,12}})")
 
 
 def _qualifying(text: str, lo: int, fig: Figure, p: Params, s: Sentence, period: str, clause: str) -> Mention | None:
@@ -586,7 +588,8 @@ class Similarity:
     contained: float = 0.6  # share of the shorter object's character pairs found in the longer
     max_ratio: float = 2.0  # the larger value at most this many times the smaller
     units: dict = field(default_factory=dict)  # measure word -> the one it is interchangeable with (次 -> 场次)
-    owners: WordList = field(default_factory=lambda: WordList.of(()))  # words naming offices and places (所, 社区)
+    # words ending the names of offices and places (所, 社区); without them, swapped digits are never two owners
+    owners: WordList = field(default_factory=lambda: WordList.of(()))
 
     def __hash__(self) -> int:
         return hash((self.min, self.same_digits, self.contained, self.max_ratio, tuple(sorted(self.units.items())), tuple(self.owners)))
@@ -630,10 +633,14 @@ def _other_owner(a: str, b: str, verbs: WordList) -> bool:
     return len(rest_a) >= 3 and len(rest_b) >= 3 and not (_bigrams(rest_a) & _bigrams(rest_b))
 
 
+_OWNER_NAME_TAIL = 4  # characters of a shared ending that may still belong to the two names
+
+
 def _names_an_owner(a: str, b: str, owners: WordList) -> bool:
-    """The parts that differ end in an office or a place, not just wording (citizens' requests / hotline requests)."""
+    """The parts that differ end in an office or a place, not just wording (citizens' requests / hotline requests);
+    the end of the office's name may be shared (two justice offices of two towns: the names end a few characters on)."""
     start, end = _shared_ends(a, b)
-    return bool(owners.endswith(a[start : len(a) - end]) or owners.endswith(b[start : len(b) - end]))
+    return any(owners.endswith(x[start : len(x) - end + more]) for x in (a, b) for more in range(min(end, _OWNER_NAME_TAIL) + 1))
 
 
 def _kept_apart(a: str, b: str, verbs: WordList, owners: WordList, same_digits: bool) -> bool:
@@ -668,7 +675,7 @@ class _Facts:
     """What the similarity pass compares of one mention, worked out once rather than per pair."""
 
     objects: tuple[str, ...]  # its counted object, and its whole clause's when it is one item of a list
-    canonical: tuple[str, ...]  # the same with the pack's synonyms put in (讨回工资 -> 追回欠薪)
+    canonical: tuple[str, ...]  # the same with the pack's synonyms put in (讨回工资 -> 追讨欠薪)
     stage: str  # its last stage verb, by family: two of one family agree, of two families do not
     noun: str | None  # the generic noun it ends with, as written (applications are not cases)
     digits: str  # its value's digits in order (52 and 25 share them)

@@ -35,8 +35,9 @@ _MAX_SIGNER_CHARS = 30
 _SIGNED_NEXT_YEAR_UNTIL_MONTH = 6
 # The plans part names the year after the report's: "2025年工作打算", "2020年是……收官之年，我乡将".
 _PLANS_YEAR = re.compile(r"^(?:\S{1,4}[、.]\s*)?(20\d{2})\s*年(?:度)?(?:的)?(?:工作|重点|主要|努力|推进|法治)?\S{0,12}(?:打算|安排|计划|思路|方向|设想|重点工作|任务)")
-# a part heading that names the year it reports on: 一、某局2025年推进法治政府建设的主要举措和成效
-_ACHIEVEMENTS_YEAR = re.compile(r"^\S{1,4}[、.]\s*\S{0,14}?(20\d{2})\s*年(?:度)?\S{0,14}?(?:主要举措|举措和成效|主要成效|工作成效|工作情况|开展情况|推进情况)")
+# a part heading (一、) that names the year of its rule-of-law work: 一、某局2025年推进法治政府建设的主要举措和成效;
+# not a sub-heading such as 1.2023年度督察反馈问题整改工作情况
+_ACHIEVEMENTS_YEAR = re.compile(r"^[一二三四五六七八九十]{1,3}[、.]\s*\S{0,14}?(20\d{2})\s*年(?:度)?\S{0,14}?法治\S{0,10}?(?:主要举措|举措和成效|主要成效|工作成效|工作情况|开展情况|推进情况)")
 _PLANS_YEAR_SENTENCE = re.compile(r"^(20\d{2})\s*年(?:是|,)[^。]*?(?:将|要)")
 LAST_YEAR_OF_2015_OUTLINE = 2020  # 法治政府建设实施纲要（2015—2020年）; its successor runs 2021—2025
 _SINCE = re.compile(r"(20\d{2})\s*年以来")
