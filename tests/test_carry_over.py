@@ -13,7 +13,7 @@ from conftest import ROOT
 
 from fazhi_audit.base.errors import UsageError
 from fazhi_audit.base.exit_codes import ExitCode
-from fazhi_audit.checks.types.carry_over import carried_passages
+from fazhi_audit.checks.types.carry_over import carried_passages, windows_of
 from fazhi_audit.engine.previous import find_previous, read_lines, same_body
 from fazhi_audit.engine.options import Options
 from fazhi_audit.engine.run import run
@@ -69,19 +69,19 @@ def last_year(tmp_path):
 
 def test_a_run_of_forty_characters_counts_and_a_shorter_one_does_not():
     before = "甲" * 10 + "子丑寅卯辰巳午未申酉戌亥" * 4 + "乙" * 10  # 48 shared characters
-    assert carried_passages("丙" * 5 + "子丑寅卯辰巳午未申酉戌亥" * 4 + "丁" * 5, before, 40)[0].end - 5 == 48
-    assert carried_passages("丙" * 5 + "子丑寅卯辰巳午未申酉戌亥" * 3 + "丁" * 5, before, 40) == []  # 36 characters
+    assert carried_passages("丙" * 5 + "子丑寅卯辰巳午未申酉戌亥" * 4 + "丁" * 5, windows_of(before, 40))[0].end - 5 == 48
+    assert carried_passages("丙" * 5 + "子丑寅卯辰巳午未申酉戌亥" * 3 + "丁" * 5, windows_of(before, 40)) == []  # 36 characters
 
 
 def test_a_moved_paragraph_still_counts():
     first, second = KEPT, NEW_2024
-    passages = carried_passages(second + first, first + second, 40)
+    passages = carried_passages(second + first, windows_of(first + second, 40))
     assert sum(p.end - p.start for p in passages) == len(first) + len(second)
 
 
 def test_a_changed_number_breaks_the_run_there():
     edited = KEPT.replace("十八个", "十九个")
-    passages = carried_passages(edited, KEPT, 40)
+    passages = carried_passages(edited, windows_of(KEPT, 40))
     at = edited.index("十九个")
     assert all(p.end <= at + 1 or p.start > at + 1 for p in passages)  # the changed character is not covered
     assert sum(p.end - p.start for p in passages) < len(KEPT)
@@ -103,7 +103,7 @@ def _every_window(current: str, previous: str, k: int) -> list[tuple[int, int]]:
 @given(st.text("甲乙丙", max_size=80), st.text("甲乙丙", max_size=80), st.integers(1, 12))
 def test_sampled_lookups_find_exactly_the_runs_every_window_finds(current, previous, k):
     # a three-letter alphabet makes shared runs of every length, at every offset from the sampling step
-    assert [(p.start, p.end) for p in carried_passages(current, previous, k)] == _every_window(current, previous, k)
+    assert [(p.start, p.end) for p in carried_passages(current, windows_of(previous, k))] == _every_window(current, previous, k)
 
 
 def test_last_years_report_is_read_where_the_disk_finds_it_through_a_link(tmp_path):

@@ -113,12 +113,10 @@ def _windows(lines: list[Line], k: int) -> Windows:
     return kept[1]
 
 
-def carried_passages(current: str, previous: str, min_chars: int, windows: Windows | None = None) -> list[Passage]:
-    """Maximal runs of `current` covered by windows of `min_chars` characters that occur in `previous`
-    (or in `windows`, last year's windows made already)."""
-    if windows is None:
-        windows = windows_of(previous, min_chars)
-    k = windows.k  # the windows were made for a length; the sampling step belongs to it
+def carried_passages(current: str, windows: Windows) -> list[Passage]:
+    """Maximal runs of `current` covered by windows of `windows.k` characters that occur in last
+    year's text (`windows_of(previous, k)`)."""
+    k = windows.k
     n = len(current) - k + 1  # window starts
     if n <= 0 or not windows.whole:
         return []
@@ -187,7 +185,7 @@ def check(rule: Rule, doc: Document, ctx: CheckContext) -> list[Finding]:
     current = "".join("".join(line.text.split()) for line in doc.lines)  # as stripped() gives it; positions only on failure
     if not current:
         return [finding(rule, "pass", rule.say("no_text"), scored=False)]
-    passages = carried_passages(current, "", p.min_chars, _windows(previous_lines, p.min_chars))
+    passages = carried_passages(current, _windows(previous_lines, p.min_chars))
     carried = sum(x.end - x.start for x in passages)
     share = carried / len(current)
     words = rule.say("detail", name=name, share=f"{share:.0%}", passages=len(passages), chars=carried, min_chars=p.min_chars)

@@ -720,7 +720,9 @@ def similar_conflicts(mentions: list[Mention], p: Params, body: str | None, know
                 if fa.noun and fb.noun and fa.noun != fb.noun:
                     continue  # applications are not cases
                 # as written, or both with synonyms put in: never one of each, where the synonym alone would differ
-                pairs = [*product(fa.objects, fb.objects), *product(fa.canonical, fb.canonical)]
+                pairs = list(product(fa.objects, fb.objects))
+                if fa.canonical != fa.objects or fb.canonical != fb.objects:  # a synonym was put in on either side
+                    pairs += product(fa.canonical, fb.canonical)
                 if any(_alike(x, y, sim, same_digits) and not _kept_apart(x, y, verbs, sim.owners, same_digits) for x, y in pairs):
                     known.add(frozenset((va, vb, a.line, b.line)))
                     out.append((a, b, min(a.subject, b.subject, key=len)))

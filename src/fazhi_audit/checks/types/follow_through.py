@@ -209,7 +209,7 @@ def best_sentence(words: list[str], sentences: list[Sentence], p: Params, hits: 
         if _modifier_only(held, words, plan, sentences[i].text):
             continue
         # at equal share the longer sentence: a short one is a heading (开展民主法治创建), the account follows it
-        if len(held) >= need and (share > best[0] or (share == best[0] and best[1] is not None and len(sentences[i].text) > len(best[1].text))):
+        if share > best[0] or (share == best[0] and best[1] is not None and len(sentences[i].text) > len(best[1].text)):
             best = (share, sentences[i], held)
     return best
 
@@ -254,13 +254,12 @@ def _has(text: str, cues: tuple[str, ...]) -> bool:
 
 
 def status_of(plan: str, evidence: str, p: Params) -> str:
-    if _has(evidence, p.reason_cues) and not counts(evidence, p):
+    reason = _has(evidence, p.reason_cues)
+    if reason and not counts(evidence, p):
         return "explained"
     if _has(evidence, p.partly_cues) or falls_short(plan, evidence, p):
         return "partly"
-    if _has(evidence, p.reason_cues):
-        return "explained"
-    return "done"
+    return "explained" if reason else "done"
 
 
 _NAMED = re.compile(r"《([^《》]{4,60})》|“([^“”]{4,30})”")

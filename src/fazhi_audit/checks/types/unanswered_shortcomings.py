@@ -178,9 +178,10 @@ def judge(rule: Rule, problem: Problem, plans: list[PartItem], ctx: CheckContext
     later: list[str] | None = None  # the next clause's words, segmented only when needed
     if share < p.min_overlap and (beside or len(problem.clauses) > 1):
         later = next((w for clause in clauses if (w := key_words(clause, p, ctx, body))), [])
+    synonyms = p.synonyms + ctx.cues.synonyms
     for answer in beside or ():
         # 下一步将… right after the problem is about it: one of its words is enough to tie the two
-        tied = [w for w in dict.fromkeys(words + (later or [])) if _holds(w, answer.text, p, p.synonyms + ctx.cues.synonyms)]
+        tied = [w for w in dict.fromkeys(words + (later or [])) if _holds(w, answer.text, p, synonyms)]
         if tied and share < p.min_overlap:
             share, plan, held = 1.0, answer, tied
     if share < p.min_overlap and later:
